@@ -1,0 +1,19 @@
+/** Tenant ids and where their Twilio credentials live (DESIGN.md section 2, a contract). */
+export const TENANT_ID_PATTERN = /^[a-z0-9-]{2,40}$/;
+
+export function isValidTenantId(value: string): boolean {
+  return TENANT_ID_PATTERN.test(value);
+}
+
+export function tenantSecretName(prefix: string, tenantId: string): string {
+  return `${prefix}/tenants/${tenantId}/twilio`;
+}
+
+/** The JSON stored in the tenant's secret. */
+export interface TenantTwilioCredentials {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly messagingServiceSid?: string;
+  readonly apiKeySid?: string;
+  readonly apiKeySecret?: string;
+}

@@ -1,0 +1,64 @@
+/** Typed per-stage configuration. Pure data: read by the CDK app and by the local stack. */
+export interface StageConfig {
+  readonly stage: string;
+  /** Public base URL Twilio calls (custom domain). Undefined: the API's execute-api URL. */
+  readonly publicBaseUrl?: string;
+  /** Secrets Manager prefix; tenant secrets live at `{prefix}/tenants/{tenantId}/twilio`. */
+  readonly tenantSecretPrefix: string;
+  readonly metricsNamespace: string;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly logRetentionDays: number;
+  readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly alarms: {
+    /** Alarm when the delivery rate over the period drops below this fraction. */
+    readonly deliveryRateBelow: number;
+    readonly dlqMessagesAtLeast: number;
+    readonly dlqOldestMessageSeconds: number;
+    readonly signatureRejectionsPer5Min: number;
+  };
+  /** Deletion protection / retain policies for stateful resources. */
+  readonly protectData: boolean;
+}
+
+const base = {
+  metricsNamespace: 'SmsConversations',
+  logLevel: 'INFO',
+  api: { rateLimit: 100, burstLimit: 200 },
+  alarms: {
+    deliveryRateBelow: 0.9,
+    dlqMessagesAtLeast: 1,
+    dlqOldestMessageSeconds: 3600,
+    signatureRejectionsPer5Min: 20,
+  },
+} as const;
+
+export const stages: Readonly<Record<string, StageConfig>> = {
+  dev: {
+    ...base,
+    stage: 'dev',
+    tenantSecretPrefix: 'sms-conversations/dev',
+    logLevel: 'DEBUG',
+    logRetentionDays: 14,
+    protectData: false,
+  },
+  prod: {
+    ...base,
+    stage: 'prod',
+    tenantSecretPrefix: 'sms-conversations/prod',
+    logRetentionDays: 90,
+    protectData: true,
+  },
+  local: {
+    ...base,
+    stage: 'local',
+    tenantSecretPrefix: 'sms-conversations/local',
+    logRetentionDays: 1,
+    protectData: false,
+  },
+};
+
+export function stageConfig(stage: string): StageConfig {
+  const config = stages[stage];
+  if (!config) throw new Error(`Unknown stage "${stage}". Known stages: ${Object.keys(stages).join(', ')}`);
+  return config;
+}

@@ -1,0 +1,234 @@
+/**
+ * The one source of truth for queues, the table, functions, their event sources and routes.
+ * The CDK stack (lib/) and the local stack (local/) are both built from these definitions, and
+ * test/infra/topology-parity.test.ts proves the synthesized template agrees with them.
+ * Pure data and pure functions: no aws-cdk-lib import, so the local stack can load it cheaply.
+ */
+
+export type QueueId = 'inbound' | 'outbound' | 'status';
+export type FunctionId = 'ingest' | 'conversation' | 'sender' | 'status';
+
+export interface QueueSpec {
+  readonly id: QueueId;
+  /** Physical name used locally; in AWS CloudFormation names the queue (FIFO names end in `.fifo`). */
+  readonly localName: string;
+  readonly fifo: boolean;
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionSeconds: number;
+  /** Receives before SQS moves a message to the queue's DLQ. */
+  readonly maxReceiveCount: number;
+  readonly dlqRetentionSeconds: number;
+}
+
+export interface EventSourceSpec {
+  readonly queue: QueueId;
+  readonly batchSize: number;
+  /** Lambda's scaling cap for the SQS event source (2..1000); undefined = unbounded. */
+  readonly maxConcurrency?: number;
+  readonly reportBatchItemFailures: true;
+}
+
+export interface FunctionBindings {
+  /** Queues the function sends to; each becomes `<QUEUE>_QUEUE_URL` in its environment. */
+  readonly sendsTo: readonly QueueId[];
+  readonly table: 'none' | 'read' | 'readWrite';
+  readonly tenantSecrets: 'none' | 'read';
+  /** Needs the public base URL (signature checks, StatusCallback URLs). */
+  readonly publicBaseUrl: boolean;
+  /** Calls the Twilio REST API. */
+  readonly twilioApi: boolean;
+}
+
+export interface FunctionSpec {
+  readonly id: FunctionId;
+  readonly entry: string;
+  readonly memorySizeMb: number;
+  readonly timeoutSeconds: number;
+  readonly eventSource?: EventSourceSpec;
+  readonly bindings: FunctionBindings;
+}
+
+export interface RouteSpec {
+  readonly method: 'POST';
+  readonly path: string;
+  readonly function: FunctionId;
+}
+
+export interface TableSpec {
+  readonly partitionKey: 'pk';
+  readonly sortKey: 'sk';
+  readonly ttlAttribute: 'expiresAt';
+}
+
+export const table: TableSpec = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' };
+
+const DAY = 24 * 60 * 60;
+
+export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
+  ingest: {
+    id: 'ingest',
+    entry: 'lambdas/ingest/handler.ts',
+    memorySizeMb: 512,
+    timeoutSeconds: 10,
+    bindings: {
+      sendsTo: ['inbound', 'status'],
+      table: 'none',
+      tenantSecrets: 'read',
+      publicBaseUrl: true,
+      twilioApi: false,
+    },
+  },
+  conversation: {
+    id: 'conversation',
+    entry: 'lambdas/conversation/handler.ts',
+    memorySizeMb: 512,
+    timeoutSeconds: 30,
+    eventSource: { queue: 'inbound', batchSize: 10, maxConcurrency: 50, reportBatchItemFailures: true },
+    bindings: {
+      sendsTo: ['outbound'],
+      table: 'readWrite',
+      tenantSecrets: 'none',
+      publicBaseUrl: false,
+      twilioApi: false,
+    },
+  },
+  sender: {
+    id: 'sender',
+    entry: 'lambdas/sender/handler.ts',
+    memorySizeMb: 512,
+    timeoutSeconds: 30,
+    eventSource: { queue: 'outbound', batchSize: 10, maxConcurrency: 20, reportBatchItemFailures: true },
+    bindings: {
+      sendsTo: [],
+      table: 'readWrite',
+      tenantSecrets: 'read',
+      publicBaseUrl: true,
+      twilioApi: true,
+    },
+  },
+  status: {
+    id: 'status',
+    entry: 'lambdas/status/handler.ts',
+    memorySizeMb: 512,
+    timeoutSeconds: 30,
+    eventSource: { queue: 'status', batchSize: 10, maxConcurrency: 20, reportBatchItemFailures: true },
+    bindings: {
+      sendsTo: [],
+      table: 'readWrite',
+      tenantSecrets: 'none',
+      publicBaseUrl: false,
+      twilioApi: false,
+    },
+  },
+};
+
+/** Lambda guidance: the visibility timeout is at least six times the consumer's timeout. */
+function visibilityFor(consumer: FunctionId): number {
+  return functions[consumer].timeoutSeconds * 6;
+}
+
+export const queues: Readonly<Record<QueueId, QueueSpec>> = {
+  inbound: {
+    id: 'inbound',
+    localName: 'inbound.fifo',
+    fifo: true,
+    visibilityTimeoutSeconds: visibilityFor('conversation'),
+    retentionSeconds: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSeconds: 14 * DAY,
+  },
+  outbound: {
+    id: 'outbound',
+    localName: 'outbound.fifo',
+    fifo: true,
+    visibilityTimeoutSeconds: visibilityFor('sender'),
+    retentionSeconds: 4 * DAY,
+    maxReceiveCount: 8,
+    dlqRetentionSeconds: 14 * DAY,
+  },
+  status: {
+    id: 'status',
+    localName: 'status',
+    fifo: false,
+    visibilityTimeoutSeconds: visibilityFor('status'),
+    retentionSeconds: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSeconds: 14 * DAY,
+  },
+};
+
+export const routes: readonly RouteSpec[] = [
+  { method: 'POST', path: '/webhooks/twilio/{tenantId}/inbound', function: 'ingest' },
+  { method: 'POST', path: '/webhooks/twilio/{tenantId}/status', function: 'ingest' },
+];
+
+/** Environment variable names, shared by the stacks that set them and the handlers that read them. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  tenantSecretPrefix: 'TENANT_SECRET_PREFIX',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  twilioApiBaseUrl: 'TWILIO_API_BASE_URL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  stage: 'STAGE',
+} as const;
+
+export function queueUrlEnvName(queue: QueueId): string {
+  return `${queue.toUpperCase()}_QUEUE_URL`;
+}
+
+export function dlqLocalName(spec: QueueSpec): string {
+  return spec.fifo ? spec.localName.replace(/\.fifo$/, '-dlq.fifo') : `${spec.localName}-dlq`;
+}
+
+/** Values that differ per deployment; the stacks supply them, the topology decides which a function gets. */
+export interface EnvironmentValues {
+  readonly tableName: string;
+  readonly tenantSecretPrefix: string;
+  readonly publicBaseUrl: string;
+  readonly twilioApiBaseUrl: string;
+  readonly metricsNamespace: string;
+  readonly logLevel: string;
+  readonly stage: string;
+  readonly queueUrls: Readonly<Record<QueueId, string>>;
+}
+
+/** The exact environment a function receives, in AWS and locally. */
+export function functionEnvironment(fn: FunctionSpec, values: EnvironmentValues): Record<string, string> {
+  const env: Record<string, string> = {
+    [ENV.serviceName]: fn.id,
+    [ENV.metricsNamespace]: values.metricsNamespace,
+    [ENV.logLevel]: values.logLevel,
+    [ENV.stage]: values.stage,
+  };
+  for (const queue of fn.bindings.sendsTo) env[queueUrlEnvName(queue)] = values.queueUrls[queue];
+  if (fn.bindings.table !== 'none') env[ENV.tableName] = values.tableName;
+  if (fn.bindings.tenantSecrets !== 'none') env[ENV.tenantSecretPrefix] = values.tenantSecretPrefix;
+  if (fn.bindings.publicBaseUrl) env[ENV.publicBaseUrl] = values.publicBaseUrl;
+  if (fn.bindings.twilioApi) env[ENV.twilioApiBaseUrl] = values.twilioApiBaseUrl;
+  return env;
+}
+
+/** SQS attributes of a queue, as CreateQueue takes them (the local stack) and CloudFormation shows them. */
+export function queueAttributes(spec: QueueSpec, deadLetterTargetArn: string): Record<string, string> {
+  const attributes: Record<string, string> = {
+    VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(spec.retentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn, maxReceiveCount: spec.maxReceiveCount }),
+  };
+  if (spec.fifo) {
+    attributes.FifoQueue = 'true';
+    // Dedup ids are always explicit (MessageSid, turn id): content-based dedup would merge distinct turns.
+    attributes.ContentBasedDeduplication = 'false';
+  }
+  return attributes;
+}
+
+export function dlqAttributes(spec: QueueSpec): Record<string, string> {
+  const attributes: Record<string, string> = { MessageRetentionPeriod: String(spec.dlqRetentionSeconds) };
+  if (spec.fifo) attributes.FifoQueue = 'true';
+  return attributes;
+}
+
+export const TWILIO_API_BASE_URL_DEFAULT = 'https://api.twilio.com';
