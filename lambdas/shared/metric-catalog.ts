@@ -1,0 +1,32 @@
+/**
+ * Metric names and dimensions, shared by the handlers that emit them (EMF through Powertools
+ * Metrics) and the CDK dashboard and alarms that read them.
+ */
+export const METRIC_SERVICE = 'sms-conversations';
+
+export const DIMENSIONS = {
+  tenant: 'TenantId',
+  senderNumber: 'SenderNumber',
+  errorCode: 'ErrorCode',
+} as const;
+
+export const METRICS = {
+  inboundReceived: 'InboundMessages',
+  signatureRejected: 'SignatureRejected',
+  messagesSent: 'MessagesSent',
+  messagesDelivered: 'MessagesDelivered',
+  messagesUndelivered: 'MessagesUndelivered',
+  messagesFailed: 'MessagesFailed',
+  deliveryLatency: 'DeliveryLatency',
+  twilioApiFailures: 'TwilioApiFailures',
+  unknownMessageStatus: 'UnknownMessageStatusCallbacks',
+  conversationsStarted: 'ConversationsStarted',
+  conversationsCompleted: 'ConversationsCompleted',
+  optOuts: 'OptOuts',
+} as const;
+
+/**
+ * Every per-tenant metric is emitted with exactly the dimension set {service, TenantId}
+ * (Powertools always adds `service`), so one SEARCH expression finds every tenant.
+ */
+export const TENANT_DIMENSION_SET = ['service', DIMENSIONS.tenant] as const;
