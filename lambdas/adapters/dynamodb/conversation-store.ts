@@ -1,0 +1,139 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { SlotState } from '../../domain/workflow/engine';
+import type {
+  ConversationRecord,
+  ConversationStore,
+  PlannedReply,
+  TurnCommit,
+  TurnCommitResult,
+} from '../../ports/conversation-store';
+import { cancellationItem, cancelledConditions } from './errors';
+import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export class DynamoConversationStore implements ConversationStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(tenantId: string, customer: string): Promise<ConversationRecord | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.conversationState(tenantId, customer),
+        ConsistentRead: true,
+      }),
+    );
+    const item = result.Item;
+    if (!item) return undefined;
+    return {
+      tenantId,
+      customer,
+      conversationId: String(item.conversationId),
+      businessNumber: String(item.businessNumber),
+      workflowId: String(item.workflowId),
+      slots: item.slots as SlotState,
+      version: Number(item.version),
+      startedAt: String(item.startedAt),
+      lastActivityAt: String(item.lastActivityAt),
+      expiresAt: String(item.conversationExpiresAt),
+    };
+  }
+
+  /**
+   * One transaction: the inbound message (only once: keyed by its MessageSid), the new state
+   * (only if nobody changed it since it was read) and the replies waiting to be sent.
+   */
+  async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
+    const { tenantId, customer, inbound, conversation } = commit;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.transcriptEntry(tenantId, customer, inbound.transcriptKey),
+            direction: 'inbound',
+            conversationId: inbound.conversationId,
+            messageSid: inbound.messageSid,
+            from: inbound.from,
+            to: inbound.to,
+            body: inbound.body,
+            mediaUrls: inbound.mediaUrls,
+            at: inbound.at,
+            ...(inbound.note ? { note: inbound.note } : {}),
+            replies: commit.replies,
+            expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+    if (conversation) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.conversationState(tenantId, customer),
+            conversationId: conversation.conversationId,
+            businessNumber: conversation.businessNumber,
+            workflowId: conversation.workflowId,
+            slots: conversation.slots,
+            version: conversation.version,
+            startedAt: conversation.startedAt,
+            lastActivityAt: conversation.lastActivityAt,
+            conversationExpiresAt: conversation.expiresAt,
+            // The state outlives the conversation so an expired one is still shown; TTL tidies up.
+            expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
+          },
+          ...(commit.expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': commit.expectedVersion },
+              }),
+        },
+      });
+    }
+    for (const reply of commit.replies) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
+            direction: 'outbound',
+            conversationId: inbound.conversationId,
+            sendId: reply.sendId,
+            from: inbound.to,
+            to: customer,
+            body: reply.body,
+            status: 'pending',
+            at: inbound.at,
+            expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
+          },
+        },
+      });
+    }
+
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { outcome: 'committed' };
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (!failed) throw error;
+      if (failed[0]) {
+        const recorded = cancellationItem(error, 0);
+        return { outcome: 'duplicate', replies: (recorded?.replies as PlannedReply[] | undefined) ?? [] };
+      }
+      if (failed[1]) return { outcome: 'conflict' };
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+
+export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+/** For a cancelled transaction: which of its items failed their condition (by index). */
+export function cancelledConditions(error: unknown): boolean[] | undefined {
+  if (
+    !(error instanceof TransactionCanceledException) &&
+    (error as Error)?.name !== 'TransactionCanceledException'
+  ) {
+    return undefined;
+  }
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
+export function cancellationItem(error: unknown, index: number): Record<string, unknown> | undefined {
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  const item = reasons[index]?.Item;
+  // The document client does not unmarshall cancellation reasons.
+  return item ? unmarshall(item as Record<string, AttributeValue>) : undefined;
+}

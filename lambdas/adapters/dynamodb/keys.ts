@@ -1,0 +1,32 @@
+/**
+ * The single table's key layout. Everything a tenant owns is under `TENANT#<id>`; a customer's
+ * conversation and transcript under `CONV#<tenant>#<customer>`; sends and messages by id.
+ */
+export const keys = {
+  tenantProfile: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),
+  tenantNumber: (tenantId: string, number: string) => ({ pk: `TENANT#${tenantId}`, sk: `NUMBER#${number}` }),
+  workflow: (tenantId: string, workflowId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `WORKFLOW#${workflowId}`,
+  }),
+  conversationState: (tenantId: string, customer: string) => ({
+    pk: `CONV#${tenantId}#${customer}`,
+    sk: 'STATE',
+  }),
+  transcriptEntry: (tenantId: string, customer: string, transcriptKey: string) => ({
+    pk: `CONV#${tenantId}#${customer}`,
+    sk: `MSG#${transcriptKey}`,
+  }),
+  transcriptPrefix: 'MSG#',
+  send: (tenantId: string, sendId: string) => ({ pk: `SEND#${tenantId}#${sendId}`, sk: 'SEND' }),
+  message: (sid: string) => ({ pk: `MESSAGE#${sid}`, sk: 'META' }),
+  messageEvent: (sid: string, status: string) => ({ pk: `MESSAGE#${sid}`, sk: `EVENT#${status}` }),
+} as const;
+
+/** DynamoDB TTL works in epoch seconds. */
+export function ttlSeconds(iso: string, keepForDays: number): number {
+  return Math.floor(Date.parse(iso) / 1000) + keepForDays * 24 * 60 * 60;
+}
+
+/** How long transcripts, sends and message histories are kept. */
+export const RETENTION_DAYS = 90;

@@ -1,0 +1,125 @@
+import type { TenantTwilioCredentials } from '../domain/tenant';
+import { TwilioApiError } from '../domain/twilio-errors';
+import type { SendSmsRequest, SentSms, SmsGateway } from '../ports/sms-gateway';
+
+const API_VERSION = '2010-04-01';
+
+interface TwilioMessageJson {
+  sid: string;
+  status: string;
+  num_segments?: string | null;
+  body?: string | null;
+  date_created?: string | null;
+}
+
+interface TwilioErrorJson {
+  code?: number;
+  message?: string;
+}
+
+/**
+ * A lean client for Twilio's Messages API over `fetch` (keep-alive by default in Node's undici).
+ * The base URL is configuration: `https://api.twilio.com` in AWS, the simulator locally.
+ */
+export class TwilioRestSmsGateway implements SmsGateway {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async send(request: SendSmsRequest): Promise<SentSms> {
+    const form = new URLSearchParams();
+    form.set('To', request.to);
+    if (request.messagingServiceSid) form.set('MessagingServiceSid', request.messagingServiceSid);
+    else if (request.from) form.set('From', request.from);
+    if (request.body.length > 0) form.set('Body', request.body);
+    for (const url of request.mediaUrls) form.append('MediaUrl', url);
+    form.set('StatusCallback', request.statusCallback);
+    const message = await this.call<TwilioMessageJson>(request.credentials, 'POST', 'Messages.json', form);
+    return toSentSms(message);
+  }
+
+  async findRecent(query: {
+    credentials: TenantTwilioCredentials;
+    to: string;
+    from?: string;
+    body: string;
+    since: Date;
+  }): Promise<SentSms | undefined> {
+    const params = new URLSearchParams({ To: query.to, 'DateSent>': query.since.toISOString().slice(0, 10) });
+    if (query.from) params.set('From', query.from);
+    params.set('PageSize', '50');
+    const page = await this.call<{ messages: TwilioMessageJson[] }>(
+      query.credentials,
+      'GET',
+      `Messages.json?${params.toString()}`,
+    );
+    const match = page.messages.find(
+      (message) =>
+        message.body === query.body &&
+        (message.date_created
+          ? new Date(message.date_created).getTime() >= query.since.getTime() - 1000
+          : true),
+    );
+    return match ? toSentSms(match) : undefined;
+  }
+
+  private async call<T>(
+    credentials: TenantTwilioCredentials,
+    method: 'GET' | 'POST',
+    path: string,
+    form?: URLSearchParams,
+  ): Promise<T> {
+    const url = `${this.baseUrl.replace(/\/+$/, '')}/${API_VERSION}/Accounts/${credentials.accountSid}/${path}`;
+    const user =
+      credentials.apiKeySid && credentials.apiKeySecret ? credentials.apiKeySid : credentials.accountSid;
+    const password =
+      credentials.apiKeySid && credentials.apiKeySecret ? credentials.apiKeySecret : credentials.authToken;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+          Accept: 'application/json',
+          ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(form ? { body: form.toString() } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      // Timeouts and connection failures: the request may or may not have reached Twilio.
+      throw new TwilioApiError(undefined, undefined, `Twilio request failed: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const parsed = safeJson<TwilioErrorJson>(text);
+      throw new TwilioApiError(
+        response.status,
+        parsed?.code,
+        `Twilio ${response.status}${parsed?.code ? ` (${parsed.code})` : ''}: ${parsed?.message ?? 'no message'}`,
+      );
+    }
+    const parsed = safeJson<T>(text);
+    if (parsed === undefined)
+      throw new TwilioApiError(response.status, undefined, 'Twilio answered with invalid JSON');
+    return parsed;
+  }
+}
+
+function safeJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function toSentSms(message: TwilioMessageJson): SentSms {
+  const segments = message.num_segments ? Number(message.num_segments) : undefined;
+  return {
+    sid: message.sid,
+    status: message.status,
+    ...(segments !== undefined && Number.isFinite(segments) ? { numSegments: segments } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ENV, queueUrlEnvName } from '../../lib/topology';
+import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
+import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
+import { SqsMessageQueue } from '../adapters/sqs-message-queue';
+import { maskPhone } from '../domain/phone';
+import type { InboundQueueMessage } from '../domain/queue-messages';
+import { documentClient } from '../shared/clients';
+import { requireEnv } from '../shared/env';
+import { METRICS } from '../shared/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { parseQueueRecord } from '../shared/queue-record';
+import { processInbound, type TurnDeps } from './turn';
+
+const tableName = requireEnv(ENV.tableName);
+const dynamo = documentClient();
+const deps: TurnDeps = {
+  tenants: new DynamoTenantDirectory(dynamo, tableName),
+  conversations: new DynamoConversationStore(dynamo, tableName),
+  outbound: new SqsMessageQueue(new SQSClient({}), requireEnv(queueUrlEnvName('outbound'))),
+  onEvent: (event) => {
+    if (event.type === 'started')
+      emitTenantMetric(event.tenantId, METRICS.conversationsStarted, MetricUnit.Count);
+    else if (event.type === 'completed') {
+      emitTenantMetric(event.tenantId, METRICS.conversationsCompleted, MetricUnit.Count);
+    } else logger.info('Turn event', { ...event });
+  },
+};
+
+// A failing conversation holds back only its own group; other customers' messages go on.
+const processor = new SqsFifoPartialProcessorAsync();
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const queued = parseQueueRecord<InboundQueueMessage>(record, ['tenantId', 'message', 'receivedAt']);
+  logger.appendKeys({ tenantId: queued.tenantId, messageSid: queued.message.messageSid });
+  logger.info('Inbound turn', {
+    customer: maskPhone(queued.message.from),
+    business: maskPhone(queued.message.to),
+  });
+  await processInbound(queued, deps);
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true }),
+).use(injectLambdaContext(logger, { clearState: true }));

@@ -1,0 +1,149 @@
+import type { InboundQueueMessage, OutboundQueueMessage } from '../domain/queue-messages';
+import { conversationGroupId, sendIdFor } from '../domain/queue-messages';
+import { runTurn } from '../domain/workflow/engine';
+import type {
+  ConversationRecord,
+  ConversationStore,
+  InboundTranscriptEntry,
+  PlannedReply,
+} from '../ports/conversation-store';
+import type { MessageQueue } from '../ports/message-queue';
+import type { TenantDirectory } from '../ports/tenant-directory';
+
+export interface TurnDeps {
+  readonly tenants: TenantDirectory;
+  readonly conversations: ConversationStore;
+  readonly outbound: MessageQueue<OutboundQueueMessage>;
+  readonly onEvent: (event: TurnEvent) => void;
+}
+
+export type TurnEvent =
+  | { type: 'unroutable'; tenantId: string; reason: string }
+  | { type: 'started'; tenantId: string }
+  | { type: 'completed'; tenantId: string }
+  | { type: 'conflict'; tenantId: string; attempt: number }
+  | { type: 'duplicate'; tenantId: string };
+
+/** Optimistic-lock conflicts are rare (FIFO serialises a customer); a few rereads settle them. */
+const MAX_CONFLICT_RETRIES = 5;
+
+export function transcriptKey(at: string, id: string): string {
+  return `${at}#${id}`;
+}
+
+/** Handles one customer message: runs the workflow, records the turn, queues the replies. */
+export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps): Promise<void> {
+  const { tenantId, message, receivedAt } = queued;
+  const inboundBase = {
+    transcriptKey: transcriptKey(receivedAt, message.messageSid),
+    messageSid: message.messageSid,
+    from: message.from,
+    to: message.to,
+    body: message.body,
+    mediaUrls: message.mediaUrls,
+    at: receivedAt,
+  };
+
+  const number = await deps.tenants.getNumber(tenantId, message.to);
+  if (!number) {
+    deps.onEvent({ type: 'unroutable', tenantId, reason: 'number not owned by tenant' });
+    const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: 'unknown-number' };
+    await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined);
+    return;
+  }
+  const workflow = await deps.tenants.getWorkflow(tenantId, number.workflowId);
+  if (!workflow) {
+    // A configuration error: fail so the message waits in the DLQ for a redrive after the fix.
+    throw new Error(`Workflow ${number.workflowId} of tenant ${tenantId} not found`);
+  }
+
+  for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+    const current = await deps.conversations.load(tenantId, message.from);
+    const active = current && current.expiresAt > receivedAt ? current : undefined;
+    if (!active && !number.allowInboundStart) {
+      deps.onEvent({ type: 'unroutable', tenantId, reason: 'inbound start not allowed' });
+      const inbound: InboundTranscriptEntry = {
+        ...inboundBase,
+        conversationId: '',
+        note: 'inbound-start-not-allowed',
+      };
+      await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined);
+      return;
+    }
+    const conversationId = active?.conversationId ?? message.messageSid;
+    const turn = runTurn({ workflow, state: active?.slots, text: message.body, now: new Date(receivedAt) });
+    const replies: PlannedReply[] = turn.replies.map((body, index) => {
+      const sendId = sendIdFor(message.messageSid, index);
+      return { sendId, transcriptKey: transcriptKey(receivedAt, sendId), body };
+    });
+    const expiresAt = new Date(Date.parse(receivedAt) + workflow.expiresAfterHours * 3_600_000).toISOString();
+    const conversation: ConversationRecord = {
+      tenantId,
+      customer: message.from,
+      conversationId,
+      businessNumber: message.to,
+      workflowId: workflow.id,
+      slots: turn.state,
+      version: (current?.version ?? 0) + 1,
+      startedAt: active?.startedAt ?? receivedAt,
+      lastActivityAt: receivedAt,
+      expiresAt,
+    };
+    const result = await commitAndQueue(
+      deps,
+      {
+        tenantId,
+        customer: message.from,
+        conversation,
+        ...(current ? { expectedVersion: current.version } : {}),
+        inbound: { ...inboundBase, conversationId },
+        replies,
+      },
+      { conversationId, from: message.to },
+    );
+    if (result === 'conflict') {
+      deps.onEvent({ type: 'conflict', tenantId, attempt });
+      continue;
+    }
+    if (result === 'committed') {
+      if (!active) deps.onEvent({ type: 'started', tenantId });
+      if (turn.completed) deps.onEvent({ type: 'completed', tenantId });
+    }
+    return;
+  }
+  throw new Error(`Conversation of tenant ${tenantId} kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
+}
+
+async function commitAndQueue(
+  deps: TurnDeps,
+  commit: Parameters<ConversationStore['commitTurn']>[0],
+  sendContext: { conversationId: string; from: string } | undefined,
+): Promise<'committed' | 'conflict' | 'duplicate'> {
+  const result = await deps.conversations.commitTurn(commit);
+  if (result.outcome === 'conflict') return 'conflict';
+  const replies = result.outcome === 'duplicate' ? result.replies : commit.replies;
+  if (result.outcome === 'duplicate') deps.onEvent({ type: 'duplicate', tenantId: commit.tenantId });
+  if (sendContext && replies.length > 0) {
+    const queuedAt = new Date().toISOString();
+    // Queued after the commit: a crash in between is healed by the retry finding the turn recorded.
+    await deps.outbound.send(
+      replies.map((reply) => ({
+        body: {
+          v: 1,
+          tenantId: commit.tenantId,
+          sendId: reply.sendId,
+          conversationId: sendContext.conversationId,
+          transcriptKey: reply.transcriptKey,
+          from: sendContext.from,
+          to: commit.customer,
+          body: reply.body,
+          mediaUrls: [],
+          queuedAt,
+        },
+        groupId: conversationGroupId(commit.tenantId, commit.customer),
+        deduplicationId: reply.sendId,
+      })),
+    );
+  }
+  return result.outcome;
+}

@@ -1,0 +1,39 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ENV, queueUrlEnvName } from '../../lib/topology';
+import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
+import { SqsMessageQueue } from '../adapters/sqs-message-queue';
+import { requireEnv } from '../shared/env';
+import { METRICS } from '../shared/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { handleWebhook, type WebhookDeps } from './webhook';
+
+const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
+
+const sqs = new SQSClient({});
+const deps: WebhookDeps = {
+  publicBaseUrl: requireEnv(ENV.publicBaseUrl),
+  credentials: new SecretsManagerTenantCredentials(
+    new SecretsManagerClient({}),
+    requireEnv(ENV.tenantSecretPrefix),
+    CREDENTIALS_TTL_MS,
+  ),
+  inboundQueue: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('inbound'))),
+  statusQueue: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('status'))),
+  now: () => new Date(),
+  onSignatureRejected: (tenantId) => {
+    logger.warn('Rejected webhook signature', { tenantId });
+    emitTenantMetric(tenantId, METRICS.signatureRejected, MetricUnit.Count);
+  },
+  onAccepted: (tenantId, kind, messageSid) => {
+    logger.info('Webhook accepted', { tenantId, kind, messageSid });
+    if (kind === 'inbound') emitTenantMetric(tenantId, METRICS.inboundReceived, MetricUnit.Count);
+  },
+};
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>((event: APIGatewayProxyEvent) =>
+  handleWebhook(event, deps),
+).use(injectLambdaContext(logger, { clearState: true }));

@@ -1,0 +1,59 @@
+import type { SlotState } from '../domain/workflow/engine';
+
+export interface ConversationRecord {
+  readonly tenantId: string;
+  readonly customer: string;
+  readonly conversationId: string;
+  readonly businessNumber: string;
+  readonly workflowId: string;
+  readonly slots: SlotState;
+  /** Optimistic lock: every write is conditional on the version read. */
+  readonly version: number;
+  readonly startedAt: string;
+  readonly lastActivityAt: string;
+  /** ISO time after which the next message starts a new conversation. */
+  readonly expiresAt: string;
+}
+
+/** A reply decided in a turn, waiting to be sent. */
+export interface PlannedReply {
+  readonly sendId: string;
+  readonly transcriptKey: string;
+  readonly body: string;
+}
+
+export interface InboundTranscriptEntry {
+  readonly transcriptKey: string;
+  readonly messageSid: string;
+  readonly conversationId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly mediaUrls: readonly string[];
+  readonly at: string;
+  /** Why the message got no reply, when it got none (unknown number, ...). */
+  readonly note?: string;
+}
+
+export interface TurnCommit {
+  readonly tenantId: string;
+  readonly customer: string;
+  /** The state after the turn; undefined when the message did not touch any conversation. */
+  readonly conversation?: ConversationRecord;
+  /** The version read before the turn (undefined: there was none). */
+  readonly expectedVersion?: number;
+  readonly inbound: InboundTranscriptEntry;
+  readonly replies: readonly PlannedReply[];
+}
+
+export type TurnCommitResult =
+  | { outcome: 'committed' }
+  /** Another writer changed the conversation since it was read: read again and redo the turn. */
+  | { outcome: 'conflict' }
+  /** This inbound message was recorded by an earlier attempt; these were its replies. */
+  | { outcome: 'duplicate'; replies: PlannedReply[] };
+
+export interface ConversationStore {
+  load(tenantId: string, customer: string): Promise<ConversationRecord | undefined>;
+  commitTurn(commit: TurnCommit): Promise<TurnCommitResult>;
+}

@@ -1,0 +1,51 @@
+import type { OutboundStatus } from '../domain/message-status';
+
+export type SendClaim =
+  | { outcome: 'claimed' }
+  /** Sent already: nothing to do. */
+  | { outcome: 'done'; sid?: string }
+  /** An earlier attempt started sending and never recorded the outcome. */
+  | { outcome: 'inFlight'; claimedAt: string };
+
+export interface SendIdentity {
+  readonly tenantId: string;
+  readonly sendId: string;
+  readonly conversationKey: { readonly tenantId: string; readonly customer: string };
+  readonly transcriptKey: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export type StatusApplyResult =
+  /** The same (MessageSid, status) was applied before. */
+  | { outcome: 'duplicate' }
+  /** The message's status moved forward to this one. */
+  | { outcome: 'advanced'; createdAt: string; from: string }
+  /** Recorded as an event; the message already has a later status. */
+  | { outcome: 'stale' }
+  /** No message with this SID belongs to this tenant (yet). */
+  | { outcome: 'unknown' };
+
+export interface MessageStore {
+  claimSend(tenantId: string, sendId: string, now: string): Promise<SendClaim>;
+  /** The attempt failed in a way worth retrying: let the next attempt claim again. */
+  releaseSend(tenantId: string, sendId: string): Promise<void>;
+  recordSent(
+    send: SendIdentity,
+    sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
+  ): Promise<void>;
+  recordFailed(
+    send: SendIdentity,
+    failure: { errorCode?: number; reason: string; at: string },
+  ): Promise<void>;
+  applyStatus(update: {
+    tenantId: string;
+    sid: string;
+    status: OutboundStatus;
+    errorCode?: string;
+    rawDlrDoneDate?: string;
+    at: string;
+    /** Record the event even when the message is unknown (after retries ran out). */
+    recordUnknown: boolean;
+  }): Promise<StatusApplyResult>;
+}

@@ -1,0 +1,31 @@
+import type { TenantTwilioCredentials } from '../domain/tenant';
+
+export interface SendSmsRequest {
+  readonly credentials: TenantTwilioCredentials;
+  readonly to: string;
+  /** The business number; omitted when the tenant sends through a Messaging Service. */
+  readonly from?: string;
+  readonly messagingServiceSid?: string;
+  readonly body: string;
+  readonly mediaUrls: readonly string[];
+  readonly statusCallback: string;
+}
+
+export interface SentSms {
+  readonly sid: string;
+  readonly status: string;
+  readonly numSegments?: number;
+}
+
+/** Sends SMS through the provider. Failures throw TwilioApiError. */
+export interface SmsGateway {
+  send(request: SendSmsRequest): Promise<SentSms>;
+  /** A message to `to` with this body created since `since`, if any (recovers a send whose outcome was lost). */
+  findRecent(query: {
+    credentials: TenantTwilioCredentials;
+    to: string;
+    from?: string;
+    body: string;
+    since: Date;
+  }): Promise<SentSms | undefined>;
+}

@@ -1,0 +1,65 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ENV } from '../../lib/topology';
+import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
+import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
+import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
+import { maskPhone } from '../domain/phone';
+import type { OutboundQueueMessage } from '../domain/queue-messages';
+import { documentClient } from '../shared/clients';
+import { requireEnv } from '../shared/env';
+import { METRICS } from '../shared/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { parseQueueRecord } from '../shared/queue-record';
+import { processSend, type SendDeps } from './send';
+
+const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
+
+const deps: SendDeps = {
+  publicBaseUrl: requireEnv(ENV.publicBaseUrl),
+  credentials: new SecretsManagerTenantCredentials(
+    new SecretsManagerClient({}),
+    requireEnv(ENV.tenantSecretPrefix),
+    CREDENTIALS_TTL_MS,
+  ),
+  sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
+  messages: new DynamoMessageStore(documentClient(), requireEnv(ENV.tableName)),
+  now: () => new Date(),
+  onEvent: (event) => {
+    switch (event.type) {
+      case 'sent':
+        logger.info('Message sent', { sid: event.sid });
+        emitTenantMetric(event.tenantId, METRICS.messagesSent, MetricUnit.Count);
+        return;
+      case 'failed':
+        logger.warn('Message failed permanently', { errorCode: event.errorCode });
+        emitTenantMetric(event.tenantId, METRICS.messagesFailed, MetricUnit.Count);
+        return;
+      case 'apiFailure':
+        logger.warn('Twilio API failure, will retry', {
+          errorCode: event.errorCode,
+          httpStatus: event.httpStatus,
+        });
+        emitTenantMetric(event.tenantId, METRICS.twilioApiFailures, MetricUnit.Count);
+        return;
+      default:
+        logger.info('Send event', { ...event });
+    }
+  },
+};
+
+const processor = new SqsFifoPartialProcessorAsync();
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const queued = parseQueueRecord<OutboundQueueMessage>(record, ['tenantId', 'sendId', 'to', 'from', 'body']);
+  logger.appendKeys({ tenantId: queued.tenantId, sendId: queued.sendId });
+  logger.info('Sending', { to: maskPhone(queued.to), from: maskPhone(queued.from) });
+  await processSend(queued, deps);
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true }),
+).use(injectLambdaContext(logger, { clearState: true }));

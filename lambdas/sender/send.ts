@@ -1,0 +1,145 @@
+import { isOutboundStatus, type OutboundStatus } from '../domain/message-status';
+import type { OutboundQueueMessage } from '../domain/queue-messages';
+import type { TenantTwilioCredentials } from '../domain/tenant';
+import { classifyTwilioError, TwilioApiError } from '../domain/twilio-errors';
+import type { MessageStore, SendIdentity } from '../ports/message-store';
+import type { SentSms, SmsGateway } from '../ports/sms-gateway';
+import type { TenantCredentialsSource } from '../ports/tenant-credentials';
+
+export interface SendDeps {
+  readonly publicBaseUrl: string;
+  readonly credentials: TenantCredentialsSource;
+  readonly sms: SmsGateway;
+  readonly messages: MessageStore;
+  readonly now: () => Date;
+  readonly onEvent: (event: SendEvent) => void;
+}
+
+export type SendEvent =
+  | { type: 'sent'; tenantId: string; sid: string; from: string }
+  | { type: 'failed'; tenantId: string; from: string; errorCode?: number }
+  | { type: 'apiFailure'; tenantId: string; from: string; errorCode?: number; httpStatus?: number }
+  | { type: 'alreadySent'; tenantId: string; sendId: string }
+  | { type: 'recovered'; tenantId: string; sid: string };
+
+/** A retryable failure: the record goes back to the queue. */
+export class RetryableSendError extends Error {
+  override readonly name = 'RetryableSendError';
+}
+
+export function statusCallbackUrl(publicBaseUrl: string, tenantId: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/${tenantId}/status`;
+}
+
+export async function processSend(queued: OutboundQueueMessage, deps: SendDeps): Promise<void> {
+  const identity: SendIdentity = {
+    tenantId: queued.tenantId,
+    sendId: queued.sendId,
+    conversationKey: { tenantId: queued.tenantId, customer: queued.to },
+    transcriptKey: queued.transcriptKey,
+    from: queued.from,
+    to: queued.to,
+  };
+  const claim = await deps.messages.claimSend(queued.tenantId, queued.sendId, deps.now().toISOString());
+  if (claim.outcome === 'done') {
+    deps.onEvent({ type: 'alreadySent', tenantId: queued.tenantId, sendId: queued.sendId });
+    return;
+  }
+
+  let credentials = await deps.credentials.get(queued.tenantId);
+  if (!credentials) {
+    await deps.messages.recordFailed(identity, {
+      reason: 'tenant has no credentials',
+      at: deps.now().toISOString(),
+    });
+    deps.onEvent({ type: 'failed', tenantId: queued.tenantId, from: queued.from });
+    return;
+  }
+
+  if (claim.outcome === 'inFlight') {
+    // An earlier attempt died between calling Twilio and recording the answer: ask Twilio first.
+    const found = await deps.sms.findRecent({
+      credentials,
+      to: queued.to,
+      ...(credentials.messagingServiceSid ? {} : { from: queued.from }),
+      body: queued.body,
+      since: new Date(claim.claimedAt),
+    });
+    if (found) {
+      await record(identity, found, deps);
+      deps.onEvent({ type: 'recovered', tenantId: queued.tenantId, sid: found.sid });
+      return;
+    }
+  }
+
+  for (let reauthenticated = false; ; reauthenticated = true) {
+    try {
+      const sent = await deps.sms.send(sendRequest(queued, credentials, deps.publicBaseUrl));
+      await record(identity, sent, deps);
+      return;
+    } catch (error) {
+      if (!(error instanceof TwilioApiError)) throw error;
+      const disposition = classifyTwilioError(error);
+      if (disposition === 'reauthenticate' && !reauthenticated) {
+        // The token may have been rotated since it was cached.
+        const fresh = await deps.credentials.get(queued.tenantId, { refresh: true });
+        if (fresh) {
+          credentials = fresh;
+          continue;
+        }
+      }
+      if (disposition === 'permanent') {
+        await deps.messages.recordFailed(identity, {
+          ...(error.code !== undefined ? { errorCode: error.code } : {}),
+          reason: error.message,
+          at: deps.now().toISOString(),
+        });
+        deps.onEvent({
+          type: 'failed',
+          tenantId: queued.tenantId,
+          from: queued.from,
+          ...(error.code !== undefined ? { errorCode: error.code } : {}),
+        });
+        return;
+      }
+      deps.onEvent({
+        type: 'apiFailure',
+        tenantId: queued.tenantId,
+        from: queued.from,
+        ...(error.code !== undefined ? { errorCode: error.code } : {}),
+        ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+      });
+      await deps.messages.releaseSend(queued.tenantId, queued.sendId);
+      throw new RetryableSendError(error.message);
+    }
+  }
+}
+
+function sendRequest(
+  queued: OutboundQueueMessage,
+  credentials: TenantTwilioCredentials,
+  publicBaseUrl: string,
+) {
+  return {
+    credentials,
+    to: queued.to,
+    ...(credentials.messagingServiceSid
+      ? { messagingServiceSid: credentials.messagingServiceSid }
+      : { from: queued.from }),
+    body: queued.body,
+    mediaUrls: queued.mediaUrls,
+    statusCallback: statusCallbackUrl(publicBaseUrl, queued.tenantId),
+  };
+}
+
+async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Promise<void> {
+  // Twilio never calls back with the initial status: record it from the create response.
+  const status: OutboundStatus = isOutboundStatus(sent.status) ? sent.status : 'queued';
+  await deps.messages.recordSent(identity, {
+    sid: sent.sid,
+    status,
+    ...(sent.numSegments !== undefined ? { numSegments: sent.numSegments } : {}),
+    at: deps.now().toISOString(),
+  });
+  deps.onEvent({ type: 'sent', tenantId: identity.tenantId, sid: sent.sid, from: identity.from });
+}

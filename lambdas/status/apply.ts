@@ -1,0 +1,72 @@
+import { type DeliveryOutcome, deliveryOutcome } from '../domain/message-status';
+import type { StatusQueueMessage } from '../domain/queue-messages';
+import type { MessageStore } from '../ports/message-store';
+
+export interface StatusDeps {
+  readonly messages: MessageStore;
+  readonly onEvent: (event: StatusEvent) => void;
+}
+
+export type StatusEvent =
+  | {
+      type: 'outcome';
+      tenantId: string;
+      outcome: DeliveryOutcome;
+      from: string;
+      latencyMs?: number;
+      errorCode?: string;
+    }
+  | { type: 'duplicate' | 'stale'; tenantId: string; sid: string }
+  | { type: 'unknown'; tenantId: string; sid: string };
+
+/**
+ * A callback can overtake the sender recording the message it is about; such callbacks are
+ * retried this many receives before they are recorded as unknown and acknowledged.
+ */
+export const UNKNOWN_MESSAGE_RECEIVES = 3;
+
+export class MessageNotYetKnownError extends Error {
+  override readonly name = 'MessageNotYetKnownError';
+}
+
+export async function applyStatusCallback(
+  queued: StatusQueueMessage,
+  receiveCount: number,
+  deps: StatusDeps,
+): Promise<void> {
+  const { tenantId, callback, receivedAt } = queued;
+  const recordUnknown = receiveCount >= UNKNOWN_MESSAGE_RECEIVES;
+  const result = await deps.messages.applyStatus({
+    tenantId,
+    sid: callback.messageSid,
+    status: callback.status,
+    ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
+    ...(callback.rawDlrDoneDate ? { rawDlrDoneDate: callback.rawDlrDoneDate } : {}),
+    at: receivedAt,
+    recordUnknown,
+  });
+  switch (result.outcome) {
+    case 'advanced': {
+      const outcome = deliveryOutcome(callback.status);
+      if (outcome) {
+        const latencyMs = Date.parse(receivedAt) - Date.parse(result.createdAt);
+        deps.onEvent({
+          type: 'outcome',
+          tenantId,
+          outcome,
+          from: result.from,
+          ...(outcome === 'delivered' && latencyMs >= 0 ? { latencyMs } : {}),
+          ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
+        });
+      }
+      return;
+    }
+    case 'unknown':
+      if (!recordUnknown)
+        throw new MessageNotYetKnownError(`Message ${callback.messageSid} not recorded yet`);
+      deps.onEvent({ type: 'unknown', tenantId, sid: callback.messageSid });
+      return;
+    default:
+      deps.onEvent({ type: result.outcome, tenantId, sid: callback.messageSid });
+  }
+}
