@@ -26,7 +26,8 @@ export interface FormLimits {
 export const DEFAULT_FORM_LIMITS: FormLimits = { maxParams: 500 };
 
 export function parseFormBody(body: string, limits: FormLimits = DEFAULT_FORM_LIMITS): FormParseResult {
-  const params: FormParams = {};
+  // No prototype: parameter names like `__proto__` or `valueOf` are data, not inherited members.
+  const params: FormParams = Object.create(null);
   if (body.length === 0) return { ok: true, params };
   const pairs = body.split('&');
   if (pairs.length > limits.maxParams) {

@@ -93,7 +93,6 @@ export async function handleWebhook(
       signature,
       url,
       params: form.params,
-      rawBody,
     })
   ) {
     deps.onSignatureRejected(tenantId);
