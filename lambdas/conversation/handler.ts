@@ -1,6 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SQSClient } from '@aws-sdk/client-sqs';
+
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
@@ -9,7 +9,7 @@ import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import { maskPhone } from '../domain/phone';
 import type { InboundQueueMessage } from '../domain/queue-messages';
-import { documentClient } from '../shared/clients';
+import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
@@ -21,7 +21,7 @@ const dynamo = documentClient();
 const deps: TurnDeps = {
   tenants: new DynamoTenantDirectory(dynamo, tableName),
   conversations: new DynamoConversationStore(dynamo, tableName),
-  outbound: new SqsMessageQueue(new SQSClient({}), requireEnv(queueUrlEnvName('outbound'))),
+  outbound: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('outbound'))),
   onEvent: (event) => {
     if (event.type === 'started')
       emitTenantMetric(event.tenantId, METRICS.conversationsStarted, MetricUnit.Count);

@@ -1,11 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
+
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
+import { sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
@@ -13,7 +14,7 @@ import { handleWebhook, type WebhookDeps } from './webhook';
 
 const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
 
-const sqs = new SQSClient({});
+const sqs = sqsClient();
 const deps: WebhookDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
   credentials: new SecretsManagerTenantCredentials(
