@@ -5,8 +5,13 @@ export function isValidTenantId(value: string): boolean {
   return TENANT_ID_PATTERN.test(value);
 }
 
+/** The part of every tenant secret's name before the tenant id (IAM grants read below it). */
+export function tenantSecretsRoot(prefix: string): string {
+  return `${prefix}/tenants/`;
+}
+
 export function tenantSecretName(prefix: string, tenantId: string): string {
-  return `${prefix}/tenants/${tenantId}/twilio`;
+  return `${tenantSecretsRoot(prefix)}${tenantId}/twilio`;
 }
 
 /** The JSON stored in the tenant's secret. */

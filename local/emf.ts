@@ -1,0 +1,75 @@
+/**
+ * Collects the CloudWatch Embedded Metric Format records the functions print, so local
+ * figures come from the same records CloudWatch would turn into the dashboard's metrics.
+ */
+export interface MetricDatum {
+  readonly name: string;
+  readonly unit: string;
+  readonly value: number;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly namespace: string;
+  readonly timestamp: number;
+  readonly functionName: string;
+}
+
+interface EmfRecord {
+  _aws?: {
+    Timestamp?: number;
+    CloudWatchMetrics?: {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit?: string }[];
+    }[];
+  };
+  [key: string]: unknown;
+}
+
+export class MetricRecorder {
+  private readonly data: MetricDatum[] = [];
+
+  /** Reads one log line; returns true if it was an EMF record. */
+  ingest(functionName: string, line: string): boolean {
+    if (!line.includes('"CloudWatchMetrics"')) return false;
+    let record: EmfRecord;
+    try {
+      record = JSON.parse(line) as EmfRecord;
+    } catch {
+      return false;
+    }
+    const directives = record._aws?.CloudWatchMetrics;
+    if (!directives) return false;
+    for (const directive of directives) {
+      const dimensionNames = new Set(directive.Dimensions.flat());
+      const dimensions: Record<string, string> = {};
+      for (const name of dimensionNames) dimensions[name] = String(record[name]);
+      for (const metric of directive.Metrics) {
+        const raw = record[metric.Name];
+        const values = Array.isArray(raw) ? raw : [raw];
+        for (const value of values) {
+          this.data.push({
+            name: metric.Name,
+            unit: metric.Unit ?? 'None',
+            value: Number(value),
+            dimensions,
+            namespace: directive.Namespace,
+            timestamp: record._aws?.Timestamp ?? Date.now(),
+            functionName,
+          });
+        }
+      }
+    }
+    return true;
+  }
+
+  all(): readonly MetricDatum[] {
+    return this.data;
+  }
+
+  /** Sum of a metric, optionally restricted to records whose dimensions include `where`. */
+  sum(name: string, where: Readonly<Record<string, string>> = {}): number {
+    return this.data
+      .filter((datum) => datum.name === name)
+      .filter((datum) => Object.entries(where).every(([key, value]) => datum.dimensions[key] === value))
+      .reduce((total, datum) => total + datum.value, 0);
+  }
+}

@@ -1,0 +1,229 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { stageConfig } from '../lib/config';
+import {
+  type EnvironmentValues,
+  type FunctionId,
+  functionEnvironment,
+  functions,
+  type QueueId,
+  routes,
+} from '../lib/topology';
+import { MetricRecorder } from './emf';
+import { type ProvisionedQueue, provisionQueues, provisionTable } from './provision';
+import { startLocalApi } from './runtime/api-gateway';
+import { bundleFunctions } from './runtime/bundle';
+import { LocalFunction } from './runtime/local-function';
+import { startSqsEventSource } from './runtime/sqs-event-source';
+import { startDynamoDbLocal } from './standins/dynamodb';
+import { startSecretsManager } from './standins/secrets-manager';
+import { sqsClientFor, startSqs } from './standins/sqs';
+import { secretsBackedDirectory } from './tenants';
+import { startTwilioSimulator, type TwilioSimulator } from './twilio-sim';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_TABLE_NAME = 'sms-conversations-local';
+export const LOCAL_STAGE = 'local';
+export const LOCAL_MAX_CONCURRENCY = 2;
+
+export interface LocalStackOptions {
+  /** Local API port (0: any free port). */
+  readonly port: number;
+  readonly twilioSimPort: number;
+  /** The URL Twilio calls and signatures are checked against; default the local API's URL. */
+  readonly publicBaseUrl?: string;
+  /** Every function log line (JSON), e.g. to print them. */
+  readonly onLog?: (functionName: string, line: string) => void;
+  /** Delay between the simulator's status callbacks. */
+  readonly callbackDelayMs?: number;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly publicBaseUrl: string;
+  readonly twilioSimUrl: string;
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
+  readonly tableName: string;
+  readonly tenantSecretPrefix: string;
+  readonly queues: Readonly<Record<QueueId, ProvisionedQueue>>;
+  readonly metrics: MetricRecorder;
+  readonly simulator: TwilioSimulator;
+  readonly functions: Readonly<Record<FunctionId, LocalFunction>>;
+  readonly clients: {
+    readonly dynamo: DynamoDBDocumentClient;
+    readonly sqs: SQSClient;
+    readonly secrets: SecretsManagerClient;
+  };
+  secretsManagerCalls(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Static credentials for the stand-ins: they accept any, and the SDK insists on some. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs, the Secrets Manager
+ * stand-in, the Twilio simulator, the four functions bundled exactly as `cdk synth` bundles
+ * them, their SQS event sources and the REST API's webhook routes.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stopStack: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of stopStack.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const config = stageConfig(LOCAL_STAGE);
+    const [dynamoLocal, sqsLocal, secretsLocal] = await Promise.all([
+      startDynamoDbLocal({ port: 0 }),
+      startSqs({ port: 0 }),
+      startSecretsManager({ port: 0 }),
+    ]);
+    stopStack.push(dynamoLocal.close, sqsLocal.close, secretsLocal.close);
+
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamoLocal.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const sqs = sqsClientFor(sqsLocal.endpoint);
+    const secrets = new SecretsManagerClient({
+      endpoint: secretsLocal.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    await provisionTable(dynamoClient, LOCAL_TABLE_NAME);
+    const provisioned = await provisionQueues(sqs);
+
+    const apiPort = options.port === 0 ? await freePort() : options.port;
+    const simPort = options.twilioSimPort === 0 ? await freePort() : options.twilioSimPort;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const publicBaseUrl = options.publicBaseUrl ?? apiUrl;
+
+    const simulator = await startTwilioSimulator({
+      port: simPort,
+      directory: secretsBackedDirectory(secrets, config.tenantSecretPrefix),
+      platformBaseUrl: publicBaseUrl,
+      ...(options.callbackDelayMs !== undefined ? { callbackDelayMs: options.callbackDelayMs } : {}),
+    });
+    stopStack.push(() => simulator.close());
+
+    const values: EnvironmentValues = {
+      tableName: LOCAL_TABLE_NAME,
+      tenantSecretPrefix: config.tenantSecretPrefix,
+      publicBaseUrl,
+      twilioApiBaseUrl: simulator.url,
+      metricsNamespace: config.metricsNamespace,
+      logLevel: config.logLevel,
+      stage: config.stage,
+      queueUrls: {
+        inbound: provisioned.inbound.url,
+        outbound: provisioned.outbound.url,
+        status: provisioned.status.url,
+      },
+    };
+    // What the Lambda service and the SDK's standard settings provide in AWS.
+    const platformEnv: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoLocal.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsLocal.endpoint,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const metrics = new MetricRecorder();
+    const bundles = await bundleFunctions(Object.values(functions), path.resolve('.local/functions'));
+    await mkdir(path.resolve('.local'), { recursive: true });
+    const localFunctions = {} as Record<FunctionId, LocalFunction>;
+    for (const spec of Object.values(functions)) {
+      const fn = new LocalFunction({
+        name: spec.id,
+        bundlePath: bundles[spec.id],
+        handlerExport: 'handler',
+        environment: { ...functionEnvironment(spec, values), ...platformEnv },
+        timeoutSeconds: spec.timeoutSeconds,
+        memorySizeMb: spec.memorySizeMb,
+        onLog: (line) => {
+          metrics.ingest(spec.id, line);
+          options.onLog?.(spec.id, line);
+        },
+      });
+      localFunctions[spec.id] = fn;
+      stopStack.push(() => fn.close());
+    }
+
+    for (const spec of Object.values(functions)) {
+      const source = spec.eventSource;
+      if (!source) continue;
+      const queue = provisioned[source.queue];
+      const mapping = startSqsEventSource({
+        sqs,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        batchSize: source.batchSize,
+        // One machine with two cores: the topology's concurrency caps, scaled to what it can run.
+        ...(source.maxConcurrency !== undefined
+          ? { maxConcurrency: Math.min(source.maxConcurrency, LOCAL_MAX_CONCURRENCY) }
+          : {}),
+        fn: localFunctions[spec.id],
+        region: LOCAL_REGION,
+      });
+      stopStack.push(() => mapping.stop());
+    }
+
+    const api = await startLocalApi({
+      port: apiPort,
+      stage: config.stage,
+      routes: routes.map((route) => ({
+        method: route.method,
+        path: route.path,
+        fn: localFunctions[route.function],
+      })),
+    });
+    stopStack.push(() => api.close());
+
+    return {
+      apiUrl,
+      publicBaseUrl,
+      twilioSimUrl: simulator.url,
+      endpoints: {
+        dynamodb: dynamoLocal.endpoint,
+        sqs: sqsLocal.endpoint,
+        secretsManager: secretsLocal.endpoint,
+      },
+      tableName: LOCAL_TABLE_NAME,
+      tenantSecretPrefix: config.tenantSecretPrefix,
+      queues: provisioned,
+      metrics,
+      simulator,
+      functions: localFunctions,
+      clients: { dynamo, sqs, secrets },
+      secretsManagerCalls: () => secretsLocal.calls(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
