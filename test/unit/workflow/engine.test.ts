@@ -49,7 +49,7 @@ describe('workflow engine: the order-status example', () => {
     expect(turns[1]?.replies[0]).toContain("That doesn't look right.");
     expect(turns[1]?.replies[0]).toContain('order number');
     expect(turns[2]?.state.status).toBe('collecting');
-    expect(turns[3]?.replies).toEqual(['Sorry, I didn\'t get that. Reply HELP for help.']);
+    expect(turns[3]?.replies).toEqual(["Sorry, I didn't get that. Reply HELP for help."]);
     expect(turns[3]?.state.status).toBe('fallback');
   });
 

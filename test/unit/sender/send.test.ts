@@ -1,0 +1,164 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OutboundQueueMessage } from '../../../lambdas/domain/queue-messages';
+import type { TenantTwilioCredentials } from '../../../lambdas/domain/tenant';
+import { TwilioApiError } from '../../../lambdas/domain/twilio-errors';
+import type { MessageStore, SendClaim } from '../../../lambdas/ports/message-store';
+import type { SendSmsRequest, SentSms, SmsGateway } from '../../../lambdas/ports/sms-gateway';
+import type { TenantCredentialsSource } from '../../../lambdas/ports/tenant-credentials';
+import { processSend, RetryableSendError, type SendDeps, type SendEvent } from '../../../lambdas/sender/send';
+
+const CREDS: TenantTwilioCredentials = { accountSid: `AC${'d'.repeat(32)}`, authToken: 'old-token' };
+
+const queued: OutboundQueueMessage = {
+  v: 1,
+  tenantId: 'demo',
+  sendId: 'SMx-0',
+  conversationId: 'SMx',
+  transcriptKey: '2026-11-22T12:00:00.000Z#SMx-0',
+  from: '+15005550006',
+  to: '+15551234567',
+  body: 'Hello',
+  mediaUrls: [],
+  queuedAt: '2026-11-22T12:00:00.000Z',
+};
+
+class ScriptedGateway implements SmsGateway {
+  readonly requests: SendSmsRequest[] = [];
+  recent: SentSms | undefined;
+  constructor(private readonly script: (SentSms | TwilioApiError)[]) {}
+  async send(request: SendSmsRequest): Promise<SentSms> {
+    this.requests.push(request);
+    const next = this.script.shift();
+    if (!next) throw new Error('unexpected send');
+    if (next instanceof TwilioApiError) throw next;
+    return next;
+  }
+  async findRecent(): Promise<SentSms | undefined> {
+    return this.recent;
+  }
+}
+
+class MemoryMessageStore implements MessageStore {
+  claim: SendClaim = { outcome: 'claimed' };
+  released = 0;
+  sent: { sid: string; status: string }[] = [];
+  failed: { errorCode?: number }[] = [];
+  async claimSend(): Promise<SendClaim> {
+    return this.claim;
+  }
+  async releaseSend(): Promise<void> {
+    this.released++;
+  }
+  async recordSent(_send: unknown, sent: { sid: string; status: string }): Promise<void> {
+    this.sent.push(sent);
+  }
+  async recordFailed(_send: unknown, failure: { errorCode?: number }): Promise<void> {
+    this.failed.push(failure);
+  }
+  async applyStatus(): Promise<never> {
+    throw new Error('not used by the sender');
+  }
+}
+
+class RotatingCredentials implements TenantCredentialsSource {
+  refreshes = 0;
+  async get(_tenantId: string, options?: { refresh?: boolean }) {
+    if (options?.refresh) this.refreshes++;
+    return options?.refresh ? { ...CREDS, authToken: 'new-token' } : CREDS;
+  }
+}
+
+describe('sender', () => {
+  let store: MemoryMessageStore;
+  let credentials: RotatingCredentials;
+  let events: SendEvent[];
+  const deps = (sms: SmsGateway): SendDeps => ({
+    publicBaseUrl: 'https://hooks.example.com/',
+    credentials,
+    sms,
+    messages: store,
+    now: () => new Date('2026-11-22T12:00:01.000Z'),
+    onEvent: (event) => events.push(event),
+  });
+
+  beforeEach(() => {
+    store = new MemoryMessageStore();
+    credentials = new RotatingCredentials();
+    events = [];
+  });
+
+  it('sends with a StatusCallback and records the initial status from the create response', async () => {
+    const sms = new ScriptedGateway([{ sid: 'SM1', status: 'queued', numSegments: 1 }]);
+    await processSend(queued, deps(sms));
+    expect(sms.requests[0]).toMatchObject({
+      to: '+15551234567',
+      from: '+15005550006',
+      body: 'Hello',
+      statusCallback: 'https://hooks.example.com/webhooks/twilio/demo/status',
+    });
+    expect(store.sent).toEqual([
+      { sid: 'SM1', status: 'queued', numSegments: 1, at: '2026-11-22T12:00:01.000Z' },
+    ]);
+    expect(events.map((event) => event.type)).toEqual(['sent']);
+  });
+
+  it('does nothing for a send that already finished', async () => {
+    store.claim = { outcome: 'done', sid: 'SM1' };
+    const sms = new ScriptedGateway([]);
+    await processSend(queued, deps(sms));
+    expect(sms.requests).toHaveLength(0);
+  });
+
+  it('adopts the message Twilio already has when an earlier attempt died mid-send', async () => {
+    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
+    const sms = new ScriptedGateway([]);
+    sms.recent = { sid: 'SM9', status: 'sent' };
+    await processSend(queued, deps(sms));
+    expect(sms.requests).toHaveLength(0);
+    expect(store.sent[0]?.sid).toBe('SM9');
+  });
+
+  it.each([21211, 21610, 21612, 21408, 21614])(
+    'records permanent error %i as failed, without retry',
+    async (code) => {
+      const sms = new ScriptedGateway([new TwilioApiError(400, code, 'nope')]);
+      await processSend(queued, deps(sms));
+      expect(store.failed).toEqual([{ errorCode: code, reason: 'nope', at: '2026-11-22T12:00:01.000Z' }]);
+      expect(store.released).toBe(0);
+      expect(events.map((event) => event.type)).toEqual(['failed']);
+    },
+  );
+
+  it.each([
+    ['429', new TwilioApiError(429, 20429, 'Too Many Requests')],
+    ['500', new TwilioApiError(500, undefined, 'Internal')],
+    ['a timeout', new TwilioApiError(undefined, undefined, 'aborted')],
+    ['queue overflow 30001', new TwilioApiError(400, 30001, 'Queue overflow')],
+  ])('releases the claim and throws for a retry on %s', async (_name, error) => {
+    const sms = new ScriptedGateway([error]);
+    await expect(processSend(queued, deps(sms))).rejects.toBeInstanceOf(RetryableSendError);
+    expect(store.released).toBe(1);
+    expect(store.failed).toHaveLength(0);
+    expect(events.map((event) => event.type)).toEqual(['apiFailure']);
+  });
+
+  it('re-reads rotated credentials once on 20003 and sends with them', async () => {
+    const sms = new ScriptedGateway([
+      new TwilioApiError(401, 20003, 'Authenticate'),
+      { sid: 'SM2', status: 'queued' },
+    ]);
+    await processSend(queued, deps(sms));
+    expect(credentials.refreshes).toBe(1);
+    expect(sms.requests.map((request) => request.credentials.authToken)).toEqual(['old-token', 'new-token']);
+    expect(store.sent[0]?.sid).toBe('SM2');
+  });
+
+  it('sends through the Messaging Service when the tenant has one', async () => {
+    credentials.get = async () => ({ ...CREDS, messagingServiceSid: `MG${'1'.repeat(32)}` });
+    const sms = new ScriptedGateway([{ sid: 'SM3', status: 'accepted' }]);
+    await processSend(queued, deps(sms));
+    expect(sms.requests[0]?.messagingServiceSid).toBe(`MG${'1'.repeat(32)}`);
+    expect(sms.requests[0]?.from).toBeUndefined();
+    expect(store.sent[0]?.status).toBe('accepted');
+  });
+});
