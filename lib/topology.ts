@@ -203,6 +203,8 @@ export function functionEnvironment(fn: FunctionSpec, values: EnvironmentValues)
     [ENV.stage]: values.stage,
   };
   for (const queue of fn.bindings.sendsTo) env[queueUrlEnvName(queue)] = values.queueUrls[queue];
+  // A consumer shortens a failed record's visibility to retry it with backoff (ChangeMessageVisibility).
+  if (fn.eventSource) env[queueUrlEnvName(fn.eventSource.queue)] = values.queueUrls[fn.eventSource.queue];
   if (fn.bindings.table !== 'none') env[ENV.tableName] = values.tableName;
   if (fn.bindings.tenantSecrets !== 'none') env[ENV.tenantSecretPrefix] = values.tenantSecretPrefix;
   if (fn.bindings.publicBaseUrl) env[ENV.publicBaseUrl] = values.publicBaseUrl;

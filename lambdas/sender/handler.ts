@@ -3,17 +3,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ENV } from '../../lib/topology';
+import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { maskPhone } from '../domain/phone';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
-import { documentClient } from '../shared/clients';
+import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
-import { parseQueueRecord } from '../shared/queue-record';
+import { parseQueueRecord, receiveCount } from '../shared/queue-record';
+import { withRetryDelay } from '../shared/retry-later';
 import { processSend, type SendDeps } from './send';
 
 const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
@@ -28,6 +29,7 @@ const deps: SendDeps = {
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
   messages: new DynamoMessageStore(documentClient(), requireEnv(ENV.tableName)),
   now: () => new Date(),
+  random: Math.random,
   onEvent: (event) => {
     switch (event.type) {
       case 'sent':
@@ -53,11 +55,13 @@ const deps: SendDeps = {
 
 const processor = new SqsFifoPartialProcessorAsync();
 
-async function recordHandler(record: SQSRecord): Promise<void> {
+const recordHandler = withRetryDelay(sqsClient(), requireEnv(queueUrlEnvName('outbound')), sendRecord);
+
+async function sendRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<OutboundQueueMessage>(record, ['tenantId', 'sendId', 'to', 'from', 'body']);
   logger.appendKeys({ tenantId: queued.tenantId, sendId: queued.sendId });
   logger.info('Sending', { to: maskPhone(queued.to), from: maskPhone(queued.from) });
-  await processSend(queued, deps);
+  await processSend(queued, receiveCount(record), deps);
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>

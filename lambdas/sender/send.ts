@@ -1,3 +1,4 @@
+import { backoffSeconds } from '../domain/backoff';
 import { isOutboundStatus, type OutboundStatus } from '../domain/message-status';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
 import type { TenantTwilioCredentials } from '../domain/tenant';
@@ -5,6 +6,7 @@ import { classifyTwilioError, TwilioApiError } from '../domain/twilio-errors';
 import type { MessageStore, SendIdentity } from '../ports/message-store';
 import type { SentSms, SmsGateway } from '../ports/sms-gateway';
 import type { TenantCredentialsSource } from '../ports/tenant-credentials';
+import { RetryLaterError } from '../shared/retry-later';
 
 export interface SendDeps {
   readonly publicBaseUrl: string;
@@ -12,6 +14,7 @@ export interface SendDeps {
   readonly sms: SmsGateway;
   readonly messages: MessageStore;
   readonly now: () => Date;
+  readonly random: () => number;
   readonly onEvent: (event: SendEvent) => void;
 }
 
@@ -22,16 +25,23 @@ export type SendEvent =
   | { type: 'alreadySent'; tenantId: string; sendId: string }
   | { type: 'recovered'; tenantId: string; sid: string };
 
-/** A retryable failure: the record goes back to the queue. */
-export class RetryableSendError extends Error {
-  override readonly name = 'RetryableSendError';
+/** A retryable failure: the record goes back to the queue, to be tried again after a jittered backoff. */
+export class RetryableSendError extends RetryLaterError {
+  constructor(message: string, delaySeconds: number) {
+    super(message, delaySeconds);
+    this.name = 'RetryableSendError';
+  }
 }
 
 export function statusCallbackUrl(publicBaseUrl: string, tenantId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/${tenantId}/status`;
 }
 
-export async function processSend(queued: OutboundQueueMessage, deps: SendDeps): Promise<void> {
+export async function processSend(
+  queued: OutboundQueueMessage,
+  attempt: number,
+  deps: SendDeps,
+): Promise<void> {
   const identity: SendIdentity = {
     tenantId: queued.tenantId,
     sendId: queued.sendId,
@@ -110,7 +120,7 @@ export async function processSend(queued: OutboundQueueMessage, deps: SendDeps):
         ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
       });
       await deps.messages.releaseSend(queued.tenantId, queued.sendId);
-      throw new RetryableSendError(error.message);
+      throw new RetryableSendError(error.message, backoffSeconds(attempt, deps.random));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { type DeliveryOutcome, deliveryOutcome } from '../domain/message-status';
 import type { StatusQueueMessage } from '../domain/queue-messages';
 import type { MessageStore } from '../ports/message-store';
+import { RetryLaterError } from '../shared/retry-later';
 
 export interface StatusDeps {
   readonly messages: MessageStore;
@@ -25,8 +26,12 @@ export type StatusEvent =
  */
 export const UNKNOWN_MESSAGE_RECEIVES = 3;
 
-export class MessageNotYetKnownError extends Error {
-  override readonly name = 'MessageNotYetKnownError';
+/** Retried after a short delay: the sender usually records the message within milliseconds. */
+export class MessageNotYetKnownError extends RetryLaterError {
+  constructor(sid: string, receiveCount: number) {
+    super(`Message ${sid} not recorded yet`, 2 ** receiveCount);
+    this.name = 'MessageNotYetKnownError';
+  }
 }
 
 export async function applyStatusCallback(
@@ -62,8 +67,7 @@ export async function applyStatusCallback(
       return;
     }
     case 'unknown':
-      if (!recordUnknown)
-        throw new MessageNotYetKnownError(`Message ${callback.messageSid} not recorded yet`);
+      if (!recordUnknown) throw new MessageNotYetKnownError(callback.messageSid, receiveCount);
       deps.onEvent({ type: 'unknown', tenantId, sid: callback.messageSid });
       return;
     default:

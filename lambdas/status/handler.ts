@@ -2,14 +2,15 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ENV } from '../../lib/topology';
+import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import type { StatusQueueMessage } from '../domain/queue-messages';
-import { documentClient } from '../shared/clients';
+import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
+import { withRetryDelay } from '../shared/retry-later';
 import { applyStatusCallback, type StatusDeps } from './apply';
 
 const OUTCOME_METRIC = {
@@ -37,7 +38,9 @@ const deps: StatusDeps = {
 
 const processor = new BatchProcessor(EventType.SQS);
 
-async function recordHandler(record: SQSRecord): Promise<void> {
+const recordHandler = withRetryDelay(sqsClient(), requireEnv(queueUrlEnvName('status')), applyRecord);
+
+async function applyRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<StatusQueueMessage>(record, ['tenantId', 'callback', 'receivedAt']);
   logger.appendKeys({ tenantId: queued.tenantId, messageSid: queued.callback.messageSid });
   await applyStatusCallback(queued, receiveCount(record), deps);

@@ -12,7 +12,10 @@ export class DynamoTenantAdmin {
 
   async putProfile(tenantId: string, profile: { name?: string; updatedAt: string }): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.tenantProfile(tenantId), tenantId, ...profile } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.tenantProfile(tenantId), tenantId, ...profile },
+      }),
     );
   }
 

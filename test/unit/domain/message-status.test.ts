@@ -44,7 +44,7 @@ describe('message status lifecycle', () => {
       fc.property(fc.array(status, { maxLength: 12 }), (events) => {
         let current: OutboundStatus = 'queued';
         for (const next of events) {
-          const advanced = canAdvance(current, next) ? next : current;
+          const advanced: OutboundStatus = canAdvance(current, next) ? next : current;
           if (advanced !== current) expect(canAdvance(advanced, current)).toBe(false);
           current = advanced;
         }

@@ -78,6 +78,7 @@ describe('sender', () => {
     sms,
     messages: store,
     now: () => new Date('2026-11-22T12:00:01.000Z'),
+    random: () => 0.5,
     onEvent: (event) => events.push(event),
   });
 
@@ -89,7 +90,7 @@ describe('sender', () => {
 
   it('sends with a StatusCallback and records the initial status from the create response', async () => {
     const sms = new ScriptedGateway([{ sid: 'SM1', status: 'queued', numSegments: 1 }]);
-    await processSend(queued, deps(sms));
+    await processSend(queued, 1, deps(sms));
     expect(sms.requests[0]).toMatchObject({
       to: '+15551234567',
       from: '+15005550006',
@@ -105,7 +106,7 @@ describe('sender', () => {
   it('does nothing for a send that already finished', async () => {
     store.claim = { outcome: 'done', sid: 'SM1' };
     const sms = new ScriptedGateway([]);
-    await processSend(queued, deps(sms));
+    await processSend(queued, 1, deps(sms));
     expect(sms.requests).toHaveLength(0);
   });
 
@@ -113,7 +114,7 @@ describe('sender', () => {
     store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
     const sms = new ScriptedGateway([]);
     sms.recent = { sid: 'SM9', status: 'sent' };
-    await processSend(queued, deps(sms));
+    await processSend(queued, 1, deps(sms));
     expect(sms.requests).toHaveLength(0);
     expect(store.sent[0]?.sid).toBe('SM9');
   });
@@ -122,7 +123,7 @@ describe('sender', () => {
     'records permanent error %i as failed, without retry',
     async (code) => {
       const sms = new ScriptedGateway([new TwilioApiError(400, code, 'nope')]);
-      await processSend(queued, deps(sms));
+      await processSend(queued, 1, deps(sms));
       expect(store.failed).toEqual([{ errorCode: code, reason: 'nope', at: '2026-11-22T12:00:01.000Z' }]);
       expect(store.released).toBe(0);
       expect(events.map((event) => event.type)).toEqual(['failed']);
@@ -136,7 +137,7 @@ describe('sender', () => {
     ['queue overflow 30001', new TwilioApiError(400, 30001, 'Queue overflow')],
   ])('releases the claim and throws for a retry on %s', async (_name, error) => {
     const sms = new ScriptedGateway([error]);
-    await expect(processSend(queued, deps(sms))).rejects.toBeInstanceOf(RetryableSendError);
+    await expect(processSend(queued, 1, deps(sms))).rejects.toBeInstanceOf(RetryableSendError);
     expect(store.released).toBe(1);
     expect(store.failed).toHaveLength(0);
     expect(events.map((event) => event.type)).toEqual(['apiFailure']);
@@ -147,7 +148,7 @@ describe('sender', () => {
       new TwilioApiError(401, 20003, 'Authenticate'),
       { sid: 'SM2', status: 'queued' },
     ]);
-    await processSend(queued, deps(sms));
+    await processSend(queued, 1, deps(sms));
     expect(credentials.refreshes).toBe(1);
     expect(sms.requests.map((request) => request.credentials.authToken)).toEqual(['old-token', 'new-token']);
     expect(store.sent[0]?.sid).toBe('SM2');
@@ -156,7 +157,7 @@ describe('sender', () => {
   it('sends through the Messaging Service when the tenant has one', async () => {
     credentials.get = async () => ({ ...CREDS, messagingServiceSid: `MG${'1'.repeat(32)}` });
     const sms = new ScriptedGateway([{ sid: 'SM3', status: 'accepted' }]);
-    await processSend(queued, deps(sms));
+    await processSend(queued, 1, deps(sms));
     expect(sms.requests[0]?.messagingServiceSid).toBe(`MG${'1'.repeat(32)}`);
     expect(sms.requests[0]?.from).toBeUndefined();
     expect(store.sent[0]?.status).toBe('accepted');
