@@ -46,7 +46,9 @@ export class TwilioRestSmsGateway implements SmsGateway {
     body: string;
     since: Date;
   }): Promise<SentSms | undefined> {
-    const params = new URLSearchParams({ To: query.to, 'DateSent>': query.since.toISOString().slice(0, 10) });
+    // No DateSent filter: a message still queued has no date_sent yet. Newest first, so the page
+    // holds anything created since the claim unless this recipient got 50 more messages since.
+    const params = new URLSearchParams({ To: query.to });
     if (query.from) params.set('From', query.from);
     params.set('PageSize', '50');
     const page = await this.call<{ messages: TwilioMessageJson[] }>(
