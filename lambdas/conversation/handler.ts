@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
+import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import { maskPhone } from '../domain/phone';
@@ -22,8 +23,10 @@ const deps: TurnDeps = {
   tenants: new DynamoTenantDirectory(dynamo, tableName),
   conversations: new DynamoConversationStore(dynamo, tableName),
   outbound: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('outbound'))),
+  optOuts: new DynamoOptOutStore(dynamo, tableName),
   onEvent: (event) => {
-    if (event.type === 'started')
+    if (event.type === 'optOut') emitTenantMetric(event.tenantId, METRICS.optOuts, MetricUnit.Count);
+    else if (event.type === 'started')
       emitTenantMetric(event.tenantId, METRICS.conversationsStarted, MetricUnit.Count);
     else if (event.type === 'completed') {
       emitTenantMetric(event.tenantId, METRICS.conversationsCompleted, MetricUnit.Count);

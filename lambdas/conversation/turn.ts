@@ -1,3 +1,4 @@
+import { DEFAULT_HELP_MESSAGE, keywordIntent } from '../domain/opt-out';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../domain/queue-messages';
 import { conversationGroupId, sendIdFor } from '../domain/queue-messages';
 import { runTurn } from '../domain/workflow/engine';
@@ -8,12 +9,14 @@ import type {
   PlannedReply,
 } from '../ports/conversation-store';
 import type { MessageQueue } from '../ports/message-queue';
+import type { OptOutStore } from '../ports/opt-out-store';
 import type { TenantDirectory } from '../ports/tenant-directory';
 
 export interface TurnDeps {
   readonly tenants: TenantDirectory;
   readonly conversations: ConversationStore;
   readonly outbound: MessageQueue<OutboundQueueMessage>;
+  readonly optOuts: OptOutStore;
   readonly onEvent: (event: TurnEvent) => void;
 }
 
@@ -22,7 +25,8 @@ export type TurnEvent =
   | { type: 'started'; tenantId: string }
   | { type: 'completed'; tenantId: string }
   | { type: 'conflict'; tenantId: string; attempt: number }
-  | { type: 'duplicate'; tenantId: string };
+  | { type: 'duplicate'; tenantId: string }
+  | { type: 'optOut' | 'optIn'; tenantId: string };
 
 /** Optimistic-lock conflicts are rare (FIFO serialises a customer); a few rereads settle them. */
 const MAX_CONFLICT_RETRIES = 5;
@@ -51,10 +55,41 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined);
     return;
   }
+  const intent = keywordIntent(message.body, message.optOutType);
+  if (intent === 'optOut' || intent === 'optIn') {
+    // Twilio itself confirms STOP/START to the customer; we record it and stay silent.
+    const change = { at: receivedAt, source: 'keyword' };
+    if (intent === 'optOut') await deps.optOuts.optOut(tenantId, message.from, change);
+    else await deps.optOuts.optIn(tenantId, message.from, change);
+    const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: intent };
+    if (
+      (await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined)) ===
+      'committed'
+    ) {
+      deps.onEvent({ type: intent, tenantId });
+    }
+    return;
+  }
+
   const workflow = await deps.tenants.getWorkflow(tenantId, number.workflowId);
   if (!workflow) {
     // A configuration error: fail so the message waits in the DLQ for a redrive after the fix.
     throw new Error(`Workflow ${number.workflowId} of tenant ${tenantId} not found`);
+  }
+  if (intent === 'help') {
+    const sendId = sendIdFor(message.messageSid, 0);
+    const reply = {
+      sendId,
+      transcriptKey: transcriptKey(receivedAt, sendId),
+      body: workflow.help ?? DEFAULT_HELP_MESSAGE,
+    };
+    const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: 'help' };
+    await commitAndQueue(
+      deps,
+      { tenantId, customer: message.from, inbound, replies: [reply] },
+      { conversationId: '', from: message.to },
+    );
+    return;
   }
 
   for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {

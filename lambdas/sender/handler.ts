@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
+import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { maskPhone } from '../domain/phone';
@@ -19,6 +20,8 @@ import { processSend, type SendDeps } from './send';
 
 const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
 
+const tableName = requireEnv(ENV.tableName);
+const dynamo = documentClient();
 const deps: SendDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
   credentials: new SecretsManagerTenantCredentials(
@@ -27,7 +30,8 @@ const deps: SendDeps = {
     CREDENTIALS_TTL_MS,
   ),
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
-  messages: new DynamoMessageStore(documentClient(), requireEnv(ENV.tableName)),
+  messages: new DynamoMessageStore(dynamo, tableName),
+  optOuts: new DynamoOptOutStore(dynamo, tableName),
   now: () => new Date(),
   random: Math.random,
   onEvent: (event) => {
@@ -39,6 +43,14 @@ const deps: SendDeps = {
       case 'failed':
         logger.warn('Message failed permanently', { errorCode: event.errorCode });
         emitTenantMetric(event.tenantId, METRICS.messagesFailed, MetricUnit.Count);
+        return;
+      case 'optOut':
+        logger.info('Recipient opted out (21610)');
+        emitTenantMetric(event.tenantId, METRICS.optOuts, MetricUnit.Count);
+        return;
+      case 'blockedByOptOut':
+        logger.info('Send blocked: recipient opted out', { sendId: event.sendId });
+        emitTenantMetric(event.tenantId, METRICS.sendsBlockedByOptOut, MetricUnit.Count);
         return;
       case 'apiFailure':
         logger.warn('Twilio API failure, will retry', {

@@ -1,9 +1,11 @@
 import { backoffSeconds } from '../domain/backoff';
 import { isOutboundStatus, type OutboundStatus } from '../domain/message-status';
+import { UNSUBSCRIBED_ERROR_CODE } from '../domain/opt-out';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
 import type { TenantTwilioCredentials } from '../domain/tenant';
 import { classifyTwilioError, TwilioApiError } from '../domain/twilio-errors';
 import type { MessageStore, SendIdentity } from '../ports/message-store';
+import type { OptOutStore } from '../ports/opt-out-store';
 import type { SentSms, SmsGateway } from '../ports/sms-gateway';
 import type { TenantCredentialsSource } from '../ports/tenant-credentials';
 import { RetryLaterError } from '../shared/retry-later';
@@ -13,6 +15,7 @@ export interface SendDeps {
   readonly credentials: TenantCredentialsSource;
   readonly sms: SmsGateway;
   readonly messages: MessageStore;
+  readonly optOuts: OptOutStore;
   readonly now: () => Date;
   readonly random: () => number;
   readonly onEvent: (event: SendEvent) => void;
@@ -23,6 +26,8 @@ export type SendEvent =
   | { type: 'failed'; tenantId: string; from: string; errorCode?: number }
   | { type: 'apiFailure'; tenantId: string; from: string; errorCode?: number; httpStatus?: number }
   | { type: 'alreadySent'; tenantId: string; sendId: string }
+  | { type: 'blockedByOptOut'; tenantId: string; sendId: string }
+  | { type: 'optOut'; tenantId: string }
   | { type: 'recovered'; tenantId: string; sid: string };
 
 /** A retryable failure: the record goes back to the queue, to be tried again after a jittered backoff. */
@@ -53,6 +58,17 @@ export async function processSend(
   const claim = await deps.messages.claimSend(queued.tenantId, queued.sendId, deps.now().toISOString());
   if (claim.outcome === 'done') {
     deps.onEvent({ type: 'alreadySent', tenantId: queued.tenantId, sendId: queued.sendId });
+    return;
+  }
+
+  // Checked here, at the last moment, so that no path to Twilio can skip it.
+  if (await deps.optOuts.isOptedOut(queued.tenantId, queued.to)) {
+    await deps.messages.recordFailed(identity, {
+      errorCode: UNSUBSCRIBED_ERROR_CODE,
+      reason: 'recipient opted out',
+      at: deps.now().toISOString(),
+    });
+    deps.onEvent({ type: 'blockedByOptOut', tenantId: queued.tenantId, sendId: queued.sendId });
     return;
   }
 
@@ -99,6 +115,13 @@ export async function processSend(
         }
       }
       if (disposition === 'permanent') {
+        if (error.code === UNSUBSCRIBED_ERROR_CODE) {
+          await deps.optOuts.optOut(queued.tenantId, queued.to, {
+            at: deps.now().toISOString(),
+            source: 'twilio-21610',
+          });
+          deps.onEvent({ type: 'optOut', tenantId: queued.tenantId });
+        }
         await deps.messages.recordFailed(identity, {
           ...(error.code !== undefined ? { errorCode: error.code } : {}),
           reason: error.message,

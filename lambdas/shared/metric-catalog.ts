@@ -23,6 +23,7 @@ export const METRICS = {
   conversationsStarted: 'ConversationsStarted',
   conversationsCompleted: 'ConversationsCompleted',
   optOuts: 'OptOuts',
+  sendsBlockedByOptOut: 'SendsBlockedByOptOut',
 } as const;
 
 /**

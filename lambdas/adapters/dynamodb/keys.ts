@@ -18,6 +18,7 @@ export const keys = {
     sk: `MSG#${transcriptKey}`,
   }),
   transcriptPrefix: 'MSG#',
+  optOut: (tenantId: string, customer: string) => ({ pk: `TENANT#${tenantId}`, sk: `OPTOUT#${customer}` }),
   send: (tenantId: string, sendId: string) => ({ pk: `SEND#${tenantId}#${sendId}`, sk: 'SEND' }),
   message: (sid: string) => ({ pk: `MESSAGE#${sid}`, sk: 'META' }),
   messageEvent: (sid: string, status: string) => ({ pk: `MESSAGE#${sid}`, sk: `EVENT#${status}` }),

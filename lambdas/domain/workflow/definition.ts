@@ -36,6 +36,8 @@ export const workflowSchema = z.object({
     .min(1, 'a workflow needs at least one route'),
   fallback: z.object({ reply: z.string().min(1), maxAttempts: z.number().int().min(1).default(3) }),
   failureMessage: z.string().min(1),
+  /** Answer to HELP/INFO (carrier requirement); a generic text when absent. */
+  help: z.string().min(1).optional(),
   expiresAfterHours: z.number().positive().default(24),
 });
 

@@ -3,6 +3,7 @@ import type { OutboundQueueMessage } from '../../../lambdas/domain/queue-message
 import type { TenantTwilioCredentials } from '../../../lambdas/domain/tenant';
 import { TwilioApiError } from '../../../lambdas/domain/twilio-errors';
 import type { MessageStore, SendClaim } from '../../../lambdas/ports/message-store';
+import type { OptOutStore } from '../../../lambdas/ports/opt-out-store';
 import type { SendSmsRequest, SentSms, SmsGateway } from '../../../lambdas/ports/sms-gateway';
 import type { TenantCredentialsSource } from '../../../lambdas/ports/tenant-credentials';
 import { processSend, RetryableSendError, type SendDeps, type SendEvent } from '../../../lambdas/sender/send';
@@ -60,6 +61,19 @@ class MemoryMessageStore implements MessageStore {
   }
 }
 
+class MemoryOptOuts implements OptOutStore {
+  readonly optedOut = new Set<string>();
+  async isOptedOut(tenantId: string, customer: string) {
+    return this.optedOut.has(`${tenantId}#${customer}`);
+  }
+  async optOut(tenantId: string, customer: string) {
+    this.optedOut.add(`${tenantId}#${customer}`);
+  }
+  async optIn(tenantId: string, customer: string) {
+    this.optedOut.delete(`${tenantId}#${customer}`);
+  }
+}
+
 class RotatingCredentials implements TenantCredentialsSource {
   refreshes = 0;
   async get(_tenantId: string, options?: { refresh?: boolean }) {
@@ -72,11 +86,13 @@ describe('sender', () => {
   let store: MemoryMessageStore;
   let credentials: RotatingCredentials;
   let events: SendEvent[];
+  let optOuts: MemoryOptOuts;
   const deps = (sms: SmsGateway): SendDeps => ({
     publicBaseUrl: 'https://hooks.example.com/',
     credentials,
     sms,
     messages: store,
+    optOuts,
     now: () => new Date('2026-11-22T12:00:01.000Z'),
     random: () => 0.5,
     onEvent: (event) => events.push(event),
@@ -86,6 +102,7 @@ describe('sender', () => {
     store = new MemoryMessageStore();
     credentials = new RotatingCredentials();
     events = [];
+    optOuts = new MemoryOptOuts();
   });
 
   it('sends with a StatusCallback and records the initial status from the create response', async () => {
@@ -126,7 +143,7 @@ describe('sender', () => {
       await processSend(queued, 1, deps(sms));
       expect(store.failed).toEqual([{ errorCode: code, reason: 'nope', at: '2026-11-22T12:00:01.000Z' }]);
       expect(store.released).toBe(0);
-      expect(events.map((event) => event.type)).toEqual(['failed']);
+      expect(events.at(-1)?.type).toBe('failed');
     },
   );
 
@@ -152,6 +169,24 @@ describe('sender', () => {
     expect(credentials.refreshes).toBe(1);
     expect(sms.requests.map((request) => request.credentials.authToken)).toEqual(['old-token', 'new-token']);
     expect(store.sent[0]?.sid).toBe('SM2');
+  });
+
+  it('never sends to an opted-out customer', async () => {
+    await optOuts.optOut('demo', queued.to);
+    const sms = new ScriptedGateway([]);
+    await processSend(queued, 1, deps(sms));
+    expect(sms.requests).toHaveLength(0);
+    expect(store.failed).toEqual([
+      { errorCode: 21610, reason: 'recipient opted out', at: '2026-11-22T12:00:01.000Z' },
+    ]);
+    expect(events.map((event) => event.type)).toEqual(['blockedByOptOut']);
+  });
+
+  it('records an opt-out when Twilio answers 21610', async () => {
+    const sms = new ScriptedGateway([new TwilioApiError(400, 21610, 'unsubscribed')]);
+    await processSend(queued, 1, deps(sms));
+    expect(await optOuts.isOptedOut('demo', queued.to)).toBe(true);
+    expect(events.map((event) => event.type)).toEqual(['optOut', 'failed']);
   });
 
   it('sends through the Messaging Service when the tenant has one', async () => {
