@@ -21,3 +21,10 @@ export const BUNDLING = {
   externalModules: EXTERNAL_MODULES,
   banner: ESM_REQUIRE_BANNER,
 } as const;
+
+/**
+ * `sourcemap: true` only improves stack traces when Node applies the maps. NodejsFunction does not
+ * set this itself (aws-cdk-lib 2.276), so the CDK function adds it next to `functionEnvironment()`;
+ * test/infra/topology-parity.test.ts allows exactly these additions.
+ */
+export const SOURCE_MAP_ENVIRONMENT = { NODE_OPTIONS: '--enable-source-maps' } as const;

@@ -15,6 +15,12 @@ export interface StageConfig {
     readonly dlqMessagesAtLeast: number;
     readonly dlqOldestMessageSeconds: number;
     readonly signatureRejectionsPer5Min: number;
+    /** Twilio REST API failures (all tenants) per 5 minutes that raise an alarm. */
+    readonly twilioApiFailuresPer5Min: number;
+    /** Unhandled errors of one function per 5 minutes that raise an alarm. */
+    readonly lambdaErrorsAtLeast: number;
+    /** Throttled invocations of one function per 5 minutes that raise an alarm. */
+    readonly lambdaThrottlesAtLeast: number;
   };
   /** Deletion protection / retain policies for stateful resources. */
   readonly protectData: boolean;
@@ -29,6 +35,9 @@ const base = {
     dlqMessagesAtLeast: 1,
     dlqOldestMessageSeconds: 3600,
     signatureRejectionsPer5Min: 20,
+    twilioApiFailuresPer5Min: 10,
+    lambdaErrorsAtLeast: 1,
+    lambdaThrottlesAtLeast: 1,
   },
 } as const;
 

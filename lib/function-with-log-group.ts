@@ -1,0 +1,184 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { BUNDLING, SOURCE_MAP_ENVIRONMENT } from './bundling';
+import type { StageConfig } from './config';
+import type { FunctionSpec, QueueId } from './topology';
+
+/** Repository root: handler entries in lib/topology.ts are relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * ARN pattern of every tenant's Twilio secret under a prefix (`{prefix}/tenants/{tenantId}/twilio`,
+ * see lambdas/domain/tenant.ts). Built from pseudo parameters on purpose: the string is the same with
+ * or without a concrete account/region, so the cdk-nag suppression can name it exactly. The trailing
+ * `*` is unavoidable (tenant ids, and the random suffix Secrets Manager appends to every secret ARN).
+ */
+export function tenantSecretsArnPattern(prefix: string): string {
+  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/tenants/*`;
+}
+
+/** cdk-nag's rendering of {@link tenantSecretsArnPattern} in IAM5 findings. */
+export function tenantSecretsNagResource(prefix: string): string {
+  return `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}/tenants/*`;
+}
+
+/** `config.logRetentionDays` as the enum CloudWatch Logs accepts; fails synth on an unsupported value. */
+export function retentionDays(days: number): logs.RetentionDays {
+  const valid = Object.values(logs.RetentionDays).filter(
+    (value): value is number => typeof value === 'number',
+  );
+  if (!valid.includes(days)) {
+    throw new Error(`logRetentionDays ${days} is not a CloudWatch Logs retention (${valid.join(', ')})`);
+  }
+  return days as logs.RetentionDays;
+}
+
+/**
+ * The Lambda application log level for `config.logLevel`, never less verbose than INFO: with the JSON
+ * log format Lambda files every line without a `level` key as INFO, and the Powertools Metrics EMF
+ * records have none, so WARN or ERROR here would silently drop every custom metric. Powertools Logger
+ * still applies `config.logLevel` itself (POWERTOOLS_LOG_LEVEL).
+ */
+export function lambdaApplicationLogLevel(level: StageConfig['logLevel']): lambda.ApplicationLogLevel {
+  return level === 'DEBUG' ? lambda.ApplicationLogLevel.DEBUG : lambda.ApplicationLogLevel.INFO;
+}
+
+export interface FunctionResources {
+  /** The main (not dead-letter) queues, by topology id. */
+  readonly queues: Readonly<Record<QueueId, sqs.IQueue>>;
+  readonly table: dynamodb.ITable;
+}
+
+export interface FunctionWithLogGroupProps {
+  readonly spec: FunctionSpec;
+  /** Exactly `functionEnvironment(spec, values)`. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly config: StageConfig;
+  readonly resources: FunctionResources;
+}
+
+/**
+ * One handler from lib/topology.ts: a NodejsFunction (Node 22, arm64, ESM bundle built with
+ * lib/bundling.ts), its own log group with the stage's retention, a role holding only what
+ * `spec.bindings` says, and its SQS event source.
+ */
+export class FunctionWithLogGroup extends Construct {
+  readonly spec: FunctionSpec;
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: FunctionWithLogGroupProps) {
+    super(scope, id);
+    const { spec, config, resources } = props;
+    this.spec = spec;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: retentionDays(config.logRetentionDays),
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${spec.id} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: `SMS conversations: ${spec.id}`,
+      entry: path.join(PROJECT_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memorySizeMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambdaApplicationLogLevel(config.logLevel),
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...props.environment, ...SOURCE_MAP_ENVIRONMENT },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: BUNDLING.target,
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourcemap,
+        mainFields: [...BUNDLING.mainFields],
+        banner: BUNDLING.banner,
+        externalModules: [...BUNDLING.externalModules],
+      },
+    });
+
+    this.grantBindings(props);
+
+    if (spec.eventSource) {
+      const source = spec.eventSource;
+      this.function.addEventSource(
+        new SqsEventSource(resources.queues[source.queue], {
+          batchSize: source.batchSize,
+          maxConcurrency: source.maxConcurrency,
+          reportBatchItemFailures: source.reportBatchItemFailures,
+        }),
+      );
+    }
+
+    NagSuppressions.addResourceSuppressions(this.function, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is pinned on purpose: bundles target node22 (lib/bundling.ts) and the local stack and tests run the same major; move runtime and esbuild target together.',
+      },
+    ]);
+  }
+
+  private grantBindings(props: FunctionWithLogGroupProps): void {
+    const { spec, config, resources } = props;
+    const { bindings } = spec;
+
+    for (const queue of bindings.sendsTo) resources.queues[queue].grantSendMessages(this.role);
+
+    if (bindings.table === 'read') resources.table.grantReadData(this.role);
+    if (bindings.table === 'readWrite') resources.table.grantReadWriteData(this.role);
+
+    const nagFindings: { id: string; reason: string; appliesTo: string[] }[] = [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so Lambda adds them on "*".',
+        appliesTo: ['Resource::*'],
+      },
+    ];
+    if (bindings.tenantSecrets === 'read') {
+      // GetSecretValue only (also serves AWSPREVIOUS/AWSPENDING during token rotation); no DescribeSecret/List*.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTenantTwilioSecrets',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix)],
+        }),
+      );
+      nagFindings.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Tenants are created at run time (smsctl tenant put), each with a secret {prefix}/tenants/{tenantId}/twilio; the wildcard is limited to this stage prefix and also covers the random ARN suffix.',
+        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix)],
+      });
+    }
+    // The findings are reported on the role's DefaultPolicy child, hence applyToChildren.
+    NagSuppressions.addResourceSuppressions(this.role, nagFindings, true);
+  }
+}

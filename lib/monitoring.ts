@@ -1,0 +1,478 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { DIMENSIONS, METRIC_SERVICE, METRICS, TENANT_DIMENSION_SET } from '../lambdas/shared/metric-catalog';
+import type { StageConfig } from './config';
+import type { FunctionWithLogGroup } from './function-with-log-group';
+import { pascal, type QueuePair } from './stateful';
+import type { FunctionId, QueueId } from './topology';
+
+/** Every dashboard graph and alarm works in 5-minute periods (the unit of `config.alarms.*Per5Min`). */
+export const MONITORING_PERIOD = Duration.minutes(5);
+
+/**
+ * A SEARCH over one metric of every tenant: exactly the dimension set the handlers emit
+ * ({service, TenantId}, see lambdas/shared/metric-catalog.ts), so no other emission can leak in, e.g.
+ * `SEARCH('{SmsConversations,TenantId,service} service="sms-conversations" MetricName="MessagesDelivered"', 'Sum', 300)`.
+ */
+export function tenantSearch(
+  namespace: string,
+  metricNames: string | readonly string[],
+  statistic: string,
+  periodSeconds = MONITORING_PERIOD.toSeconds(),
+): string {
+  const schema = [namespace, ...[...TENANT_DIMENSION_SET].sort()].join(',');
+  const names = (typeof metricNames === 'string' ? [metricNames] : metricNames).map(
+    (name) => `MetricName="${name}"`,
+  );
+  const nameFilter = names.length === 1 ? names[0] : `(${names.join(' OR ')})`;
+  return `SEARCH('{${schema}} service="${METRIC_SERVICE}" ${nameFilter}', '${statistic}', ${periodSeconds})`;
+}
+
+/** Delivery outcomes, the terms of delivered / (delivered + undelivered + failed). */
+export const DELIVERY_OUTCOME_METRICS = [
+  METRICS.messagesDelivered,
+  METRICS.messagesUndelivered,
+  METRICS.messagesFailed,
+] as const;
+
+/**
+ * CloudWatch alarms cannot evaluate SEARCH, and the handlers emit only per-tenant series. For the
+ * alarms that watch all tenants, log metric filters on the functions' log groups re-count these
+ * metrics from the EMF records into dimensionless `<name>AllTenants` metrics in the same namespace.
+ */
+export const ALL_TENANTS_METRICS = [
+  ...DELIVERY_OUTCOME_METRICS,
+  METRICS.signatureRejected,
+  METRICS.twilioApiFailures,
+];
+
+export function allTenantsMetricName(metricName: string): string {
+  return `${metricName}AllTenants`;
+}
+
+export interface MonitoringProps {
+  readonly config: StageConfig;
+  readonly dashboardName: string;
+  readonly alarmTopic: sns.ITopic;
+  readonly queues: Readonly<Record<QueueId, QueuePair>>;
+  readonly functions: Readonly<Record<FunctionId, FunctionWithLogGroup>>;
+  readonly api: apigateway.RestApi;
+}
+
+/** The CloudWatch dashboard and every alarm, all alarms notifying the alarm topic. */
+export class Monitoring extends Construct {
+  readonly dashboard: cw.Dashboard;
+  readonly alarms: cw.Alarm[] = [];
+  readonly dlqDepthAlarms: Partial<Record<QueueId, cw.Alarm>> = {};
+  readonly dlqAgeAlarms: Partial<Record<QueueId, cw.Alarm>> = {};
+  readonly deliveryRateAlarm: cw.Alarm;
+  readonly signatureRejectionsAlarm: cw.Alarm;
+  readonly twilioApiFailuresAlarm: cw.Alarm;
+
+  private readonly config: StageConfig;
+  private readonly alarmAction: cwActions.SnsAction;
+  private readonly alarmNamePrefix: string;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { config, queues, functions } = props;
+    this.config = config;
+    this.alarmAction = new cwActions.SnsAction(props.alarmTopic);
+    this.alarmNamePrefix = props.dashboardName;
+    const namespace = config.metricsNamespace;
+    const thresholds = config.alarms;
+
+    // ---- all-tenant aggregates for alarms (metric filters over the EMF records) ----
+    const allTenants = this.allTenantsMetrics(functions);
+    const aggregate = (name: string): cw.Metric => {
+      const metric = allTenants.get(name);
+      if (!metric) throw new Error(`No all-tenants metric for ${name}`);
+      return metric;
+    };
+
+    // ---- alarms ----
+    for (const pair of Object.values(queues)) {
+      const name = pascal(pair.spec.id);
+      this.dlqDepthAlarms[pair.spec.id] = this.alarm(`${name}DlqDepth`, {
+        description: `Messages of the ${pair.spec.id} queue are in its dead-letter queue (smsctl dlq list / dlq redrive).`,
+        metric: pair.dlq.metricApproximateNumberOfMessagesVisible({
+          period: MONITORING_PERIOD,
+          statistic: cw.Stats.MAXIMUM,
+        }),
+        threshold: thresholds.dlqMessagesAtLeast,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      this.dlqAgeAlarms[pair.spec.id] = this.alarm(`${name}DlqAge`, {
+        description: `A message has waited in the ${pair.spec.id} dead-letter queue for too long.`,
+        metric: pair.dlq.metricApproximateAgeOfOldestMessage({
+          period: MONITORING_PERIOD,
+          statistic: cw.Stats.MAXIMUM,
+        }),
+        threshold: thresholds.dlqOldestMessageSeconds,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+
+    const allTenantsDeliveryRate = new cw.MathExpression({
+      // No outcomes in a period: no data point (treated as not breaching), not a 0 % rate.
+      expression: 'IF(outcomes > 0, FILL(delivered, 0) / outcomes)',
+      usingMetrics: {
+        delivered: aggregate(METRICS.messagesDelivered),
+        outcomes: new cw.MathExpression({
+          expression: 'FILL(delivered, 0) + FILL(undelivered, 0) + FILL(failed, 0)',
+          usingMetrics: {
+            delivered: aggregate(METRICS.messagesDelivered),
+            undelivered: aggregate(METRICS.messagesUndelivered),
+            failed: aggregate(METRICS.messagesFailed),
+          },
+          period: MONITORING_PERIOD,
+        }),
+      },
+      label: 'Delivery rate, all tenants (alarm metric)',
+      period: MONITORING_PERIOD,
+    });
+    this.deliveryRateAlarm = this.alarm('DeliveryRate', {
+      description: `Delivery rate delivered / (delivered + undelivered + failed) over all tenants fell below ${thresholds.deliveryRateBelow}.`,
+      metric: allTenantsDeliveryRate,
+      threshold: thresholds.deliveryRateBelow,
+      comparisonOperator: cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+    });
+    this.signatureRejectionsAlarm = this.alarm('SignatureRejections', {
+      description:
+        'Many webhooks failed X-Twilio-Signature verification (wrong auth token, rotation, or forged traffic).',
+      metric: aggregate(METRICS.signatureRejected),
+      threshold: thresholds.signatureRejectionsPer5Min,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.twilioApiFailuresAlarm = this.alarm('TwilioApiFailures', {
+      description: 'Calls to the Twilio REST API are failing (429/5xx/timeouts or permanent errors).',
+      metric: aggregate(METRICS.twilioApiFailures),
+      threshold: thresholds.twilioApiFailuresPer5Min,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    for (const fn of Object.values(functions)) {
+      const name = pascal(fn.spec.id);
+      this.alarm(`${name}Errors`, {
+        description: `The ${fn.spec.id} function threw unhandled errors.`,
+        metric: fn.function.metricErrors({ period: MONITORING_PERIOD, statistic: cw.Stats.SUM }),
+        threshold: thresholds.lambdaErrorsAtLeast,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      this.alarm(`${name}Throttles`, {
+        description: `Invocations of the ${fn.spec.id} function were throttled.`,
+        metric: fn.function.metricThrottles({ period: MONITORING_PERIOD, statistic: cw.Stats.SUM }),
+        threshold: thresholds.lambdaThrottlesAtLeast,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+
+    // ---- dashboard ----
+    const search = (metricNames: string | readonly string[], statistic: string, label: string) =>
+      new cw.MathExpression({
+        expression: tenantSearch(namespace, metricNames, statistic),
+        usingMetrics: {},
+        label,
+        period: MONITORING_PERIOD,
+      });
+    const byTenant = (metricName: string, statistic = 'Sum') =>
+      search(metricName, statistic, `\${PROP('Dim.${DIMENSIONS.tenant}')}`);
+    const totalOf = (metricNames: string | readonly string[], label: string) =>
+      new cw.MathExpression({
+        expression: `SUM(${tenantSearch(namespace, metricNames, 'Sum')})`,
+        usingMetrics: {},
+        label,
+        period: MONITORING_PERIOD,
+      });
+
+    // Metric math cannot divide one SEARCH result by another series by series, so the rate is over all
+    // tenants: SUM(delivered) / SUM(delivered + undelivered + failed). The denominator is one SEARCH over
+    // the three names, so it exists as soon as any outcome was ever emitted.
+    const deliveryRateAllTenants = new cw.MathExpression({
+      expression: 'FILL(delivered, 0) / outcomes',
+      usingMetrics: {
+        delivered: totalOf(METRICS.messagesDelivered, 'delivered'),
+        outcomes: totalOf(DELIVERY_OUTCOME_METRICS, 'delivered + undelivered + failed'),
+      },
+      label: 'delivered / (delivered + undelivered + failed)',
+      period: MONITORING_PERIOD,
+    });
+
+    // Per-tenant rate: the dashboard's Tenant selector (populated by SEARCH) sets TenantId on these metrics.
+    const selectedTenant = (metricName: string) =>
+      new cw.Metric({
+        namespace,
+        metricName,
+        // Initial value only: the Tenant variable (default: first tenant found) replaces it on load.
+        dimensionsMap: { [DIMENSIONS.tenant]: 'demo', service: METRIC_SERVICE },
+        statistic: cw.Stats.SUM,
+        period: MONITORING_PERIOD,
+      });
+    const deliveryRateSelectedTenant = new cw.MathExpression({
+      expression: 'IF(outcomes > 0, FILL(delivered, 0) / outcomes)',
+      usingMetrics: {
+        delivered: selectedTenant(METRICS.messagesDelivered),
+        outcomes: new cw.MathExpression({
+          expression: 'FILL(delivered, 0) + FILL(undelivered, 0) + FILL(failed, 0)',
+          usingMetrics: {
+            delivered: selectedTenant(METRICS.messagesDelivered),
+            undelivered: selectedTenant(METRICS.messagesUndelivered),
+            failed: selectedTenant(METRICS.messagesFailed),
+          },
+          period: MONITORING_PERIOD,
+        }),
+      },
+      label: 'Delivery rate (selected tenant)',
+      period: MONITORING_PERIOD,
+    });
+
+    const rateAxis: cw.YAxisProps = { min: 0, max: 1, showUnits: false };
+    const queueList = Object.values(queues);
+    const functionList = Object.values(functions);
+
+    this.dashboard = new cw.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(6),
+      variables: [
+        new cw.DashboardVariable({
+          id: 'tenant',
+          label: 'Tenant',
+          type: cw.VariableType.PROPERTY,
+          value: DIMENSIONS.tenant,
+          inputType: cw.VariableInputType.SELECT,
+          values: cw.Values.fromSearch(
+            `{${namespace},${[...TENANT_DIMENSION_SET].sort().join(',')}} service="${METRIC_SERVICE}" MetricName="${METRICS.messagesSent}"`,
+            DIMENSIONS.tenant,
+          ),
+          defaultValue: cw.DefaultValue.FIRST,
+          visible: true,
+        }),
+      ],
+    });
+
+    this.dashboard.addWidgets(
+      new cw.TextWidget({
+        markdown: [
+          `# SMS conversations (${config.stage})`,
+          'Delivery rate = delivered / (delivered + undelivered + failed). Per-tenant series come from SEARCH over',
+          `\`{${namespace},${[...TENANT_DIMENSION_SET].sort().join(',')}}\`; pick a tenant above for its own rate.`,
+        ].join('\n'),
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Delivery rate, all tenants (SEARCH)',
+        left: [deliveryRateAllTenants],
+        leftYAxis: rateAxis,
+        leftAnnotations: [{ value: thresholds.deliveryRateBelow, label: 'alarm threshold' }],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Delivery rate, selected tenant',
+        left: [deliveryRateSelectedTenant],
+        leftYAxis: rateAxis,
+        width: 8,
+      }),
+      new cw.AlarmWidget({
+        title: 'Delivery rate alarm',
+        alarm: this.deliveryRateAlarm,
+        leftYAxis: rateAxis,
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({ title: 'Sent by tenant', left: [byTenant(METRICS.messagesSent)], width: 6 }),
+      new cw.GraphWidget({
+        title: 'Delivered by tenant',
+        left: [byTenant(METRICS.messagesDelivered)],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Undelivered by tenant',
+        left: [byTenant(METRICS.messagesUndelivered)],
+        width: 6,
+      }),
+      new cw.GraphWidget({ title: 'Failed by tenant', left: [byTenant(METRICS.messagesFailed)], width: 6 }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Delivery latency by tenant (p50 / p90 / p99, ms)',
+        left: (['p50', 'p90', 'p99'] as const).map((stat) =>
+          search(METRICS.deliveryLatency, stat, `${stat} \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+        ),
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Twilio API failures by tenant',
+        left: [byTenant(METRICS.twilioApiFailures)],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Signature rejections by tenant',
+        left: [byTenant(METRICS.signatureRejected)],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Inbound messages by tenant',
+        left: [byTenant(METRICS.inboundReceived)],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Conversations started / completed by tenant',
+        left: [
+          search(METRICS.conversationsStarted, 'Sum', `started \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.conversationsCompleted, 'Sum', `completed \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+        ],
+        width: 8,
+      }),
+      new cw.GraphWidget({ title: 'Opt-outs by tenant', left: [byTenant(METRICS.optOuts)], width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'DLQ depth (messages visible)',
+        left: queueList.map((pair) =>
+          pair.dlq.metricApproximateNumberOfMessagesVisible({
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.MAXIMUM,
+            label: `${pair.spec.id} DLQ`,
+          }),
+        ),
+        leftAnnotations: [{ value: thresholds.dlqMessagesAtLeast, label: 'alarm threshold' }],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'DLQ age of oldest message (s)',
+        left: queueList.map((pair) =>
+          pair.dlq.metricApproximateAgeOfOldestMessage({
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.MAXIMUM,
+            label: `${pair.spec.id} DLQ`,
+          }),
+        ),
+        leftAnnotations: [{ value: thresholds.dlqOldestMessageSeconds, label: 'alarm threshold' }],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Queue backlog (messages visible / oldest age s)',
+        left: queueList.map((pair) =>
+          pair.queue.metricApproximateNumberOfMessagesVisible({
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.MAXIMUM,
+            label: `${pair.spec.id} visible`,
+          }),
+        ),
+        right: queueList.map((pair) =>
+          pair.queue.metricApproximateAgeOfOldestMessage({
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.MAXIMUM,
+            label: `${pair.spec.id} oldest`,
+          }),
+        ),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Lambda errors',
+        left: functionList.map((fn) =>
+          fn.function.metricErrors({ period: MONITORING_PERIOD, statistic: cw.Stats.SUM, label: fn.spec.id }),
+        ),
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Lambda throttles',
+        left: functionList.map((fn) =>
+          fn.function.metricThrottles({
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.SUM,
+            label: fn.spec.id,
+          }),
+        ),
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Lambda duration p99 (ms)',
+        left: functionList.map((fn) =>
+          fn.function.metricDuration({
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.p(99),
+            label: fn.spec.id,
+          }),
+        ),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Webhook API requests / 4XX / 5XX',
+        left: [
+          props.api.metricCount({ period: MONITORING_PERIOD, statistic: cw.Stats.SUM, label: 'requests' }),
+          props.api.metricClientError({ period: MONITORING_PERIOD, statistic: cw.Stats.SUM, label: '4XX' }),
+          props.api.metricServerError({ period: MONITORING_PERIOD, statistic: cw.Stats.SUM, label: '5XX' }),
+        ],
+        width: 12,
+      }),
+      new cw.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+    );
+  }
+
+  /** One alarm: 5-minute periods, missing data is fine, notifies the alarm topic on ALARM and OK. */
+  private alarm(
+    id: string,
+    props: { description: string } & Pick<cw.AlarmProps, 'metric' | 'threshold' | 'comparisonOperator'>,
+  ): cw.Alarm {
+    const alarm = new cw.Alarm(this, `${id}Alarm`, {
+      alarmName: `${this.alarmNamePrefix}-${id}`,
+      alarmDescription: props.description,
+      metric: props.metric,
+      threshold: props.threshold,
+      comparisonOperator: props.comparisonOperator,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /** `<name>AllTenants` metrics, counted by metric filters on every function's log group. */
+  private allTenantsMetrics(
+    functions: Readonly<Record<FunctionId, FunctionWithLogGroup>>,
+  ): Map<string, cw.Metric> {
+    const result = new Map<string, cw.Metric>();
+    for (const metricName of ALL_TENANTS_METRICS) {
+      for (const fn of Object.values(functions)) {
+        new logs.MetricFilter(this, `${pascal(fn.spec.id)}${metricName}Filter`, {
+          logGroup: fn.logGroup,
+          filterPattern: logs.FilterPattern.all(
+            logs.FilterPattern.stringValue('$.service', '=', METRIC_SERVICE),
+            logs.FilterPattern.numberValue(`$.${metricName}`, '>=', 0),
+          ),
+          metricNamespace: this.config.metricsNamespace,
+          metricName: allTenantsMetricName(metricName),
+          metricValue: `$.${metricName}`,
+        });
+      }
+      result.set(
+        metricName,
+        new cw.Metric({
+          namespace: this.config.metricsNamespace,
+          metricName: allTenantsMetricName(metricName),
+          statistic: cw.Stats.SUM,
+          period: MONITORING_PERIOD,
+        }),
+      );
+    }
+    return result;
+  }
+}

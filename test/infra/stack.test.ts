@@ -1,0 +1,630 @@
+/**
+ * The synthesized stack (dev with real esbuild bundles; prod without bundling for its data-protection
+ * settings). Topology numbers are compared in topology-parity.test.ts; this file checks the rest.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lambdas/shared/metric-catalog';
+import { buildApp, environmentFromProcess } from '../../lib/app';
+import { BUNDLING } from '../../lib/bundling';
+import { stageConfig } from '../../lib/config';
+import { lambdaApplicationLogLevel } from '../../lib/function-with-log-group';
+import { tenantSearch } from '../../lib/monitoring';
+import { DLQ_URL_OUTPUT_KEYS, OUTPUT_KEYS, QUEUE_URL_OUTPUT_KEYS, stackName } from '../../lib/stack-contract';
+import { type FunctionId, functions, type QueueId, queues, routes, table } from '../../lib/topology';
+import {
+  actionsOf,
+  apiRoutes,
+  type CfnTemplate,
+  dispose,
+  type FunctionProps,
+  flatten,
+  functionLogicalIds,
+  outputRef,
+  type PolicyStatementJson,
+  props,
+  queueLogicalIds,
+  referencedId,
+  resource,
+  resourcesOfStatement,
+  resourcesOfType,
+  roleStatements,
+  type Synthesized,
+  synthesize,
+  tableLogicalId,
+} from './helpers';
+
+const dev = stageConfig('dev');
+
+describe('SmsConversations stack (dev)', () => {
+  let synth: Synthesized;
+  let template: Template;
+  let json: CfnTemplate;
+  let functionIds: Record<FunctionId, string>;
+  let queueIds: Record<QueueId, { queue: string; dlq: string }>;
+
+  beforeAll(() => {
+    synth = synthesize({ stage: 'dev', bundle: true });
+    template = synth.template;
+    json = synth.json;
+    functionIds = functionLogicalIds(json);
+    queueIds = queueLogicalIds(json);
+  });
+  afterAll(() => dispose(synth));
+
+  it('is named after the stage', () => {
+    expect(synth.stack.stackName).toBe(stackName('dev'));
+    expect(stackName('prod')).toBe('SmsConversations-prod');
+  });
+
+  describe('queues', () => {
+    it('makes inbound and outbound FIFO with explicit dedup ids, status standard', () => {
+      for (const spec of Object.values(queues)) {
+        const q = props<Record<string, unknown>>(resource(json, queueIds[spec.id].queue));
+        const dlq = props<Record<string, unknown>>(resource(json, queueIds[spec.id].dlq));
+        if (spec.fifo) {
+          expect(q).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false });
+          expect(dlq).toMatchObject({ FifoQueue: true });
+        } else {
+          expect(q.FifoQueue).toBeUndefined();
+          expect(dlq.FifoQueue).toBeUndefined();
+        }
+        expect(q.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
+        expect(q.QueueName).toBeUndefined();
+      }
+    });
+
+    it('redrives every queue to its own DLQ after maxReceiveCount', () => {
+      for (const spec of Object.values(queues)) {
+        const q = props<{ RedrivePolicy: { deadLetterTargetArn: unknown; maxReceiveCount: number } }>(
+          resource(json, queueIds[spec.id].queue),
+        );
+        expect(referencedId(q.RedrivePolicy.deadLetterTargetArn)).toBe(queueIds[spec.id].dlq);
+        expect(q.RedrivePolicy.maxReceiveCount).toBe(spec.maxReceiveCount);
+      }
+    });
+
+    it('keeps visibility timeouts at least six times the consumer timeout', () => {
+      for (const fn of Object.values(functions)) {
+        if (!fn.eventSource) continue;
+        expect(queues[fn.eventSource.queue].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+          6 * fn.timeoutSeconds,
+        );
+      }
+    });
+
+    it('encrypts every queue with SQS-managed keys and denies non-TLS access', () => {
+      for (const [logicalId, q] of resourcesOfType(json, 'AWS::SQS::Queue')) {
+        expect(props<Record<string, unknown>>(q).SqsManagedSseEnabled, logicalId).toBe(true);
+      }
+      const policies = resourcesOfType(json, 'AWS::SQS::QueuePolicy');
+      expect(policies).toHaveLength(6);
+      for (const [, policy] of policies) {
+        expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+      }
+    });
+  });
+
+  describe('functions', () => {
+    it('run Node.js 22 on arm64 with the spec memory and timeout, traced, JSON-logged', () => {
+      for (const spec of Object.values(functions)) {
+        const fn = props<FunctionProps>(resource(json, functionIds[spec.id]));
+        expect(fn).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          MemorySize: spec.memorySizeMb,
+          Timeout: spec.timeoutSeconds,
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: dev.logLevel, SystemLogLevel: 'INFO' },
+        });
+      }
+    });
+
+    it('never let Lambda drop EMF metric lines (no level key = INFO) by filtering above INFO', () => {
+      expect(lambdaApplicationLogLevel('DEBUG')).toBe('DEBUG');
+      expect(lambdaApplicationLogLevel('INFO')).toBe('INFO');
+      expect(lambdaApplicationLogLevel('WARN')).toBe('INFO');
+      expect(lambdaApplicationLogLevel('ERROR')).toBe('INFO');
+    });
+
+    it('log to their own log group with the stage retention', () => {
+      for (const spec of Object.values(functions)) {
+        const fn = props<FunctionProps>(resource(json, functionIds[spec.id]));
+        const logGroup = resource(json, referencedId(fn.LoggingConfig?.LogGroup));
+        expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+        expect(props<{ RetentionInDays: number }>(logGroup).RetentionInDays).toBe(dev.logRetentionDays);
+      }
+      // No LogRetention custom resource (and so no extra Lambda) is created.
+      expect(resourcesOfType(json, 'Custom::LogRetention')).toEqual([]);
+      expect(resourcesOfType(json, 'AWS::Lambda::Function')).toHaveLength(Object.keys(functions).length);
+    });
+
+    it('ship minified ESM bundles with the require banner and source maps (real esbuild)', () => {
+      const outdir = synth.app.outdir;
+      for (const spec of Object.values(functions)) {
+        const fn = props<FunctionProps>(resource(json, functionIds[spec.id]));
+        const key = flatten(fn.Code?.S3Key);
+        const hash = /([a-f0-9]{64})\.zip$/.exec(key)?.[1];
+        expect(hash, `asset key of ${spec.id}: ${key}`).toBeDefined();
+        const bundle = path.join(outdir, `asset.${hash}`, 'index.mjs');
+        expect(existsSync(bundle), bundle).toBe(true);
+        expect(existsSync(`${bundle}.map`)).toBe(true);
+        const code = readFileSync(bundle, 'utf8');
+        expect(code.startsWith(BUNDLING.banner)).toBe(true);
+        // The AWS SDK is external (provided by the runtime), not bundled.
+        expect(code).toMatch(/from\s*"@aws-sdk\/client-/);
+      }
+    });
+
+    it('consume their queue with partial batch failures, batch size and max concurrency', () => {
+      for (const spec of Object.values(functions)) {
+        const source = spec.eventSource;
+        if (!source) continue;
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: functionIds[spec.id] },
+          EventSourceArn: { 'Fn::GetAtt': [queueIds[source.queue].queue, 'Arn'] },
+          BatchSize: source.batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: source.maxConcurrency },
+        });
+      }
+      template.resourceCountIs(
+        'AWS::Lambda::EventSourceMapping',
+        Object.values(functions).filter((fn) => fn.eventSource).length,
+      );
+    });
+  });
+
+  describe('IAM: each role holds exactly what its bindings say', () => {
+    const statementsOf = (id: FunctionId): PolicyStatementJson[] => {
+      const fn = props<FunctionProps>(resource(json, functionIds[id]));
+      return roleStatements(json, referencedId(fn.Role));
+    };
+    const actions = (id: FunctionId) => statementsOf(id).flatMap(actionsOf);
+
+    it('uses no managed policies (no AWSLambdaBasicExecutionRole)', () => {
+      for (const id of Object.keys(functions) as FunctionId[]) {
+        const fn = props<FunctionProps>(resource(json, functionIds[id]));
+        const role = props<{ ManagedPolicyArns?: unknown[] }>(resource(json, referencedId(fn.Role)));
+        expect(role.ManagedPolicyArns, id).toBeUndefined();
+      }
+    });
+
+    it('grants only Allow statements, logs only to the own log group', () => {
+      for (const id of Object.keys(functions) as FunctionId[]) {
+        const fn = props<FunctionProps>(resource(json, functionIds[id]));
+        const logGroupId = referencedId(fn.LoggingConfig?.LogGroup);
+        for (const statement of statementsOf(id)) {
+          expect(statement.Effect).toBe('Allow');
+          if (actionsOf(statement).some((action) => action.startsWith('logs:'))) {
+            expect(resourcesOfStatement(statement).map(referencedId)).toEqual([logGroupId]);
+          }
+        }
+      }
+    });
+
+    it('derives every service permission from the bindings', () => {
+      for (const spec of Object.values(functions)) {
+        const granted = actions(spec.id);
+        const has = (prefix: string) => granted.some((action) => action.startsWith(prefix));
+        expect(has('secretsmanager:'), `${spec.id} secrets`).toBe(spec.bindings.tenantSecrets !== 'none');
+        expect(has('dynamodb:'), `${spec.id} dynamodb`).toBe(spec.bindings.table !== 'none');
+        expect(granted.includes('dynamodb:PutItem'), `${spec.id} table writes`).toBe(
+          spec.bindings.table === 'readWrite',
+        );
+        expect(granted.includes('sqs:ReceiveMessage'), `${spec.id} consumes`).toBe(
+          spec.eventSource !== undefined,
+        );
+        // Nothing but these services.
+        for (const action of granted) {
+          expect(action, spec.id).toMatch(/^(logs|xray|sqs|dynamodb|secretsmanager):/);
+          expect(action, spec.id).not.toMatch(/\*/);
+        }
+      }
+      expect(actions('conversation').some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+      expect(actions('ingest').some((a) => a.startsWith('dynamodb:'))).toBe(false);
+    });
+
+    it('lets each consumer change the visibility of its own queue (retry with backoff)', () => {
+      for (const spec of Object.values(functions)) {
+        const targets = statementsOf(spec.id)
+          .filter((s) => actionsOf(s).includes('sqs:ChangeMessageVisibility'))
+          .flatMap(resourcesOfStatement)
+          .map(referencedId);
+        expect(targets, spec.id).toEqual(spec.eventSource ? [queueIds[spec.eventSource.queue].queue] : []);
+      }
+    });
+
+    it('sends only to the queues in sendsTo', () => {
+      for (const spec of Object.values(functions)) {
+        const targets = statementsOf(spec.id)
+          .filter((s) => actionsOf(s).includes('sqs:SendMessage'))
+          .flatMap(resourcesOfStatement)
+          .map(referencedId)
+          .sort();
+        expect(targets, spec.id).toEqual(spec.bindings.sendsTo.map((queue) => queueIds[queue].queue).sort());
+      }
+    });
+
+    it('reads secrets only under {prefix}/tenants/*, with GetSecretValue only', () => {
+      for (const spec of Object.values(functions)) {
+        const secretStatements = statementsOf(spec.id).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+        );
+        if (spec.bindings.tenantSecrets === 'none') {
+          expect(secretStatements).toEqual([]);
+          continue;
+        }
+        expect(secretStatements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+        expect(secretStatements.flatMap(resourcesOfStatement).map(flatten)).toEqual([
+          `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${dev.tenantSecretPrefix}/tenants/*`,
+        ]);
+      }
+    });
+
+    it('uses "*" only for X-Ray, which has no resource-level permissions', () => {
+      for (const spec of Object.values(functions)) {
+        const star = statementsOf(spec.id).filter((s) => resourcesOfStatement(s).includes('*'));
+        expect(star.flatMap(actionsOf).sort(), spec.id).toEqual([
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+      }
+    });
+  });
+
+  describe('webhook API', () => {
+    it('serves the topology routes as POST Lambda proxy integrations without authorizers or models', () => {
+      const actual = apiRoutes(json).map((route) => `${route.method} ${route.path}`);
+      expect(actual.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+      for (const [, method] of resourcesOfType(json, 'AWS::ApiGateway::Method')) {
+        const p = props<Record<string, unknown>>(method);
+        expect(p).toMatchObject({ HttpMethod: 'POST', AuthorizationType: 'NONE' });
+        expect(p.RequestModels).toBeUndefined();
+        expect(p.RequestValidatorId).toBeUndefined();
+      }
+      template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+      template.resourceCountIs('AWS::ApiGateway::Model', 0);
+    });
+
+    it('passes bodies through as text: no binary media types, regional endpoint', () => {
+      const [[, api] = []] = resourcesOfType(json, 'AWS::ApiGateway::RestApi');
+      const p = props<Record<string, unknown>>(api ?? { Type: '' });
+      expect(p.BinaryMediaTypes).toBeUndefined();
+      expect(p.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    });
+
+    it('deploys the stage named after config.stage with JSON access logs, throttling and no data traces', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: dev.stage,
+        AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
+        MethodSettings: [
+          Match.objectLike({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+            ThrottlingRateLimit: dev.api.rateLimit,
+            ThrottlingBurstLimit: dev.api.burstLimit,
+          }),
+        ],
+      });
+      const [[, stage] = []] = resourcesOfType(json, 'AWS::ApiGateway::Stage');
+      const format = props<{ AccessLogSetting: { Format: string } }>(stage ?? { Type: '' }).AccessLogSetting
+        .Format;
+      expect(() => JSON.parse(format)).not.toThrow();
+    });
+
+    it('gives the functions the execute-api URL built from the RestApi id, not from the Stage (no cycle)', () => {
+      const apiUrl = flatten(json.Outputs?.[OUTPUT_KEYS.apiUrl]?.Value);
+      const [[restApiId] = []] = resourcesOfType(json, 'AWS::ApiGateway::RestApi');
+      expect(apiUrl).toBe(`https://<${restApiId}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/${dev.stage}`);
+      for (const spec of Object.values(functions)) {
+        const env = props<FunctionProps>(resource(json, functionIds[spec.id])).Environment?.Variables ?? {};
+        if (spec.bindings.publicBaseUrl) expect(flatten(env.PUBLIC_BASE_URL)).toBe(apiUrl);
+        else expect(env.PUBLIC_BASE_URL).toBeUndefined();
+      }
+    });
+
+    it('lets only the deployed stage invoke the ingest function', () => {
+      const permissions = resourcesOfType(json, 'AWS::Lambda::Permission');
+      expect(permissions).toHaveLength(routes.length);
+      for (const [, permission] of permissions) {
+        const p = props<{ FunctionName: unknown; SourceArn: unknown }>(permission);
+        expect(referencedId(p.FunctionName)).toBe(functionIds.ingest);
+        expect(flatten(p.SourceArn)).not.toContain('test-invoke-stage');
+      }
+    });
+  });
+
+  describe('table', () => {
+    it('is pk/sk, on demand, with PITR, TTL and encryption', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: table.partitionKey, KeyType: 'HASH' },
+          { AttributeName: table.sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    });
+
+    it('is disposable in dev (protectData false)', () => {
+      const t = resource(json, tableLogicalId(json));
+      expect(t.DeletionPolicy).toBe('Delete');
+      expect(props<Record<string, unknown>>(t).DeletionProtectionEnabled).toBe(false);
+    });
+  });
+
+  describe('dashboard', () => {
+    let body: string;
+    beforeAll(() => {
+      const [[, dashboard] = []] = resourcesOfType(json, 'AWS::CloudWatch::Dashboard');
+      body = flatten(props<{ DashboardBody: unknown }>(dashboard ?? { Type: '' }).DashboardBody);
+    });
+
+    it('is named after the stack', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: stackName('dev') });
+    });
+
+    it('searches per-tenant metrics with exactly the {namespace,TenantId,service} dimension set', () => {
+      const search = `SEARCH('{${dev.metricsNamespace},TenantId,service} service=\\"${METRIC_SERVICE}\\" MetricName=\\"${METRICS.messagesDelivered}\\"', 'Sum', 300)`;
+      expect(body).toContain(search);
+      for (const name of [
+        METRICS.messagesSent,
+        METRICS.messagesUndelivered,
+        METRICS.messagesFailed,
+        METRICS.twilioApiFailures,
+        METRICS.signatureRejected,
+      ]) {
+        expect(body).toContain(JSON.stringify(tenantSearch(dev.metricsNamespace, name, 'Sum')).slice(1, -1));
+      }
+      for (const stat of ['p50', 'p90', 'p99']) {
+        expect(body).toContain(
+          JSON.stringify(tenantSearch(dev.metricsNamespace, METRICS.deliveryLatency, stat)).slice(1, -1),
+        );
+      }
+      expect(tenantSearch(dev.metricsNamespace, METRICS.messagesDelivered, 'Sum')).toBe(
+        `SEARCH('{SmsConversations,TenantId,service} service="sms-conversations" MetricName="MessagesDelivered"', 'Sum', 300)`,
+      );
+    });
+
+    it('computes the delivery rate delivered / (delivered + undelivered + failed) with metric math over SEARCH', () => {
+      const outcomes = tenantSearch(
+        dev.metricsNamespace,
+        [METRICS.messagesDelivered, METRICS.messagesUndelivered, METRICS.messagesFailed],
+        'Sum',
+      );
+      expect(outcomes).toContain(
+        '(MetricName="MessagesDelivered" OR MetricName="MessagesUndelivered" OR MetricName="MessagesFailed")',
+      );
+      expect(body).toContain(JSON.stringify(`SUM(${outcomes})`).slice(1, -1));
+      expect(body).toContain(
+        JSON.stringify(`SUM(${tenantSearch(dev.metricsNamespace, METRICS.messagesDelivered, 'Sum')})`).slice(
+          1,
+          -1,
+        ),
+      );
+      expect(body).toContain('FILL(delivered, 0) / outcomes');
+      // The per-tenant rate: a Tenant selector populated by SEARCH sets TenantId.
+      const variables = (JSON.parse(body) as { variables?: Record<string, unknown>[] }).variables;
+      expect(variables).toEqual([
+        expect.objectContaining({
+          type: 'property',
+          property: DIMENSIONS.tenant,
+          defaultValue: '__FIRST',
+          search: `{${dev.metricsNamespace},TenantId,service} service="${METRIC_SERVICE}" MetricName="${METRICS.messagesSent}"`,
+          populateFrom: DIMENSIONS.tenant,
+        }),
+      ]);
+    });
+
+    it('shows DLQ depth and age for every DLQ and errors/throttles/duration for every function', () => {
+      for (const ids of Object.values(queueIds)) {
+        expect(body).toContain(`"ApproximateNumberOfMessagesVisible","QueueName","<${ids.dlq}.QueueName>"`);
+        expect(body).toContain(`"ApproximateAgeOfOldestMessage","QueueName","<${ids.dlq}.QueueName>"`);
+      }
+      for (const id of Object.values(functionIds)) {
+        for (const metric of ['Errors', 'Throttles', 'Duration']) {
+          expect(body).toContain(`"AWS/Lambda","${metric}","FunctionName","<${id}>"`);
+        }
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    type AlarmProps = {
+      AlarmName: string;
+      Threshold: number;
+      ComparisonOperator: string;
+      TreatMissingData?: string;
+      AlarmActions?: unknown[];
+      OKActions?: unknown[];
+      MetricName?: string;
+      Dimensions?: { Name: string; Value: unknown }[];
+      Metrics?: { Id: string; Expression?: string; ReturnData?: boolean }[];
+    };
+    const alarms = () =>
+      Object.fromEntries(
+        resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
+          const p = props<AlarmProps>(alarm);
+          return [p.AlarmName, p];
+        }),
+      );
+    const alarm = (suffix: string): AlarmProps => {
+      const found = alarms()[`${stackName('dev')}-${suffix}`];
+      if (!found) throw new Error(`No alarm ${suffix}; have ${Object.keys(alarms()).join(', ')}`);
+      return found;
+    };
+
+    it('all notify the encrypted alarm topic on ALARM and OK, and ignore missing data', () => {
+      const topic = outputRef(json, OUTPUT_KEYS.alarmTopicArn);
+      for (const p of Object.values(alarms())) {
+        expect(p.AlarmActions?.map(referencedId), p.AlarmName).toEqual([topic]);
+        expect(p.OKActions?.map(referencedId), p.AlarmName).toEqual([topic]);
+        expect(p.TreatMissingData, p.AlarmName).toBe('notBreaching');
+      }
+      const t = props<{ KmsMasterKeyId: unknown }>(resource(json, topic));
+      expect(resource(json, referencedId(t.KmsMasterKeyId)).Type).toBe('AWS::KMS::Key');
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('watch depth and age of every DLQ with the configured thresholds', () => {
+      for (const spec of Object.values(queues)) {
+        const name = spec.id.charAt(0).toUpperCase() + spec.id.slice(1);
+        const depth = alarm(`${name}DlqDepth`);
+        expect(depth).toMatchObject({
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: dev.alarms.dlqMessagesAtLeast,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+        expect(depth.Dimensions?.map((d) => flatten(d.Value))).toEqual([
+          `<${queueIds[spec.id].dlq}.QueueName>`,
+        ]);
+        expect(alarm(`${name}DlqAge`)).toMatchObject({
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Threshold: dev.alarms.dlqOldestMessageSeconds,
+        });
+      }
+    });
+
+    it('alarm on the all-tenant delivery rate with metric math (no SEARCH: alarms cannot use it)', () => {
+      const rate = alarm('DeliveryRate');
+      expect(rate).toMatchObject({
+        Threshold: dev.alarms.deliveryRateBelow,
+        ComparisonOperator: 'LessThanThreshold',
+      });
+      const expressions = (rate.Metrics ?? []).map((m) => m.Expression).filter(Boolean);
+      expect(expressions).toContain('IF(outcomes > 0, FILL(delivered, 0) / outcomes)');
+      expect(expressions).toContain('FILL(delivered, 0) + FILL(undelivered, 0) + FILL(failed, 0)');
+      expect(JSON.stringify(rate.Metrics)).not.toContain('SEARCH');
+      expect(JSON.stringify(rate.Metrics)).toContain(`${METRICS.messagesDelivered}AllTenants`);
+    });
+
+    it('count all-tenant totals for alarms with metric filters over the EMF records', () => {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: `{ ($.service = "${METRIC_SERVICE}") && ($.${METRICS.messagesDelivered} >= 0) }`,
+        MetricTransformations: [
+          {
+            MetricNamespace: dev.metricsNamespace,
+            MetricName: `${METRICS.messagesDelivered}AllTenants`,
+            MetricValue: `$.${METRICS.messagesDelivered}`,
+          },
+        ],
+      });
+    });
+
+    it('alarm on signature rejections and Twilio API failures with the configured thresholds', () => {
+      expect(alarm('SignatureRejections')).toMatchObject({
+        MetricName: `${METRICS.signatureRejected}AllTenants`,
+        Threshold: dev.alarms.signatureRejectionsPer5Min,
+      });
+      expect(alarm('TwilioApiFailures')).toMatchObject({
+        MetricName: `${METRICS.twilioApiFailures}AllTenants`,
+        Threshold: dev.alarms.twilioApiFailuresPer5Min,
+      });
+    });
+
+    it('alarm on errors and throttles of every function', () => {
+      for (const spec of Object.values(functions)) {
+        const name = spec.id.charAt(0).toUpperCase() + spec.id.slice(1);
+        expect(alarm(`${name}Errors`)).toMatchObject({
+          MetricName: 'Errors',
+          Threshold: dev.alarms.lambdaErrorsAtLeast,
+        });
+        expect(alarm(`${name}Throttles`)).toMatchObject({
+          MetricName: 'Throttles',
+          Threshold: dev.alarms.lambdaThrottlesAtLeast,
+        });
+      }
+    });
+  });
+
+  it('outputs everything the CLI reads, under the stable keys', () => {
+    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(Object.values(OUTPUT_KEYS).sort());
+    expect(json.Outputs?.[OUTPUT_KEYS.tenantSecretPrefix]?.Value).toBe(dev.tenantSecretPrefix);
+    const [[dashboardId] = []] = resourcesOfType(json, 'AWS::CloudWatch::Dashboard');
+    expect(outputRef(json, OUTPUT_KEYS.dashboardName)).toBe(dashboardId);
+    for (const spec of Object.values(queues)) {
+      expect(outputRef(json, QUEUE_URL_OUTPUT_KEYS[spec.id])).toBe(queueIds[spec.id].queue);
+      expect(outputRef(json, DLQ_URL_OUTPUT_KEYS[spec.id])).toBe(queueIds[spec.id].dlq);
+    }
+  });
+});
+
+describe('SmsConversations stack (prod)', () => {
+  let synth: Synthesized;
+  let json: CfnTemplate;
+  const prod = stageConfig('prod');
+
+  beforeAll(() => {
+    synth = synthesize({ stage: 'prod' });
+    json = synth.json;
+  });
+  afterAll(() => dispose(synth));
+
+  it('retains and deletion-protects the table', () => {
+    const t = resource(json, tableLogicalId(json));
+    expect(t.DeletionPolicy).toBe('Retain');
+    expect(t.UpdateReplacePolicy).toBe('Retain');
+    expect(props<Record<string, unknown>>(t).DeletionProtectionEnabled).toBe(true);
+  });
+
+  it('retains queues and log groups', () => {
+    for (const [logicalId, res] of [
+      ...resourcesOfType(json, 'AWS::SQS::Queue'),
+      ...resourcesOfType(json, 'AWS::Logs::LogGroup'),
+    ]) {
+      expect(res.DeletionPolicy, logicalId).toBe('Retain');
+    }
+  });
+
+  it('uses the prod stage name, log level, retention and secret prefix', () => {
+    const [[, stage] = []] = resourcesOfType(json, 'AWS::ApiGateway::Stage');
+    expect(props<{ StageName: string }>(stage ?? { Type: '' }).StageName).toBe('prod');
+    for (const [, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
+      expect(props<FunctionProps>(fn).LoggingConfig?.ApplicationLogLevel).toBe(prod.logLevel);
+    }
+    for (const [, logGroup] of resourcesOfType(json, 'AWS::Logs::LogGroup')) {
+      expect(props<{ RetentionInDays: number }>(logGroup).RetentionInDays).toBe(prod.logRetentionDays);
+    }
+    expect(JSON.stringify(json)).toContain(`secret:${prod.tenantSecretPrefix}/tenants/*`);
+    expect(JSON.stringify(json)).not.toContain('sms-conversations/dev');
+  });
+});
+
+describe('app (bin/app.ts)', () => {
+  it('takes account and region from CDK_DEFAULT_* only when present', () => {
+    expect(environmentFromProcess({})).toBeUndefined();
+    expect(
+      environmentFromProcess({ CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-1' }),
+    ).toEqual({
+      account: '123456789012',
+      region: 'eu-west-1',
+    });
+    expect(environmentFromProcess({ CDK_DEFAULT_REGION: 'us-east-1' })).toEqual({
+      account: undefined,
+      region: 'us-east-1',
+    });
+  });
+
+  it('selects the stage from context, defaulting to dev, and rejects unknown stages', () => {
+    const stackNameFor = (context: Record<string, unknown>) => {
+      const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+      try {
+        return buildApp(app, undefined).stackName;
+      } finally {
+        rmSync(app.outdir, { recursive: true, force: true });
+      }
+    };
+    expect(stackNameFor({})).toBe('SmsConversations-dev');
+    expect(stackNameFor({ stage: 'prod' })).toBe('SmsConversations-prod');
+    expect(() => stackNameFor({ stage: 'qa' })).toThrow(/Unknown stage/);
+  });
+});
