@@ -21,7 +21,7 @@ export type { FaultSettings } from './faults';
 export type { MessageListPage } from './message-list';
 export type { CallbackAttempt, MessageResource, MessageStatus, SimMessage, StatusChange } from './messages';
 export type { InboundWebhookRecord } from './phone';
-export { countSegments, type SegmentCount, type SmsEncoding } from './segments';
+export { countSegments, type SegmentCount, type SmsEncoding } from '../../lambdas/domain/segments';
 export { signaturePayload, twilioSignature } from './signature';
 export type { ApiRequestRecord } from './state';
 

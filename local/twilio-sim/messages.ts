@@ -3,7 +3,7 @@ import { rfc2822 } from './dates';
 import { UNDELIVERED_ERRORS } from './errors';
 import type { FormParams } from './form';
 import type { CreateMessageRequest } from './message-request';
-import { countSegments } from './segments';
+import { countSegments } from '../../lambdas/domain/segments';
 import { newSid } from './sids';
 
 export const API_VERSION = '2010-04-01';

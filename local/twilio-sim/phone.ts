@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countSegments } from './segments';
+import { countSegments } from '../../lambdas/domain/segments';
 import { MESSAGE_SID_PATTERN, MESSAGING_SERVICE_SID_PATTERN, newSid } from './sids';
 import { postTwilioWebhook } from './webhook-client';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSegments } from '../../../local/twilio-sim/segments';
+import { countSegments } from '../../../lambdas/domain/segments';
 
 const CYRILLIC = 'ж';
 const EMOJI = '😀'; // outside the BMP: a surrogate pair, two UCS-2 units
