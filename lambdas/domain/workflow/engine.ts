@@ -30,12 +30,16 @@ function words(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
-/** Keyword match tolerating case, punctuation and plurals ("packages" matches "package"). */
+/**
+ * Keyword match tolerating case, punctuation and plurals ("packages" matches "package"); a route
+ * without keywords is the default when no other matches.
+ */
 export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | undefined {
   const said = new Set(words(text).flatMap((word) => [word, word.replace(/e?s$/, '')]));
-  return workflow.routes.find((route) =>
+  const matched = workflow.routes.find((route) =>
     route.match.keywords.some((keyword) => words(keyword).every((part) => said.has(part))),
   );
+  return matched ?? workflow.routes.find((route) => route.match.keywords.length === 0);
 }
 
 function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {

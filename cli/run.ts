@@ -1,0 +1,13 @@
+import { CliError } from './cli-error';
+import { main } from './main';
+
+/** Runs the CLI: exit code from the command, one-line reason on failure. */
+export async function run(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    const message = error instanceof CliError || error instanceof TypeError ? error.message : String(error);
+    process.stderr.write(`smsctl: ${message}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  }
+}

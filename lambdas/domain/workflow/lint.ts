@@ -1,0 +1,107 @@
+import { countSegments, type SmsEncoding } from '../segments';
+import { templateVariables } from '../templates';
+import type { Workflow, WorkflowVariable } from './definition';
+
+/** What `workflow lint` reports about each text the workflow can send. */
+export interface ReplyReport {
+  readonly where: string;
+  readonly segments: number;
+  readonly encoding: SmsEncoding;
+  readonly characters: number;
+}
+
+export interface LintReport {
+  readonly errors: string[];
+  readonly warnings: string[];
+  readonly replies: ReplyReport[];
+}
+
+const SAMPLE_LENGTH_BY_TYPE: Readonly<Record<WorkflowVariable['type'], number>> = {
+  text: 40,
+  pattern: 20,
+  number: 10,
+  date: 10, // rendered as YYYY-MM-DD
+  email: 40,
+  phone: 16,
+  yesno: 3,
+  choice: 0, // the longest option, below
+};
+
+/** A long but realistic value: a fixed-length pattern like `\d{6}` is that long, free text 40 characters. */
+function worstCaseValue(variable: WorkflowVariable): string {
+  if (variable.type === 'choice') return variable.options.reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (variable.type === 'pattern') {
+    const fixed = variable.pattern.match(/^(?:\\b)?\\d\{(\d+)\}(?:\\b)?$/);
+    if (fixed?.[1]) return '9'.repeat(Number(fixed[1]));
+  }
+  return 'x'.repeat(SAMPLE_LENGTH_BY_TYPE[variable.type]);
+}
+
+function render(template: string, values: Readonly<Record<string, string>>): string {
+  let text = template;
+  for (const name of templateVariables(template)) {
+    text = text
+      .split(new RegExp(`\\{\\{\\s*(?:(?:entity|vrbl):)?${name}\\s*\\}\\}|\\$\\{\\s*${name}\\s*\\}`))
+      .join(values[name] ?? '');
+  }
+  return text;
+}
+
+/**
+ * Checks what the schema cannot: every template token names a variable that is known when the
+ * text is sent, and every text fits one SMS segment at worst-case variable lengths.
+ */
+export function lintWorkflow(workflow: Workflow): LintReport {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const replies: ReplyReport[] = [];
+
+  const check = (where: string, template: string, known: readonly WorkflowVariable[]) => {
+    const knownNames = new Set(known.map((variable) => variable.name));
+    for (const name of templateVariables(template)) {
+      if (!knownNames.has(name) && !knownNames.has(name.toLowerCase())) {
+        errors.push(
+          `${where}: unknown template variable "${name}" (known here: ${[...knownNames].join(', ') || 'none'})`,
+        );
+      }
+    }
+    const sample = Object.fromEntries(known.map((variable) => [variable.name, worstCaseValue(variable)]));
+    const count = countSegments(render(template, sample));
+    replies.push({ where, segments: count.segments, encoding: count.encoding, characters: count.units });
+    if (count.segments > 1) {
+      warnings.push(
+        `${where}: ${count.segments} segments (${count.encoding}, ${count.units} units) at worst-case lengths`,
+      );
+    }
+  };
+
+  if (workflow.greeting) check('greeting', workflow.greeting, []);
+  check('fallback.reply', workflow.fallback.reply, []);
+  check('failureMessage', workflow.failureMessage, []);
+  if (workflow.help) check('help', workflow.help, []);
+  const routeIds = new Set<string>();
+  for (const route of workflow.routes) {
+    if (routeIds.has(route.id)) errors.push(`routes.${route.id}: duplicate route id`);
+    routeIds.add(route.id);
+    const names = new Set<string>();
+    route.mandatoryVariables.forEach((variable, index) => {
+      if (names.has(variable.name))
+        errors.push(`routes.${route.id}.mandatoryVariables.${variable.name}: duplicate name`);
+      names.add(variable.name);
+      // A prompt may only mention what was collected before it.
+      check(
+        `routes.${route.id}.mandatoryVariables.${variable.name}.prompt`,
+        variable.prompt,
+        route.mandatoryVariables.slice(0, index),
+      );
+    });
+    check(`routes.${route.id}.onComplete.reply`, route.onComplete.reply, route.mandatoryVariables);
+  }
+  const defaults = workflow.routes.filter((route) => route.match.keywords.length === 0);
+  if (defaults.length > 1) {
+    errors.push(
+      `routes: ${defaults.map((route) => route.id).join(', ')} have no keywords; only one default route is allowed`,
+    );
+  }
+  return { errors, warnings, replies };
+}
