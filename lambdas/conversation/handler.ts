@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ENV, queueUrlEnvName } from '../../lib/topology';
+import { ENV, queues, queueUrlEnvName } from '../../lib/topology';
 import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
 import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
@@ -14,8 +14,8 @@ import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
-import { parseQueueRecord } from '../shared/queue-record';
-import { processInbound, type TurnDeps } from './turn';
+import { parseQueueRecord, receiveCount } from '../shared/queue-record';
+import { apologize, processInbound, type TurnDeps } from './turn';
 
 const tableName = requireEnv(ENV.tableName);
 const dynamo = documentClient();
@@ -44,7 +44,17 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     customer: maskPhone(queued.message.from),
     business: maskPhone(queued.message.to),
   });
-  await processInbound(queued, deps);
+  try {
+    await processInbound(queued, deps);
+  } catch (error) {
+    if (receiveCount(record) >= queues.inbound.maxReceiveCount) {
+      logger.error('Turn failed for good; apologizing to the customer', { error: (error as Error).message });
+      await apologize(queued, deps).catch((apologyError: unknown) =>
+        logger.error('Could not send the failure message', { error: String(apologyError) }),
+      );
+    }
+    throw error;
+  }
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>

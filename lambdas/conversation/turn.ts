@@ -182,3 +182,48 @@ async function commitAndQueue(
   }
   return result.outcome;
 }
+
+/** Said when a turn fails for good and the workflow (or its failureMessage) cannot be read. */
+export const DEFAULT_FAILURE_MESSAGE = 'Sorry, something went wrong on our side. Please try again later.';
+
+/**
+ * The last attempt at a turn failed and the message is going to the DLQ: tell the customer once
+ * rather than leave them in silence. The send id is fixed, so a second apology is deduplicated.
+ */
+export async function apologize(queued: InboundQueueMessage, deps: TurnDeps): Promise<void> {
+  const { tenantId, message, receivedAt } = queued;
+  const number = await deps.tenants.getNumber(tenantId, message.to).catch(() => undefined);
+  if (!number) return;
+  const workflow = await deps.tenants.getWorkflow(tenantId, number.workflowId).catch(() => undefined);
+  const sendId = `${message.messageSid}-failure`;
+  const reply = {
+    sendId,
+    transcriptKey: transcriptKey(receivedAt, sendId),
+    body: workflow?.failureMessage ?? DEFAULT_FAILURE_MESSAGE,
+  };
+  await deps.conversations.recordReply({
+    ...reply,
+    tenantId,
+    customer: message.from,
+    businessNumber: message.to,
+    at: receivedAt,
+  });
+  await deps.outbound.send([
+    {
+      body: {
+        v: 1,
+        tenantId,
+        sendId,
+        conversationId: '',
+        transcriptKey: reply.transcriptKey,
+        from: message.to,
+        to: message.from,
+        body: reply.body,
+        mediaUrls: [],
+        queuedAt: new Date().toISOString(),
+      },
+      groupId: conversationGroupId(tenantId, message.from),
+      deduplicationId: sendId,
+    },
+  ]);
+}

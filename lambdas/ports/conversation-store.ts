@@ -56,4 +56,8 @@ export type TurnCommitResult =
 export interface ConversationStore {
   load(tenantId: string, customer: string): Promise<ConversationRecord | undefined>;
   commitTurn(commit: TurnCommit): Promise<TurnCommitResult>;
+  /** Records a reply outside a turn (an apology after a failed turn); idempotent per transcript key. */
+  recordReply(
+    reply: PlannedReply & { tenantId: string; customer: string; businessNumber: string; at: string },
+  ): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +13,7 @@ import type {
   TurnCommit,
   TurnCommitResult,
 } from '../../ports/conversation-store';
-import { cancellationItem, cancelledConditions } from './errors';
+import { cancellationItem, cancelledConditions, isConditionFailure } from './errors';
 import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -45,6 +46,34 @@ export class DynamoConversationStore implements ConversationStore {
       lastActivityAt: String(item.lastActivityAt),
       expiresAt: String(item.conversationExpiresAt),
     };
+  }
+
+  async recordReply(
+    reply: PlannedReply & { tenantId: string; customer: string; businessNumber: string; at: string },
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.transcriptEntry(reply.tenantId, reply.customer, reply.transcriptKey),
+            direction: 'outbound',
+            conversationId: '',
+            sendId: reply.sendId,
+            from: reply.businessNumber,
+            to: reply.customer,
+            body: reply.body,
+            status: 'pending',
+            at: reply.at,
+            expiresAt: ttlSeconds(reply.at, RETENTION_DAYS),
+          },
+          // A retry must not reset the status the sender has recorded since.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /**
