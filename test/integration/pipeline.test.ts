@@ -1,73 +1,47 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../lambdas/shared/metric-catalog';
-import { DEMO_TENANT, seedDemoTenant } from '../../local/seed';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import { DEMO_TENANT } from '../../local/seed';
+import {
+  messageRecord,
+  repliesTo,
+  textDemo,
+  transcriptOf,
+  useLocalStack,
+  waitForReplies,
+} from '../support/local-stack';
 import { formBody, twilioSignature } from '../support/twilio-signing';
-import { waitFor } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 /**
  * The spine end to end, over the wire: the simulator texts the platform, the platform answers
  * through the simulator's Messages API, and the simulator's signed status callbacks come back.
  */
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, twilioSimPort: 0, callbackDelayMs: 20 });
-  await seedDemoTenant(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-async function text(from: string, body: string, messageSid?: string) {
-  const response = await fetch(`${stack.twilioSimUrl}/_sim/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantId: DEMO_TENANT.tenantId, from, to: DEMO_TENANT.number, body, messageSid }),
-  });
-  expect(response.ok).toBe(true);
-  return (await response.json()) as { messageSid: string; status: number };
-}
-
-function repliesTo(customer: string) {
-  return stack.simulator.messages().filter((message) => message.resource.to === customer);
-}
-
-async function waitForReplies(customer: string, count: number) {
-  return waitFor(`${count} replies to ${customer}`, () => {
-    const replies = repliesTo(customer);
-    return replies.length >= count ? replies : undefined;
-  });
-}
+const stack = useLocalStack();
 
 describe('local pipeline', () => {
   it('answers "Where is my package?" and tracks the reply to delivered', async () => {
     const customer = '+15551230001';
-    const inbound = await text(customer, 'Where is my package?');
+    const inbound = await textDemo(stack(), customer, 'Where is my package?');
     expect(inbound.status).toBe(200);
 
-    const [reply] = await waitForReplies(customer, 1);
+    const [reply] = await waitForReplies(stack(), customer, 1);
     expect(reply?.resource.body).toContain('order number');
     expect(reply?.resource.from).toBe(DEMO_TENANT.number);
-    expect(reply?.statusCallback).toBe(`${stack.publicBaseUrl}/webhooks/twilio/demo/status`);
+    expect(reply?.statusCallback).toBe(`${stack().publicBaseUrl}/webhooks/twilio/demo/status`);
     const sid = reply?.sid as string;
 
     const message = await waitFor('message delivered', async () => {
-      const item = await stack.clients.dynamo.send(
-        new GetCommand({ TableName: stack.tableName, Key: { pk: `MESSAGE#${sid}`, sk: 'META' } }),
-      );
-      return item.Item?.status === 'delivered' ? item.Item : undefined;
+      const item = await messageRecord(stack(), sid);
+      return item?.status === 'delivered' ? item : undefined;
     });
     expect(message).toMatchObject({ tenantId: 'demo', to: customer, from: DEMO_TENANT.number });
 
     const events = await Promise.all(
       ['queued', 'sent', 'delivered'].map((status) =>
-        stack.clients.dynamo.send(
+        stack().clients.dynamo.send(
           new GetCommand({
-            TableName: stack.tableName,
+            TableName: stack().tableName,
             Key: { pk: `MESSAGE#${sid}`, sk: `EVENT#${status}` },
           }),
         ),
@@ -75,32 +49,31 @@ describe('local pipeline', () => {
     );
     expect(events.map((event) => event.Item?.status)).toEqual(['queued', 'sent', 'delivered']);
 
-    const transcript = await new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName).transcript(
-      'demo',
-      customer,
-    );
+    const transcript = await transcriptOf(stack(), customer);
     expect(transcript.map((entry) => [entry.direction, entry.body, entry.status])).toEqual([
       ['inbound', 'Where is my package?', undefined],
       ['outbound', expect.stringContaining('order number'), 'delivered'],
     ]);
 
     await waitFor('delivery metrics', () =>
-      stack.metrics.sum(METRICS.messagesDelivered, { TenantId: 'demo' }) >= 1 ? true : undefined,
+      stack().metrics.sum(METRICS.messagesDelivered, { TenantId: 'demo' }) >= 1 ? true : undefined,
     );
-    expect(stack.metrics.sum(METRICS.messagesSent, { TenantId: 'demo' })).toBeGreaterThanOrEqual(1);
-    const latency = stack.metrics.all().find((datum) => datum.name === METRICS.deliveryLatency);
+    expect(stack().metrics.sum(METRICS.messagesSent, { TenantId: 'demo' })).toBeGreaterThanOrEqual(1);
+    const latency = stack()
+      .metrics.all()
+      .find((datum) => datum.name === METRICS.deliveryLatency);
     expect(latency?.unit).toBe('Milliseconds');
     expect(latency?.dimensions).toEqual({ service: 'sms-conversations', TenantId: 'demo' });
   });
 
   it('holds the whole order-status conversation', async () => {
     const customer = '+15551230002';
-    await text(customer, 'Where is my package?');
-    await waitForReplies(customer, 1);
-    await text(customer, '123456');
-    await waitForReplies(customer, 2);
-    await text(customer, 'December 10th');
-    const replies = await waitForReplies(customer, 3);
+    await textDemo(stack(), customer, 'Where is my package?');
+    await waitForReplies(stack(), customer, 1);
+    await textDemo(stack(), customer, '123456');
+    await waitForReplies(stack(), customer, 2);
+    await textDemo(stack(), customer, 'December 10th');
+    const replies = await waitForReplies(stack(), customer, 3);
     const bodies = replies.map((reply) => reply.resource.body);
     expect(bodies).toContain('Thank you! When did you place this order?');
     expect(bodies).toContain('Thanks! Checking order 123456 from 2025-12-10. - Elegi+');
@@ -108,12 +81,14 @@ describe('local pipeline', () => {
 
   it('replies once to a webhook Twilio delivers twice (same MessageSid)', async () => {
     const customer = '+15551230003';
-    const first = await text(customer, 'track my order');
-    const second = await text(customer, 'track my order', first.messageSid);
+    const first = await textDemo(stack(), customer, 'track my order');
+    const second = await textDemo(stack(), customer, 'track my order', first.messageSid);
     expect(second.status).toBe(200);
-    await waitForReplies(customer, 1);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(repliesTo(customer)).toHaveLength(1);
+    await waitForReplies(stack(), customer, 1);
+    await sleep(1500);
+    expect(repliesTo(stack(), customer)).toHaveLength(1);
+    const inbound = (await transcriptOf(stack(), customer)).filter((entry) => entry.direction === 'inbound');
+    expect(inbound).toHaveLength(1);
   });
 
   it('rejects a forged signature with 403 and an unknown tenant with 404', async () => {
@@ -125,24 +100,18 @@ describe('local pipeline', () => {
       Body: 'hi',
       NumMedia: '0',
     };
+    const url = `${stack().publicBaseUrl}/webhooks/twilio/demo/inbound`;
     const post = (tenantId: string, signature: string) =>
-      fetch(`${stack.apiUrl}/webhooks/twilio/${tenantId}/inbound`, {
+      fetch(`${stack().apiUrl}/webhooks/twilio/${tenantId}/inbound`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
         body: formBody(params),
       });
-    const forged = await post(
-      'demo',
-      twilioSignature('not-the-token', `${stack.publicBaseUrl}/webhooks/twilio/demo/inbound`, params),
+    expect((await post('demo', twilioSignature('not-the-token', url, params))).status).toBe(403);
+    expect((await post('nobody', 'x')).status).toBe(404);
+    expect((await post('demo', twilioSignature(DEMO_TENANT.authToken, url, params))).status).toBe(200);
+    await waitFor('signature rejection metric', () =>
+      stack().metrics.sum(METRICS.signatureRejected, { TenantId: 'demo' }) >= 1 ? true : undefined,
     );
-    expect(forged.status).toBe(403);
-    const unknown = await post('nobody', 'x');
-    expect(unknown.status).toBe(404);
-    const genuine = await post(
-      'demo',
-      twilioSignature(DEMO_TENANT.authToken, `${stack.publicBaseUrl}/webhooks/twilio/demo/inbound`, params),
-    );
-    expect(genuine.status).toBe(200);
-    expect(stack.metrics.sum(METRICS.signatureRejected, { TenantId: 'demo' })).toBeGreaterThanOrEqual(1);
   });
 });

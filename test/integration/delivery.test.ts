@@ -1,0 +1,119 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../lambdas/shared/metric-catalog';
+import {
+  messageRecord,
+  repliesTo,
+  textDemo,
+  transcriptOf,
+  useLocalStack,
+  waitForOutboundStatus,
+  waitForReplies,
+} from '../support/local-stack';
+import { sleep, waitFor } from '../support/wait';
+
+/** Delivery through the local stack: Twilio's failures, retries, callbacks out of order, opt-outs. */
+const stack = useLocalStack();
+
+function apiCallsTo(customer: string) {
+  return stack()
+    .simulator.apiRequests()
+    .filter((request) => request.method === 'POST' && request.params.To === customer);
+}
+
+async function isOptedOut(customer: string): Promise<boolean> {
+  const result = await stack().clients.dynamo.send(
+    new GetCommand({ TableName: stack().tableName, Key: { pk: 'TENANT#demo', sk: `OPTOUT#${customer}` } }),
+  );
+  return result.Item !== undefined;
+}
+
+const metric = (name: string) => stack().metrics.sum(name, { TenantId: 'demo' });
+
+describe('delivery', () => {
+  it('a send to +15005550004 ends failed with 21610 and records an opt-out', async () => {
+    const failedBefore = metric(METRICS.messagesFailed);
+    await textDemo(stack(), '+15005550004', 'Where is my package?');
+    const entry = await waitForOutboundStatus(stack(), '+15005550004', 0, ['failed']);
+    expect(entry.errorCode).toBe(21610);
+    expect(await isOptedOut('+15005550004')).toBe(true);
+    await waitFor('failed metric', () =>
+      metric(METRICS.messagesFailed) === failedBefore + 1 ? true : undefined,
+    );
+  });
+
+  it('a send to +15005550001 ends failed with 21211 and is not retried', async () => {
+    await textDemo(stack(), '+15005550001', 'track my order');
+    const entry = await waitForOutboundStatus(stack(), '+15005550001', 0, ['failed']);
+    expect(entry.errorCode).toBe(21211);
+    await sleep(2500);
+    expect(apiCallsTo('+15005550001')).toHaveLength(1);
+  });
+
+  it('retries injected 429s with backoff and delivers exactly once', async () => {
+    const customer = '+15551240001';
+    const failuresBefore = metric(METRICS.twilioApiFailures);
+    stack().simulator.setFaults({ api429: 1 });
+    try {
+      await textDemo(stack(), customer, 'Where is my package?');
+      await waitFor('two throttled attempts', () => (apiCallsTo(customer).length >= 2 ? true : undefined), {
+        timeoutMs: 30_000,
+      });
+    } finally {
+      stack().simulator.resetFaults();
+    }
+    const [reply] = await waitForReplies(stack(), customer, 1);
+    await waitForOutboundStatus(stack(), customer, 0, ['delivered']);
+    expect(repliesTo(stack(), customer)).toHaveLength(1);
+    expect(
+      apiCallsTo(customer).filter((request) => request.responseStatus === 429).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(apiCallsTo(customer).filter((request) => request.responseStatus === 201)).toHaveLength(1);
+    expect(metric(METRICS.twilioApiFailures)).toBeGreaterThanOrEqual(failuresBefore + 2);
+    expect((await messageRecord(stack(), reply?.sid as string))?.status).toBe('delivered');
+  }, 60_000);
+
+  it('callbacks delivered twice and out of order leave delivered and count it once', async () => {
+    const customer = '+15551240002';
+    const deliveredBefore = metric(METRICS.messagesDelivered);
+    stack().simulator.setFaults({ duplicateCallbacks: 1, reorderCallbacks: 1 });
+    try {
+      await textDemo(stack(), customer, 'Where is my package?');
+      const [reply] = await waitForReplies(stack(), customer, 1);
+      await stack().simulator.settled();
+      const attempts = reply?.callbackAttempts ?? [];
+      expect(attempts.map((attempt) => attempt.params.MessageStatus)).toEqual([
+        'delivered',
+        'delivered',
+        'sent',
+        'sent',
+      ]);
+      await waitForOutboundStatus(stack(), customer, 0, ['delivered']);
+      await sleep(1000);
+      expect((await messageRecord(stack(), reply?.sid as string))?.status).toBe('delivered');
+      expect(metric(METRICS.messagesDelivered)).toBe(deliveredBefore + 1);
+    } finally {
+      stack().simulator.resetFaults();
+    }
+  });
+
+  it("a customer's STOP blocks every later send until START", async () => {
+    const customer = '+15551240003';
+    await textDemo(stack(), customer, 'Where is my package?');
+    await waitForReplies(stack(), customer, 1);
+    await textDemo(stack(), customer, 'STOP');
+    await waitFor('opt-out recorded', async () => ((await isOptedOut(customer)) ? true : undefined));
+    await textDemo(stack(), customer, '123456');
+    const blocked = await waitForOutboundStatus(stack(), customer, 1, ['failed']);
+    expect(blocked.errorCode).toBe(21610);
+    expect(repliesTo(stack(), customer)).toHaveLength(1);
+    expect(apiCallsTo(customer)).toHaveLength(1);
+
+    await textDemo(stack(), customer, 'START');
+    await waitFor('opt-in recorded', async () => ((await isOptedOut(customer)) ? undefined : true));
+    await textDemo(stack(), customer, 'Where is my package?');
+    await waitForReplies(stack(), customer, 2);
+    const notes = (await transcriptOf(stack(), customer)).map((entry) => entry.note).filter(Boolean);
+    expect(notes).toEqual(['optOut', 'optIn']);
+  });
+});
