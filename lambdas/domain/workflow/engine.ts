@@ -42,6 +42,11 @@ export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | un
   return matched ?? workflow.routes.find((route) => route.match.keywords.length === 0);
 }
 
+/** The greeting travels in the same SMS as the first answer: one message, one charge. */
+function greeted(greeting: string | undefined, reply: string): string {
+  return greeting ? `${greeting} ${reply}` : reply;
+}
+
 function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {
   return route.mandatoryVariables.find((variable) => variables[variable.name] === undefined);
 }
@@ -58,7 +63,7 @@ export function runTurn(input: {
   const state: SlotState = isNew
     ? { status: 'collecting', variables: {}, attempts: {} }
     : (input.state as SlotState);
-  const greeting = isNew && workflow.greeting ? [workflow.greeting] : [];
+  const greeting = isNew ? workflow.greeting : undefined;
 
   const route =
     state.routeId !== undefined
@@ -82,7 +87,7 @@ export function runTurn(input: {
   if (!missing) {
     return {
       state: { status: 'completed', routeId: route.id, variables, attempts },
-      replies: [...greeting, renderTemplate(route.onComplete.reply, variables)],
+      replies: [greeted(greeting, renderTemplate(route.onComplete.reply, variables))],
       completed: true,
     };
   }
@@ -104,18 +109,18 @@ export function runTurn(input: {
   }
   return {
     state: { status: 'collecting', routeId: route.id, variables, attempts },
-    replies: [...greeting, renderTemplate(missing.prompt, variables)],
+    replies: [greeted(greeting, renderTemplate(missing.prompt, variables))],
     completed: false,
   };
 }
 
-function unmatched(workflow: Workflow, state: SlotState, greeting: string[]): TurnResult {
+function unmatched(workflow: Workflow, state: SlotState, greeting: string | undefined): TurnResult {
   const count = (state.attempts[ROUTE_ATTEMPTS] ?? 0) + 1;
   const attempts = { ...state.attempts, [ROUTE_ATTEMPTS]: count };
   const status: ConversationStatus = count >= workflow.fallback.maxAttempts ? 'fallback' : 'collecting';
   return {
     state: { ...state, status, attempts },
-    replies: [...greeting, workflow.fallback.reply],
+    replies: [greeted(greeting, workflow.fallback.reply)],
     completed: false,
   };
 }

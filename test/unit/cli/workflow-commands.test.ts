@@ -20,7 +20,9 @@ describe('smsctl workflow simulate', () => {
     );
     const turns = lines.map((line) => JSON.parse(line));
     expect(turns.map((turn) => turn.status)).toEqual(['collecting', 'collecting', 'completed']);
-    expect(turns[0].replies.at(-1)).toBe("I'd be happy to help! Can you provide your order number?");
+    expect(turns[0].replies).toEqual([
+      "Thanks for reaching out! I can help track your order. I'd be happy to help! Can you provide your order number?",
+    ]);
     expect(turns[1].replies).toEqual(['Thank you! When did you place this order?']);
     expect(turns[2]).toEqual({
       replies: ['Thanks! Checking order 123456 from 2025-12-10. - Elegi+'],

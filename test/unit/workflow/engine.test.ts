@@ -25,8 +25,7 @@ describe('workflow engine: the order-status example', () => {
   it('asks for the order number, then the date, then completes', () => {
     const [first, second, third] = converse(orderStatus, ['Where is my package?', '123456', 'December 10th']);
     expect(first?.replies).toEqual([
-      'Thanks for reaching out! I can help track your order.',
-      "I'd be happy to help! Can you provide your order number?",
+      "Thanks for reaching out! I can help track your order. I'd be happy to help! Can you provide your order number?",
     ]);
     expect(second?.replies).toEqual(['Thank you! When did you place this order?']);
     expect(third?.replies).toEqual(['Thanks! Checking order 123456 from 2025-12-10. - Elegi+']);
@@ -41,6 +40,9 @@ describe('workflow engine: the order-status example', () => {
   it('fills several variables from one message', () => {
     const [turn] = converse(orderStatus, ['Track order 123456 placed Dec 10']);
     expect(turn?.completed).toBe(true);
+    expect(turn?.replies).toEqual([
+      'Thanks for reaching out! I can help track your order. Thanks! Checking order 123456 from 2025-12-10. - Elegi+',
+    ]);
     expect(turn?.state.variables).toEqual({ order_number: '123456', order_date: '2025-12-10' });
   });
 
@@ -55,7 +57,9 @@ describe('workflow engine: the order-status example', () => {
 
   it('answers an unmatched first message with the fallback reply', () => {
     const [turn] = converse(orderStatus, ['hello']);
-    expect(turn?.replies.at(-1)).toBe("Sorry, I didn't get that. Reply HELP for help.");
+    expect(turn?.replies).toEqual([
+      "Thanks for reaching out! I can help track your order. Sorry, I didn't get that. Reply HELP for help.",
+    ]);
     expect(turn?.state.routeId).toBeUndefined();
   });
 
