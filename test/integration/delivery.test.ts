@@ -81,7 +81,8 @@ describe('delivery', () => {
       await textDemo(stack(), customer, 'Where is my package?');
       const [reply] = await waitForReplies(stack(), customer, 1);
       await stack().simulator.settled();
-      const attempts = reply?.callbackAttempts ?? [];
+      const settled = repliesTo(stack(), customer)[0];
+      const attempts = settled?.callbackAttempts ?? [];
       expect(attempts.map((attempt) => attempt.params.MessageStatus)).toEqual([
         'delivered',
         'delivered',
