@@ -333,7 +333,14 @@ export class Monitoring extends Construct {
         ],
         width: 8,
       }),
-      new cw.GraphWidget({ title: 'Opt-outs by tenant', left: [byTenant(METRICS.optOuts)], width: 8 }),
+      new cw.GraphWidget({
+        title: 'Opt-outs / sends blocked by opt-out, by tenant',
+        left: [
+          search(METRICS.optOuts, 'Sum', `opt-outs \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.sendsBlockedByOptOut, 'Sum', `blocked \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+        ],
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
       new cw.GraphWidget({
