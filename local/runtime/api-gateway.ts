@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { httpReplyFromProxyResult, proxyEvent, RouteTable, splitUrl } from './api-gateway-event';
+import { BodyTooLargeError, readBody } from './http-body';
+import type { LocalFunction } from './local-function';
+import { closeServer, httpOrigin } from './net';
+
+/**
+ * A local API Gateway REST API with Lambda proxy integrations. It serves routes without the
+ * stage prefix (`http://127.0.0.1:3000/webhooks/...`) while events carry the stage in
+ * `requestContext.path`, as a custom domain mapping would. Which public URL signatures are
+ * checked against is configured separately (PUBLIC_BASE_URL).
+ */
+export interface LocalApiRoute {
+  /** An HTTP method, or ANY. */
+  readonly method: string;
+  /** Resource template, e.g. `/webhooks/twilio/{tenantId}/inbound`. */
+  readonly path: string;
+  readonly fn: LocalFunction;
+}
+
+export interface LocalApiOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly stage: string;
+  readonly routes: readonly LocalApiRoute[];
+  /** Tried before answering 403 for a request no route matches; returns true if it answered. */
+  readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
+  /** API Gateway's payload limit, default 10 MB. */
+  readonly maxBodyBytes?: number;
+  /** API Gateway's integration timeout, default 29 s. */
+  readonly integrationTimeoutMs?: number;
+}
+
+export interface LocalApi {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const TEN_MEGABYTES = 10 * 1024 * 1024;
+const INTEGRATION_TIMEOUT_MS = 29_000;
+
+function gatewayError(
+  response: ServerResponse,
+  statusCode: number,
+  errorType: string,
+  message: string,
+  requestId: string,
+): void {
+  const body = JSON.stringify({ message });
+  response.writeHead(statusCode, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': errorType,
+  });
+  response.end(body);
+}
+
+async function invokeWithin(fn: LocalFunction, event: unknown, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    return await Promise.race([fn.invoke(event), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? TEN_MEGABYTES;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const table = new RouteTable(
+    options.routes.map((route) => ({
+      method: route.method.toUpperCase(),
+      path: route.path,
+      target: route.fn,
+    })),
+  );
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const method = request.method ?? 'GET';
+    const url = request.url ?? '/';
+    const match = table.match(method, splitUrl(url).path);
+    if (match.kind === 'noRoute') {
+      if (options.fallback && (await options.fallback(request, response))) return;
+      request.resume();
+      gatewayError(
+        response,
+        403,
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+        requestId,
+      );
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(request, maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      gatewayError(response, 413, 'RequestTooLargeException', 'Request Too Long', requestId);
+      return;
+    }
+    const event = proxyEvent(
+      {
+        method,
+        url,
+        rawHeaders: request.rawHeaders,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      },
+      {
+        stage: options.stage,
+        resource: match.route.path,
+        pathParameters: match.pathParameters,
+        requestId,
+        now: new Date(),
+      },
+    );
+    const outcome = await invokeWithin(match.route.target, event, integrationTimeoutMs);
+    if (outcome === 'timeout') {
+      gatewayError(response, 504, 'IntegrationTimeoutException', 'Endpoint request timed out', requestId);
+      return;
+    }
+    const reply = outcome.error ? undefined : httpReplyFromProxyResult(outcome.result);
+    if (!reply) {
+      gatewayError(response, 502, 'InternalServerErrorException', 'Internal server error', requestId);
+      return;
+    }
+    for (const [name, values] of reply.headers)
+      response.setHeader(name, values.length === 1 ? (values[0] ?? '') : values);
+    response.setHeader('Content-Length', reply.body.length);
+    response.setHeader('x-amzn-RequestId', requestId);
+    response.writeHead(reply.statusCode);
+    response.end(reply.body);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) response.destroy();
+      else
+        gatewayError(
+          response,
+          500,
+          'InternalServerErrorException',
+          `Local API failure: ${String(error)}`,
+          '',
+        );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: httpOrigin(host, port), port, close: () => closeServer(server) };
+}
