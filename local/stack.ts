@@ -1,14 +1,14 @@
-import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SOURCE_MAP_ENVIRONMENT } from '../lib/bundling';
 import { stageConfig } from '../lib/config';
 import {
   type EnvironmentValues,
   type FunctionId,
+  type FunctionSpec,
   functionEnvironment,
   functions,
   type QueueId,
@@ -19,6 +19,7 @@ import { type ProvisionedQueue, provisionQueues, provisionTable } from './provis
 import { startLocalApi } from './runtime/api-gateway';
 import { bundleFunctions } from './runtime/bundle';
 import { LocalFunction } from './runtime/local-function';
+import { freePort } from './runtime/net';
 import { startSqsEventSource } from './runtime/sqs-event-source';
 import { startDynamoDbLocal } from './standins/dynamodb';
 import { startSecretsManager } from './standins/secrets-manager';
@@ -63,16 +64,12 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * One machine with two cores: each function gets as many execution environments as its event
+ * source may poll with, capped at what the machine can run (the topology's caps are for AWS).
+ */
+function localConcurrency(spec: FunctionSpec): number {
+  return Math.min(spec.eventSource?.maxConcurrency ?? LOCAL_MAX_CONCURRENCY, LOCAL_MAX_CONCURRENCY);
 }
 
 /** Static credentials for the stand-ins: they accept any, and the SDK insists on some. */
@@ -149,12 +146,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamoLocal.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsLocal.endpoint,
-      NODE_OPTIONS: '--enable-source-maps',
+      ...SOURCE_MAP_ENVIRONMENT,
     };
 
     const metrics = new MetricRecorder();
     const bundles = await bundleFunctions(Object.values(functions), path.resolve('.local/functions'));
-    await mkdir(path.resolve('.local'), { recursive: true });
     const localFunctions = {} as Record<FunctionId, LocalFunction>;
     for (const spec of Object.values(functions)) {
       const fn = new LocalFunction({
@@ -164,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         environment: { ...functionEnvironment(spec, values), ...platformEnv },
         timeoutSeconds: spec.timeoutSeconds,
         memorySizeMb: spec.memorySizeMb,
+        concurrency: localConcurrency(spec),
         onLog: (line) => {
           metrics.ingest(spec.id, line);
           options.onLog?.(spec.id, line);
@@ -182,10 +179,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueUrl: queue.url,
         queueArn: queue.arn,
         batchSize: source.batchSize,
-        // One machine with two cores: the topology's concurrency caps, scaled to what it can run.
-        ...(source.maxConcurrency !== undefined
-          ? { maxConcurrency: Math.min(source.maxConcurrency, LOCAL_MAX_CONCURRENCY) }
-          : {}),
+        maxConcurrency: localConcurrency(spec),
         fn: localFunctions[spec.id],
         region: LOCAL_REGION,
       });

@@ -13,6 +13,7 @@ import type { InboundWebhookRecord } from './phone';
 import { createSimulatorServer } from './server';
 import { type ApiRequestRecord, SimulatorState } from './state';
 
+export { countSegments, type SegmentCount, type SmsEncoding } from '../../lambdas/domain/segments';
 export type { AuthPrincipal } from './auth';
 export type { AccountDirectory, SimAccount } from './directory';
 export { inMemoryDirectory } from './directory';
@@ -21,7 +22,6 @@ export type { FaultSettings } from './faults';
 export type { MessageListPage } from './message-list';
 export type { CallbackAttempt, MessageResource, MessageStatus, SimMessage, StatusChange } from './messages';
 export type { InboundWebhookRecord } from './phone';
-export { countSegments, type SegmentCount, type SmsEncoding } from '../../lambdas/domain/segments';
 export { signaturePayload, twilioSignature } from './signature';
 export type { ApiRequestRecord } from './state';
 

@@ -1,9 +1,9 @@
+import { countSegments } from '../../lambdas/domain/segments';
 import type { AuthPrincipal } from './auth';
 import { rfc2822 } from './dates';
 import { UNDELIVERED_ERRORS } from './errors';
 import type { FormParams } from './form';
 import type { CreateMessageRequest } from './message-request';
-import { countSegments } from '../../lambdas/domain/segments';
 import { newSid } from './sids';
 
 export const API_VERSION = '2010-04-01';
