@@ -19,19 +19,33 @@ export async function loadWorkflowFile(file: string) {
   return parsed.workflow;
 }
 
-export async function seedDemoTenant(stack: LocalStack): Promise<void> {
-  const workflow = await loadWorkflowFile(DEMO_TENANT.workflowFile);
-  await putTenantSecret(stack.clients.secrets, stack.tenantSecretPrefix, DEMO_TENANT.tenantId, {
-    accountSid: DEMO_TENANT.accountSid,
-    authToken: DEMO_TENANT.authToken,
+export interface TenantSeed {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly number: string;
+  readonly workflowFile: string;
+}
+
+/** Registers a tenant on the local stack: its Twilio secret, one number and its workflow. */
+export async function seedTenant(stack: LocalStack, tenant: TenantSeed): Promise<void> {
+  const workflow = await loadWorkflowFile(tenant.workflowFile);
+  await putTenantSecret(stack.clients.secrets, stack.tenantSecretPrefix, tenant.tenantId, {
+    accountSid: tenant.accountSid,
+    authToken: tenant.authToken,
   });
   const admin = new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName);
-  await admin.putProfile(DEMO_TENANT.tenantId, { name: 'Demo', updatedAt: new Date().toISOString() });
-  await admin.putWorkflow(DEMO_TENANT.tenantId, workflow);
+  await admin.putProfile(tenant.tenantId, { name: tenant.name, updatedAt: new Date().toISOString() });
+  await admin.putWorkflow(tenant.tenantId, workflow);
   await admin.putNumber({
-    tenantId: DEMO_TENANT.tenantId,
-    number: DEMO_TENANT.number,
+    tenantId: tenant.tenantId,
+    number: tenant.number,
     workflowId: workflow.id,
     allowInboundStart: true,
   });
+}
+
+export function seedDemoTenant(stack: LocalStack): Promise<void> {
+  return seedTenant(stack, { ...DEMO_TENANT, name: 'Demo' });
 }

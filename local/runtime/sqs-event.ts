@@ -53,9 +53,7 @@ export function regionOfArn(arn: string): string | undefined {
 }
 
 export type BatchVerdict =
-  | { kind: 'allSucceeded' }
-  | { kind: 'allFailed' }
-  | { kind: 'someFailed'; failed: Set<string> };
+  { kind: 'allSucceeded' } | { kind: 'allFailed' } | { kind: 'someFailed'; failed: Set<string> };
 
 /**
  * Lambda's reading of a ReportBatchItemFailures response: no response, an empty one or an empty

@@ -11,8 +11,7 @@ import { API_VERSION } from './messages';
 import type { ApiRequestRecord } from './state';
 
 type ApiRoute =
-  | { resource: 'messages'; accountSid: string }
-  | { resource: 'message'; accountSid: string; sid: string };
+  { resource: 'messages'; accountSid: string } | { resource: 'message'; accountSid: string; sid: string };
 
 const MESSAGES_PATH = new RegExp(`^/${API_VERSION}/Accounts/([^/]+)/Messages\\.json$`);
 const MESSAGE_PATH = new RegExp(`^/${API_VERSION}/Accounts/([^/]+)/Messages/([^/]+)\\.json$`);

@@ -1,9 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { seedTenant } from '../../local/seed';
 import {
   messageRecord,
   repliesTo,
+  text,
   textDemo,
   transcriptOf,
   useLocalStack,
@@ -74,25 +76,43 @@ describe('delivery', () => {
   }, 60_000);
 
   it('callbacks delivered twice and out of order leave delivered and count it once', async () => {
+    // A tenant of its own, so no other test's metrics can land in this one's count.
+    const tenant = {
+      tenantId: 'reorder',
+      name: 'Reorder',
+      accountSid: `AC${'7'.repeat(32)}`,
+      authToken: '7'.repeat(32),
+      number: '+15005550006',
+      workflowFile: 'examples/workflows/order-status.json',
+    };
+    await seedTenant(stack(), tenant);
     const customer = '+15551240002';
-    const deliveredBefore = metric(METRICS.messagesDelivered);
     stack().simulator.setFaults({ duplicateCallbacks: 1, reorderCallbacks: 1 });
     try {
-      await textDemo(stack(), customer, 'Where is my package?');
-      const [reply] = await waitForReplies(stack(), customer, 1);
+      await text(stack(), {
+        tenantId: tenant.tenantId,
+        from: customer,
+        to: tenant.number,
+        body: 'Where is my package?',
+      });
+      await waitForReplies(stack(), customer, 1);
       await stack().simulator.settled();
-      const settled = repliesTo(stack(), customer)[0];
-      const attempts = settled?.callbackAttempts ?? [];
+      const [reply] = repliesTo(stack(), customer);
+      const attempts = reply?.callbackAttempts ?? [];
       expect(attempts.map((attempt) => attempt.params.MessageStatus)).toEqual([
         'delivered',
         'delivered',
         'sent',
         'sent',
       ]);
-      await waitForOutboundStatus(stack(), customer, 0, ['delivered']);
+      await waitForOutboundStatus(stack(), customer, 0, ['delivered'], tenant.tenantId);
+      await waitFor('delivered metric', () =>
+        stack().metrics.sum(METRICS.messagesDelivered, { TenantId: tenant.tenantId }) > 0 ? true : undefined,
+      );
       await sleep(1000);
       expect((await messageRecord(stack(), reply?.sid as string))?.status).toBe('delivered');
-      expect(metric(METRICS.messagesDelivered)).toBe(deliveredBefore + 1);
+      expect(stack().metrics.sum(METRICS.messagesDelivered, { TenantId: tenant.tenantId })).toBe(1);
+      expect(stack().metrics.sum(METRICS.messagesSent, { TenantId: tenant.tenantId })).toBe(1);
     } finally {
       stack().simulator.resetFaults();
     }

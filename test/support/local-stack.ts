@@ -21,15 +21,29 @@ export function useLocalStack(): () => LocalStack {
   };
 }
 
-/** A customer texting the demo number through the simulator's phone. */
-export async function textDemo(stack: LocalStack, from: string, body: string, messageSid?: string) {
+/** A customer texting a tenant's number through the simulator's phone. */
+export async function text(
+  stack: LocalStack,
+  message: { tenantId: string; from: string; to: string; body: string; messageSid?: string },
+) {
   const response = await fetch(`${stack.twilioSimUrl}/_sim/inbound`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantId: DEMO_TENANT.tenantId, from, to: DEMO_TENANT.number, body, messageSid }),
+    body: JSON.stringify(message),
   });
   expect(response.ok).toBe(true);
   return (await response.json()) as { messageSid: string; status: number };
+}
+
+/** A customer texting the demo number. */
+export function textDemo(stack: LocalStack, from: string, body: string, messageSid?: string) {
+  return text(stack, {
+    tenantId: DEMO_TENANT.tenantId,
+    from,
+    to: DEMO_TENANT.number,
+    body,
+    ...(messageSid ? { messageSid } : {}),
+  });
 }
 
 export function repliesTo(stack: LocalStack, customer: string) {
@@ -64,9 +78,12 @@ export async function waitForOutboundStatus(
   customer: string,
   index: number,
   statuses: string[],
+  tenantId: string = DEMO_TENANT.tenantId,
 ) {
   return waitFor(`outbound #${index} to ${customer} in ${statuses.join('|')}`, async () => {
-    const outbound = (await transcriptOf(stack, customer)).filter((entry) => entry.direction === 'outbound');
+    const outbound = (await transcriptOf(stack, customer, tenantId)).filter(
+      (entry) => entry.direction === 'outbound',
+    );
     const entry = outbound[index];
     return entry && statuses.includes(String(entry.status)) ? entry : undefined;
   });
