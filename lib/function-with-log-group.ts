@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,7 +14,21 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { BUNDLING, SOURCE_MAP_ENVIRONMENT } from './bundling';
 import type { StageConfig } from './config';
-import type { FunctionSpec, QueueId } from './topology';
+import { type FunctionSpec, type QueueId, table as tableSpec } from './topology';
+
+/** What the handlers do with items (transactions need the per-item actions, nothing more). */
+const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 
 /** Repository root: handler entries in lib/topology.ts are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -136,6 +152,15 @@ export class FunctionWithLogGroup extends Construct {
       );
     }
 
+    if (spec.schedule) {
+      // EventBridge invokes asynchronously; a missed run is harmless (the next one catches up).
+      new events.Rule(this, 'Schedule', {
+        description: `Runs ${spec.id} every ${spec.schedule.everyMinutes} minutes`,
+        schedule: events.Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
+        targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+      });
+    }
+
     NagSuppressions.addResourceSuppressions(this.function, [
       {
         id: 'AwsSolutions-L1',
@@ -151,8 +176,26 @@ export class FunctionWithLogGroup extends Construct {
 
     for (const queue of bindings.sendsTo) resources.queues[queue].grantSendMessages(this.role);
 
-    if (bindings.table === 'read') resources.table.grantReadData(this.role);
-    if (bindings.table === 'readWrite') resources.table.grantReadWriteData(this.role);
+    // Item actions on the table itself only (grantReadWriteData would add every index and Scan).
+    if (bindings.table !== 'none') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableItems',
+          actions:
+            bindings.table === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+          resources: [resources.table.tableArn],
+        }),
+      );
+    }
+    if (bindings.queriesOpenMessages) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryOpenMessages',
+          actions: ['dynamodb:Query'],
+          resources: [`${resources.table.tableArn}/index/${tableSpec.openMessagesIndex.name}`],
+        }),
+      );
+    }
 
     const nagFindings: { id: string; reason: string; appliesTo: string[] }[] = [
       {

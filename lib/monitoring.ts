@@ -334,6 +334,18 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cw.GraphWidget({
+        title: 'Undelivered / failed by Twilio error code (30007 = carrier filtering)',
+        left: [
+          new cw.MathExpression({
+            expression: `SEARCH('{${namespace},${[DIMENSIONS.errorCode, DIMENSIONS.tenant, 'service'].sort().join(',')}} service="${METRIC_SERVICE}" MetricName="${METRICS.deliveryErrors}"', 'Sum', ${MONITORING_PERIOD.toSeconds()})`,
+            usingMetrics: {},
+            label: `\${PROP('Dim.${DIMENSIONS.errorCode}')} \${PROP('Dim.${DIMENSIONS.tenant}')}`,
+            period: MONITORING_PERIOD,
+          }),
+        ],
+        width: 8,
+      }),
+      new cw.GraphWidget({
         title: 'Opt-outs / sends blocked by opt-out, by tenant',
         left: [
           search(METRICS.optOuts, 'Sum', `opt-outs \${PROP('Dim.${DIMENSIONS.tenant}')}`),

@@ -44,6 +44,13 @@ export class StatefulResources extends Construct {
       deletionProtection: config.protectData,
       removalPolicy,
     });
+    const openMessages = tableSpec.openMessagesIndex;
+    this.table.addGlobalSecondaryIndex({
+      indexName: openMessages.name,
+      partitionKey: { name: openMessages.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: openMessages.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     const pairs: Partial<Record<QueueId, QueuePair>> = {};
     for (const spec of Object.values(queues)) {

@@ -6,7 +6,7 @@
  */
 
 export type QueueId = 'inbound' | 'outbound' | 'status';
-export type FunctionId = 'ingest' | 'conversation' | 'sender' | 'status';
+export type FunctionId = 'ingest' | 'conversation' | 'sender' | 'status' | 'reconcile';
 
 export interface QueueSpec {
   readonly id: QueueId;
@@ -32,11 +32,18 @@ export interface FunctionBindings {
   /** Queues the function sends to; each becomes `<QUEUE>_QUEUE_URL` in its environment. */
   readonly sendsTo: readonly QueueId[];
   readonly table: 'none' | 'read' | 'readWrite';
+  /** Queries the table's open-messages index (reconcile); no other function reads an index. */
+  readonly queriesOpenMessages?: boolean;
   readonly tenantSecrets: 'none' | 'read';
   /** Needs the public base URL (signature checks, StatusCallback URLs). */
   readonly publicBaseUrl: boolean;
   /** Calls the Twilio REST API. */
   readonly twilioApi: boolean;
+}
+
+/** A function run on a timer (EventBridge Scheduler in AWS, a timer in the local stack). */
+export interface ScheduleSpec {
+  readonly everyMinutes: number;
 }
 
 export interface FunctionSpec {
@@ -45,6 +52,7 @@ export interface FunctionSpec {
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
   readonly eventSource?: EventSourceSpec;
+  readonly schedule?: ScheduleSpec;
   readonly bindings: FunctionBindings;
 }
 
@@ -54,13 +62,26 @@ export interface RouteSpec {
   readonly function: FunctionId;
 }
 
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
 export interface TableSpec {
   readonly partitionKey: 'pk';
   readonly sortKey: 'sk';
   readonly ttlAttribute: 'expiresAt';
+  /** Sparse index of messages whose status is not final yet (for reconcile); keys only. */
+  readonly openMessagesIndex: IndexSpec;
 }
 
-export const table: TableSpec = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' };
+export const table: TableSpec = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  openMessagesIndex: { name: 'open-messages', partitionKey: 'openShard', sortKey: 'openSince' },
+};
 
 const DAY = 24 * 60 * 60;
 
@@ -103,6 +124,21 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       table: 'readWrite',
       tenantSecrets: 'read',
       publicBaseUrl: true,
+      twilioApi: true,
+    },
+  },
+  reconcile: {
+    id: 'reconcile',
+    entry: 'lambdas/reconcile/handler.ts',
+    memorySizeMb: 512,
+    timeoutSeconds: 120,
+    schedule: { everyMinutes: 5 },
+    bindings: {
+      sendsTo: [],
+      table: 'readWrite',
+      queriesOpenMessages: true,
+      tenantSecrets: 'read',
+      publicBaseUrl: false,
       twilioApi: true,
     },
   },

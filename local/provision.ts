@@ -60,10 +60,22 @@ export async function provisionTable(dynamo: DynamoDBClient, tableName: string):
       AttributeDefinitions: [
         { AttributeName: table.partitionKey, AttributeType: 'S' },
         { AttributeName: table.sortKey, AttributeType: 'S' },
+        { AttributeName: table.openMessagesIndex.partitionKey, AttributeType: 'S' },
+        { AttributeName: table.openMessagesIndex.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: table.partitionKey, KeyType: 'HASH' },
         { AttributeName: table.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: table.openMessagesIndex.name,
+          KeySchema: [
+            { AttributeName: table.openMessagesIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: table.openMessagesIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     }),
   );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -62,6 +63,21 @@ export interface LocalStack {
   };
   secretsManagerCalls(): Record<string, number>;
   stop(): Promise<void>;
+}
+
+/** The event EventBridge delivers to a scheduled Lambda target. */
+export function scheduledEvent(functionId: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/${functionId}-schedule`],
+    detail: {},
+  };
 }
 
 /**
@@ -184,6 +200,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         region: LOCAL_REGION,
       });
       stopStack.push(() => mapping.stop());
+    }
+
+    for (const spec of Object.values(functions)) {
+      if (!spec.schedule) continue;
+      const fn = localFunctions[spec.id];
+      // EventBridge's scheduled event, as the Lambda target receives it.
+      const timer = setInterval(() => {
+        void fn.invoke(scheduledEvent(spec.id)).catch(() => undefined);
+      }, spec.schedule.everyMinutes * 60_000);
+      timer.unref();
+      stopStack.push(async () => clearInterval(timer));
     }
 
     const api = await startLocalApi({

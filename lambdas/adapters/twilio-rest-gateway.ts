@@ -8,6 +8,7 @@ interface TwilioMessageJson {
   sid: string;
   status: string;
   num_segments?: string | null;
+  error_code?: number | null;
   body?: string | null;
   date_created?: string | null;
 }
@@ -64,6 +65,17 @@ export class TwilioRestSmsGateway implements SmsGateway {
           : true),
     );
     return match ? toSentSms(match) : undefined;
+  }
+
+  async fetch(credentials: TenantTwilioCredentials, sid: string): Promise<SentSms | undefined> {
+    try {
+      return toSentSms(
+        await this.call<TwilioMessageJson>(credentials, 'GET', `Messages/${encodeURIComponent(sid)}.json`),
+      );
+    } catch (error) {
+      if (error instanceof TwilioApiError && error.httpStatus === 404) return undefined;
+      throw error;
+    }
   }
 
   private async call<T>(
@@ -123,5 +135,6 @@ function toSentSms(message: TwilioMessageJson): SentSms {
     sid: message.sid,
     status: message.status,
     ...(segments !== undefined && Number.isFinite(segments) ? { numSegments: segments } : {}),
+    ...(message.error_code ? { errorCode: message.error_code } : {}),
   };
 }

@@ -26,6 +26,14 @@ export type StatusApplyResult =
   /** No message with this SID belongs to this tenant (yet). */
   | { outcome: 'unknown' };
 
+/** A sent message whose status is not final yet. */
+export interface OpenMessage {
+  readonly sid: string;
+  readonly tenantId: string;
+  readonly status: OutboundStatus;
+  readonly openSince: string;
+}
+
 export interface MessageStore {
   claimSend(tenantId: string, sendId: string, now: string): Promise<SendClaim>;
   /** The attempt failed in a way worth retrying: let the next attempt claim again. */
@@ -48,4 +56,8 @@ export interface MessageStore {
     /** Record the event even when the message is unknown (after retries ran out). */
     recordUnknown: boolean;
   }): Promise<StatusApplyResult>;
+  /** Messages of one index shard that have been open since before `openBefore` (ISO), oldest first. */
+  openMessages(shard: string, openBefore: string, limit: number): Promise<OpenMessage[]>;
+  /** Stops reconciling a message (Twilio will not tell more). */
+  closeOpen(sid: string): Promise<void>;
 }

@@ -15,6 +15,7 @@ export interface SentSms {
   readonly sid: string;
   readonly status: string;
   readonly numSegments?: number;
+  readonly errorCode?: number;
 }
 
 /** Sends SMS through the provider. Failures throw TwilioApiError. */
@@ -28,4 +29,6 @@ export interface SmsGateway {
     body: string;
     since: Date;
   }): Promise<SentSms | undefined>;
+  /** The message as the provider sees it now; undefined if it does not know the SID. */
+  fetch(credentials: TenantTwilioCredentials, sid: string): Promise<SentSms | undefined>;
 }

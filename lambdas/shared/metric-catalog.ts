@@ -23,6 +23,10 @@ export const METRICS = {
   conversationsStarted: 'ConversationsStarted',
   conversationsCompleted: 'ConversationsCompleted',
   optOuts: 'OptOuts',
+  /** Dimensions {service, TenantId, ErrorCode}: undelivered and failed messages by Twilio error code. */
+  deliveryErrors: 'DeliveryErrors',
+  reconcileChecked: 'ReconcileChecked',
+  reconcileAdvanced: 'ReconcileAdvanced',
   sendsBlockedByOptOut: 'SendsBlockedByOptOut',
 } as const;
 

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DIMENSIONS, METRIC_SERVICE } from './metric-catalog';
+import { DIMENSIONS, METRIC_SERVICE, METRICS } from './metric-catalog';
 
 export { MetricUnit };
 
@@ -23,4 +23,12 @@ export function emitTenantMetric(
   const single = metrics.singleMetric();
   single.addDimension(DIMENSIONS.tenant, tenantId);
   single.addMetric(name, unit, value);
+}
+
+/** Undelivered/failed messages by Twilio error code (30007 = carrier filtering, ...), per tenant. */
+export function emitErrorCodeMetric(tenantId: string, errorCode: string | number): void {
+  const single = metrics.singleMetric();
+  single.addDimension(DIMENSIONS.tenant, tenantId);
+  single.addDimension(DIMENSIONS.errorCode, String(errorCode));
+  single.addMetric(METRICS.deliveryErrors, MetricUnit.Count, 1);
 }

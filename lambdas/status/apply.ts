@@ -1,6 +1,6 @@
 import { type DeliveryOutcome, deliveryOutcome } from '../domain/message-status';
 import type { StatusQueueMessage } from '../domain/queue-messages';
-import type { MessageStore } from '../ports/message-store';
+import type { MessageStore, StatusApplyResult } from '../ports/message-store';
 import { RetryLaterError } from '../shared/retry-later';
 
 export interface StatusDeps {
@@ -38,7 +38,7 @@ export async function applyStatusCallback(
   queued: StatusQueueMessage,
   receiveCount: number,
   deps: StatusDeps,
-): Promise<void> {
+): Promise<StatusApplyResult['outcome']> {
   const { tenantId, callback, receivedAt } = queued;
   const recordUnknown = receiveCount >= UNKNOWN_MESSAGE_RECEIVES;
   const result = await deps.messages.applyStatus({
@@ -64,13 +64,14 @@ export async function applyStatusCallback(
           ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
         });
       }
-      return;
+      return result.outcome;
     }
     case 'unknown':
       if (!recordUnknown) throw new MessageNotYetKnownError(callback.messageSid, receiveCount);
       deps.onEvent({ type: 'unknown', tenantId, sid: callback.messageSid });
-      return;
+      return result.outcome;
     default:
       deps.onEvent({ type: result.outcome, tenantId, sid: callback.messageSid });
+      return result.outcome;
   }
 }

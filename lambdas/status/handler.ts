@@ -7,33 +7,15 @@ import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import type { StatusQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
-import { METRICS } from '../shared/metric-catalog';
-import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { logger } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
 import { applyStatusCallback, type StatusDeps } from './apply';
-
-const OUTCOME_METRIC = {
-  delivered: METRICS.messagesDelivered,
-  undelivered: METRICS.messagesUndelivered,
-  failed: METRICS.messagesFailed,
-} as const;
+import { reportStatusEvent } from './report';
 
 const deps: StatusDeps = {
   messages: new DynamoMessageStore(documentClient(), requireEnv(ENV.tableName)),
-  onEvent: (event) => {
-    if (event.type === 'outcome') {
-      logger.info('Delivery outcome', { outcome: event.outcome, errorCode: event.errorCode });
-      emitTenantMetric(event.tenantId, OUTCOME_METRIC[event.outcome], MetricUnit.Count);
-      if (event.latencyMs !== undefined) {
-        emitTenantMetric(event.tenantId, METRICS.deliveryLatency, MetricUnit.Milliseconds, event.latencyMs);
-      }
-      return;
-    }
-    if (event.type === 'unknown')
-      emitTenantMetric(event.tenantId, METRICS.unknownMessageStatus, MetricUnit.Count);
-    logger.info('Status callback not applied', { ...event });
-  },
+  onEvent: reportStatusEvent,
 };
 
 const processor = new BatchProcessor(EventType.SQS);

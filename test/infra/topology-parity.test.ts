@@ -18,6 +18,7 @@ import {
   queueAttributes,
   queues,
   routes,
+  table,
   TWILIO_API_BASE_URL_DEFAULT,
 } from '../../lib/topology';
 import {
@@ -217,6 +218,43 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
         : [];
       expect(actual, `event sources of ${spec.id}`).toEqual(expected);
     });
+
+    it('has the schedule of the spec', () => {
+      const rules = resourcesOfType(json, 'AWS::Events::Rule')
+        .map(([, rule]) => props<{ ScheduleExpression?: string; Targets?: { Arn: unknown }[] }>(rule))
+        .filter((rule) => rule.Targets?.some((target) => referencedId(target.Arn) === functionIds[spec.id]));
+      const actual = rules.map((rule) => rule.ScheduleExpression);
+      const minutes = spec.schedule?.everyMinutes;
+      const expected = minutes === undefined ? [] : [`rate(${minutes} minute${minutes === 1 ? '' : 's'})`];
+      expect(actual, `schedule of ${spec.id}`).toEqual(expected);
+    });
+  });
+
+  it('has the table keys, TTL and open-messages index the local stack creates', () => {
+    const tableProps = props<{
+      KeySchema: { AttributeName: string; KeyType: string }[];
+      TimeToLiveSpecification: { AttributeName: string };
+      GlobalSecondaryIndexes: {
+        IndexName: string;
+        KeySchema: { AttributeName: string; KeyType: string }[];
+        Projection: { ProjectionType: string };
+      }[];
+    }>(resource(json, tableLogicalId(json)));
+    expect(tableProps.KeySchema).toEqual([
+      { AttributeName: table.partitionKey, KeyType: 'HASH' },
+      { AttributeName: table.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(tableProps.TimeToLiveSpecification.AttributeName).toBe(table.ttlAttribute);
+    expect(tableProps.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: table.openMessagesIndex.name,
+        KeySchema: [
+          { AttributeName: table.openMessagesIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: table.openMessagesIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
   });
 
   it('serves exactly the routes of the topology, each integrating the named function', () => {

@@ -37,17 +37,22 @@ describe('local pipeline', () => {
     });
     expect(message).toMatchObject({ tenantId: 'demo', to: customer, from: DEMO_TENANT.number });
 
-    const events = await Promise.all(
-      ['queued', 'sent', 'delivered'].map((status) =>
-        stack().clients.dynamo.send(
-          new GetCommand({
-            TableName: stack().tableName,
-            Key: { pk: `MESSAGE#${sid}`, sk: `EVENT#${status}` },
-          }),
+    // Every callback is kept as an event, also one that arrives after a later status (standard queue).
+    const events = await waitFor('all three status events', async () => {
+      const items = await Promise.all(
+        ['queued', 'sent', 'delivered'].map((status) =>
+          stack().clients.dynamo.send(
+            new GetCommand({
+              TableName: stack().tableName,
+              Key: { pk: `MESSAGE#${sid}`, sk: `EVENT#${status}` },
+            }),
+          ),
         ),
-      ),
-    );
-    expect(events.map((event) => event.Item?.status)).toEqual(['queued', 'sent', 'delivered']);
+      );
+      const statuses = items.map((item) => item.Item?.status);
+      return statuses.every(Boolean) ? statuses : undefined;
+    });
+    expect(events).toEqual(['queued', 'sent', 'delivered']);
 
     const transcript = await transcriptOf(stack(), customer);
     expect(transcript.map((entry) => [entry.direction, entry.body, entry.status])).toEqual([

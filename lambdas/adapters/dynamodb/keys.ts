@@ -31,3 +31,14 @@ export function ttlSeconds(iso: string, keepForDays: number): number {
 
 /** How long transcripts, sends and message histories are kept. */
 export const RETENTION_DAYS = 90;
+
+/** Open (non-final) messages are spread over a few index partitions, picked from the SID's last hex digit. */
+export const OPEN_SHARDS = 4;
+
+export function openShardOf(sid: string): string {
+  return `OPEN#${Number.parseInt(sid.slice(-1), 16) % OPEN_SHARDS || 0}`;
+}
+
+export function allOpenShards(): string[] {
+  return Array.from({ length: OPEN_SHARDS }, (_, index) => `OPEN#${index}`);
+}

@@ -2,13 +2,21 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { allowedPredecessors, type OutboundStatus } from '../../domain/message-status';
-import type { MessageStore, SendClaim, SendIdentity, StatusApplyResult } from '../../ports/message-store';
+import { allowedPredecessors, isFinalStatus, type OutboundStatus } from '../../domain/message-status';
+import { table } from '../../../lib/topology';
+import type {
+  MessageStore,
+  OpenMessage,
+  SendClaim,
+  SendIdentity,
+  StatusApplyResult,
+} from '../../ports/message-store';
 import { cancelledConditions, isConditionFailure } from './errors';
-import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
+import { keys, openShardOf, RETENTION_DAYS, ttlSeconds } from './keys';
 
 type SendState = 'sending' | 'released' | 'sent' | 'failed';
 
@@ -116,7 +124,8 @@ export class DynamoMessageStore implements MessageStore {
                 '#status = if_not_exists(#status, :status), createdAt = if_not_exists(createdAt, :at), ' +
                 'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
                 'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
-                'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl)',
+                'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
+                'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at)',
               ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status' },
               ExpressionAttributeValues: {
                 ':tenant': send.tenantId,
@@ -129,6 +138,7 @@ export class DynamoMessageStore implements MessageStore {
                 ':conversationPk': transcript.pk,
                 ':transcriptSk': transcript.sk,
                 ':ttl': expiresAt,
+                ':shard': openShardOf(sent.sid),
               },
             },
           },
@@ -260,7 +270,8 @@ export class DynamoMessageStore implements MessageStore {
               Update: {
                 TableName: this.tableName,
                 Key: keys.message(update.sid),
-                UpdateExpression: `SET ${sets.join(', ')}`,
+                // A final status leaves the open-messages index: reconcile has nothing more to ask.
+                UpdateExpression: `SET ${sets.join(', ')}${isFinalStatus(update.status) ? ' REMOVE openShard, openSince' : ''}`,
                 ConditionExpression: `tenantId = :tenant AND #status IN (${predecessors.map((_, index) => `:p${index}`).join(', ')})`,
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: values,
@@ -288,6 +299,46 @@ export class DynamoMessageStore implements MessageStore {
         return (await this.putEventOnce(event)) ? { outcome: 'stale' } : { outcome: 'duplicate' };
       throw error;
     }
+  }
+
+  async openMessages(shard: string, openBefore: string, limit: number): Promise<OpenMessage[]> {
+    const index = table.openMessagesIndex;
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#shard = :shard AND #since < :before',
+        ExpressionAttributeNames: { '#shard': index.partitionKey, '#since': index.sortKey },
+        ExpressionAttributeValues: { ':shard': shard, ':before': openBefore },
+        Limit: limit,
+      }),
+    );
+    // The index holds keys only: read each message's tenant and status from the table.
+    const open: OpenMessage[] = [];
+    for (const key of result.Items ?? []) {
+      const item = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      );
+      if (!item.Item?.openShard) continue;
+      open.push({
+        sid: String(item.Item.pk).replace(/^MESSAGE#/, ''),
+        tenantId: String(item.Item.tenantId),
+        status: item.Item.status as OutboundStatus,
+        openSince: String(item.Item.openSince),
+      });
+    }
+    return open;
+  }
+
+  async closeOpen(sid: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.message(sid),
+        UpdateExpression: 'REMOVE openShard, openSince',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   /** Records an event unless the same (MessageSid, status) is recorded already. */

@@ -37,6 +37,9 @@ class ScriptedGateway implements SmsGateway {
   async findRecent(): Promise<SentSms | undefined> {
     return this.recent;
   }
+  async fetch(): Promise<SentSms | undefined> {
+    throw new Error('not used by the sender');
+  }
 }
 
 class MemoryMessageStore implements MessageStore {
@@ -57,6 +60,12 @@ class MemoryMessageStore implements MessageStore {
     this.failed.push(failure);
   }
   async applyStatus(): Promise<never> {
+    throw new Error('not used by the sender');
+  }
+  async openMessages(): Promise<never> {
+    throw new Error('not used by the sender');
+  }
+  async closeOpen(): Promise<never> {
     throw new Error('not used by the sender');
   }
 }

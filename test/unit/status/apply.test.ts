@@ -31,6 +31,8 @@ function storeAnswering(result: StatusApplyResult): MessageStore & { recordUnkno
     releaseSend: async () => {},
     recordSent: async () => {},
     recordFailed: async () => {},
+    openMessages: async () => [],
+    closeOpen: async () => {},
     applyStatus: async (update) => {
       recordUnknown.push(update.recordUnknown);
       return result;

@@ -1,0 +1,25 @@
+import { METRICS } from '../shared/metric-catalog';
+import { emitErrorCodeMetric, emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import type { StatusEvent } from './apply';
+
+const OUTCOME_METRIC = {
+  delivered: METRICS.messagesDelivered,
+  undelivered: METRICS.messagesUndelivered,
+  failed: METRICS.messagesFailed,
+} as const;
+
+/** Turns status events into logs and EMF metrics; shared by the status and reconcile functions. */
+export function reportStatusEvent(event: StatusEvent): void {
+  if (event.type === 'outcome') {
+    logger.info('Delivery outcome', { outcome: event.outcome, errorCode: event.errorCode });
+    emitTenantMetric(event.tenantId, OUTCOME_METRIC[event.outcome], MetricUnit.Count);
+    if (event.errorCode) emitErrorCodeMetric(event.tenantId, event.errorCode);
+    if (event.latencyMs !== undefined) {
+      emitTenantMetric(event.tenantId, METRICS.deliveryLatency, MetricUnit.Milliseconds, event.latencyMs);
+    }
+    return;
+  }
+  if (event.type === 'unknown')
+    emitTenantMetric(event.tenantId, METRICS.unknownMessageStatus, MetricUnit.Count);
+  logger.info('Status callback not applied', { ...event });
+}
