@@ -1,5 +1,6 @@
 import { DEMO_TENANT, seedDemoTenant } from './seed';
 import { startLocalStack } from './stack';
+import { removeLocalEndpoints, writeLocalEndpoints } from './endpoints';
 
 /** `npm start`: the whole pipeline on local stand-ins, the demo tenant seeded. */
 function portFromEnv(name: string, fallback: number): number {
@@ -39,12 +40,14 @@ const stack = await startLocalStack({
   ...(quiet ? {} : { onLog: printLog }),
 });
 await seedDemoTenant(stack);
+await writeLocalEndpoints(stack);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the local stack...`);
+  await removeLocalEndpoints();
   await stack.stop();
   console.log('stopped');
   process.exit(0);

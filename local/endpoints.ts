@@ -1,0 +1,59 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { QueueId } from '../lib/topology';
+import type { LocalStack } from './stack';
+
+/**
+ * What `smsctl --local` needs to reach the running local stack: written by `npm start`, removed
+ * when it stops. The same facts a deployed stack gives through its CloudFormation outputs.
+ */
+export interface LocalEndpoints {
+  readonly region: string;
+  readonly apiUrl: string;
+  readonly publicBaseUrl: string;
+  readonly twilioSimUrl: string;
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
+  readonly tableName: string;
+  readonly tenantSecretPrefix: string;
+  readonly queues: Readonly<
+    Record<
+      QueueId,
+      { readonly url: string; readonly dlqUrl: string; readonly arn: string; readonly dlqArn: string }
+    >
+  >;
+}
+
+export const LOCAL_ENDPOINTS_FILE = path.resolve('.local/endpoints.json');
+
+export async function writeLocalEndpoints(stack: LocalStack, file = LOCAL_ENDPOINTS_FILE): Promise<void> {
+  const queues = Object.fromEntries(
+    Object.values(stack.queues).map((queue) => [
+      queue.spec.id,
+      { url: queue.url, dlqUrl: queue.dlqUrl, arn: queue.arn, dlqArn: queue.dlqArn },
+    ]),
+  ) as LocalEndpoints['queues'];
+  const endpoints: LocalEndpoints = {
+    region: 'us-east-1',
+    apiUrl: stack.apiUrl,
+    publicBaseUrl: stack.publicBaseUrl,
+    twilioSimUrl: stack.twilioSimUrl,
+    endpoints: stack.endpoints,
+    tableName: stack.tableName,
+    tenantSecretPrefix: stack.tenantSecretPrefix,
+    queues,
+  };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+}
+
+export async function readLocalEndpoints(file = LOCAL_ENDPOINTS_FILE): Promise<LocalEndpoints | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as LocalEndpoints;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function removeLocalEndpoints(file = LOCAL_ENDPOINTS_FILE): Promise<void> {
+  await rm(file, { force: true });
+}
