@@ -1,27 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
-import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import { sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { handleWebhook, type WebhookDeps } from './webhook';
 
-const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
-
 const sqs = sqsClient();
 const deps: WebhookDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
-  credentials: new SecretsManagerTenantCredentials(
-    new SecretsManagerClient({}),
-    requireEnv(ENV.tenantSecretPrefix),
-    CREDENTIALS_TTL_MS,
-  ),
+  credentials: tenantCredentialsFromEnv(),
   inboundQueue: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('inbound'))),
   statusQueue: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('status'))),
   now: () => new Date(),

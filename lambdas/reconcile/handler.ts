@@ -1,30 +1,23 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { ENV } from '../../lib/topology';
 import { allOpenShards } from '../adapters/dynamodb/keys';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
-import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
 import { METRICS } from '../shared/metric-catalog';
 import { logger, metrics, MetricUnit } from '../shared/observability';
 import { reportStatusEvent } from '../status/report';
 import { reconcile, type ReconcileDeps } from './reconcile';
 
-const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
-
 const messages = new DynamoMessageStore(documentClient(), requireEnv(ENV.tableName));
 const deps: ReconcileDeps = {
   messages,
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
-  credentials: new SecretsManagerTenantCredentials(
-    new SecretsManagerClient({}),
-    requireEnv(ENV.tenantSecretPrefix),
-    CREDENTIALS_TTL_MS,
-  ),
+  credentials: tenantCredentialsFromEnv(),
   status: { messages, onEvent: reportStatusEvent },
   shards: allOpenShards(),
   now: () => new Date(),

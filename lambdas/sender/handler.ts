@@ -1,34 +1,27 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
-import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { maskPhone } from '../domain/phone';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
 import { processSend, type SendDeps } from './send';
 
-const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
-
 const tableName = requireEnv(ENV.tableName);
 const dynamo = documentClient();
 const deps: SendDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
-  credentials: new SecretsManagerTenantCredentials(
-    new SecretsManagerClient({}),
-    requireEnv(ENV.tenantSecretPrefix),
-    CREDENTIALS_TTL_MS,
-  ),
+  credentials: tenantCredentialsFromEnv(),
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
   messages: new DynamoMessageStore(dynamo, tableName),
   optOuts: new DynamoOptOutStore(dynamo, tableName),

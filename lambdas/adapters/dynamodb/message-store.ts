@@ -18,6 +18,14 @@ import type {
 import { cancelledConditions, isConditionFailure } from './errors';
 import { keys, openShardOf, RETENTION_DAYS, ttlSeconds } from './keys';
 
+function transcriptKeyOf(send: SendIdentity) {
+  return keys.transcriptEntry(
+    send.conversationKey.tenantId,
+    send.conversationKey.customer,
+    send.transcriptKey,
+  );
+}
+
 type SendState = 'sending' | 'released' | 'sent' | 'failed';
 
 export class DynamoMessageStore implements MessageStore {
@@ -96,11 +104,7 @@ export class DynamoMessageStore implements MessageStore {
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
   ): Promise<void> {
     const expiresAt = ttlSeconds(sent.at, RETENTION_DAYS);
-    const transcript = keys.transcriptEntry(
-      send.conversationKey.tenantId,
-      send.conversationKey.customer,
-      send.transcriptKey,
-    );
+    const transcript = transcriptKeyOf(send);
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -173,11 +177,7 @@ export class DynamoMessageStore implements MessageStore {
     send: SendIdentity,
     failure: { errorCode?: number; reason: string; at: string },
   ): Promise<void> {
-    const transcript = keys.transcriptEntry(
-      send.conversationKey.tenantId,
-      send.conversationKey.customer,
-      send.transcriptKey,
-    );
+    const transcript = transcriptKeyOf(send);
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
