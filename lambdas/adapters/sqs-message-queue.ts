@@ -3,6 +3,18 @@ import type { MessageQueue, QueuedMessage } from '../ports/message-queue';
 
 const SQS_BATCH_LIMIT = 10;
 
+/**
+ * JSON with every non-ASCII character escaped (`\uXXXX`, surrogate pairs as two escapes). SQS
+ * restricts message characters and emulators restrict them further (fauxqs refuses emoji); an
+ * ASCII body is valid everywhere and JSON.parse gives back the exact text a customer sent.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export class SqsMessageQueue<T> implements MessageQueue<T> {
   constructor(
     private readonly client: SQSClient,
@@ -17,7 +29,7 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
           QueueUrl: this.queueUrl,
           Entries: chunk.map((message, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify(message.body),
+            MessageBody: asciiJson(message.body),
             MessageGroupId: message.groupId,
             MessageDeduplicationId: message.deduplicationId,
           })),
