@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT, seedTenant } from '../../local/seed';
 import { repliesTo, transcriptOf, useLocalStack } from '../support/local-stack';
-import { formBody, twilioSignature } from '../support/twilio-signing';
+import { twilioSignature } from '../support/twilio-signing';
 import { sleep, waitFor } from '../support/wait';
 
 /**
