@@ -1,4 +1,5 @@
 import { DEFAULT_HELP_MESSAGE, keywordIntent } from '../domain/opt-out';
+import { splitForSms } from '../domain/segments';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../domain/queue-messages';
 import { conversationGroupId, sendIdFor } from '../domain/queue-messages';
 import { runTurn } from '../domain/workflow/engine';
@@ -107,10 +108,13 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     }
     const conversationId = active?.conversationId ?? message.messageSid;
     const turn = runTurn({ workflow, state: active?.slots, text: message.body, now: new Date(receivedAt) });
-    const replies: PlannedReply[] = turn.replies.map((body, index) => {
-      const sendId = sendIdFor(message.messageSid, index);
-      return { sendId, transcriptKey: transcriptKey(receivedAt, sendId), body };
-    });
+    // Twilio refuses bodies over 1600 characters: longer replies go out as ordered parts.
+    const replies: PlannedReply[] = turn.replies
+      .flatMap((body) => splitForSms(body))
+      .map((body, index) => {
+        const sendId = sendIdFor(message.messageSid, index);
+        return { sendId, transcriptKey: transcriptKey(receivedAt, sendId), body };
+      });
     const expiresAt = new Date(Date.parse(receivedAt) + workflow.expiresAfterHours * 3_600_000).toISOString();
     const conversation: ConversationRecord = {
       tenantId,

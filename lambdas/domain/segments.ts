@@ -64,3 +64,35 @@ export function countSegments(body: string): SegmentCount {
   }
   return { encoding, units, segments };
 }
+
+/**
+ * Splits a body into ordered parts of at most `maxChars` characters (code points; Twilio refuses
+ * bodies over 1,600 characters), breaking at whitespace where possible and hard-splitting words
+ * longer than the limit. Whitespace inside a part is kept as written; whitespace at a break and at
+ * either end is dropped, so no part is empty and none starts or ends with whitespace. An empty or
+ * all-whitespace body gives no parts.
+ */
+export function splitForSms(body: string, maxChars = 1600): string[] {
+  if (!Number.isInteger(maxChars) || maxChars < 1)
+    throw new RangeError('maxChars must be a positive integer');
+  const parts: string[] = [];
+  let current: string[] = [];
+  for (const token of body.match(/\s*\S+/gu) ?? []) {
+    const word = token.trimStart();
+    const separator = [...token.slice(0, token.length - word.length)];
+    const chars = [...word];
+    if (current.length > 0 && current.length + separator.length + chars.length <= maxChars) {
+      current.push(...separator, ...chars);
+      continue;
+    }
+    if (current.length > 0) parts.push(current.join(''));
+    current = [];
+    for (let start = 0; start < chars.length; start += maxChars) {
+      const piece = chars.slice(start, start + maxChars);
+      if (piece.length === maxChars && start + maxChars < chars.length) parts.push(piece.join(''));
+      else current = piece;
+    }
+  }
+  if (current.length > 0) parts.push(current.join(''));
+  return parts;
+}

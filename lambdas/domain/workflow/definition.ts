@@ -4,6 +4,11 @@ import { z } from 'zod';
 const variableBase = {
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and underscores'),
   prompt: z.string().min(1, 'every variable needs a prompt to ask for it'),
+  /**
+   * Extension (optional): sent instead of the type's default reason when an answer to this
+   * variable is invalid, followed by the prompt (e.g. "Order numbers have 6 digits.").
+   */
+  invalidMessage: z.string().min(1).optional(),
 };
 
 export const variableSchema = z.discriminatedUnion('type', [
@@ -14,10 +19,37 @@ export const variableSchema = z.discriminatedUnion('type', [
     pattern: z.string().refine(isValidRegExp, 'pattern must be a valid regular expression'),
   }),
   z.object({ ...variableBase, type: z.literal('number') }),
-  z.object({ ...variableBase, type: z.literal('date') }),
+  z.object({
+    ...variableBase,
+    type: z.literal('date'),
+    /**
+     * Extension (optional): how a date written without a year resolves relative to now.
+     * `past` (default, e.g. when an order was placed): the latest such date not after today;
+     * `future` (e.g. an appointment): the earliest such date not before today; `any`: the closest.
+     * Stored as ISO `YYYY-MM-DD` either way.
+     */
+    direction: z.enum(['past', 'future', 'any']).optional(),
+  }),
+  /** Extension: a time of day ("3pm", "3:30 pm", "15:30", "noon", "half past two"), stored as 24h `HH:MM`. */
+  z.object({ ...variableBase, type: z.literal('time') }),
   z.object({ ...variableBase, type: z.literal('email') }),
   z.object({ ...variableBase, type: z.literal('phone') }),
-  z.object({ ...variableBase, type: z.literal('yesno') }),
+  z.object({
+    ...variableBase,
+    type: z.literal('yesno'),
+    /**
+     * Extension (optional), typically on a final confirmation: when the customer answers NO, send
+     * `reply` followed by the prompt of the first variable to ask again, after forgetting the
+     * answers named in `clear` (variables before this one in the same route) and this one. Without
+     * `onNo`, NO is an answer like YES.
+     */
+    onNo: z
+      .object({
+        reply: z.string().min(1),
+        clear: z.array(z.string().min(1)).min(1, 'onNo.clear names at least one variable to ask again'),
+      })
+      .optional(),
+  }),
   z.object({ ...variableBase, type: z.literal('choice'), options: z.array(z.string().min(1)).min(2) }),
 ]);
 
@@ -39,7 +71,24 @@ export const workflowSchema = z.object({
   /** Answer to HELP/INFO (carrier requirement); a generic text when absent. */
   help: z.string().min(1).optional(),
   expiresAfterHours: z.number().positive().default(24),
+  /**
+   * Extension (optional): IANA time zone of the tenant's customers; relative dates ("yesterday",
+   * "next Friday") and dates without a year are read against the date there. Default UTC.
+   */
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, 'timeZone must be an IANA time zone such as America/New_York')
+    .optional(),
 });
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isValidRegExp(source: string): boolean {
   try {

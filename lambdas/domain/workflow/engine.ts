@@ -1,5 +1,5 @@
 import { renderTemplate } from '../templates';
-import type { Workflow, WorkflowRoute } from './definition';
+import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { extractVariable } from './extractors';
 
 export type ConversationStatus = 'collecting' | 'completed' | 'fallback';
@@ -20,6 +20,18 @@ export interface TurnResult {
 }
 
 const ROUTE_ATTEMPTS = '__route';
+const ONLY_WHEN_ASKED: ReadonlySet<WorkflowVariable['type']> = new Set(['text', 'yesno']);
+/** Read first; their matched words are masked for the types in MASKED. */
+const MASKING: ReadonlySet<WorkflowVariable['type']> = new Set(['date', 'time']);
+const MASKED: ReadonlySet<WorkflowVariable['type']> = new Set(['number', 'pattern', 'phone', 'choice']);
+
+function maskOnce(text: string, matched: string): string {
+  const at = text.toLowerCase().indexOf(matched.toLowerCase());
+  return at < 0 ? text : `${text.slice(0, at)} ${text.slice(at + matched.length)}`;
+}
+
+const CORRECTION =
+  /\b(actually|sorry|i meant|i mean|correction|oops|my mistake|make (?:it|that)|change (?:it|that) to|should (?:be|have been)|instead)\b/i;
 
 function words(text: string): string[] {
   return text
@@ -72,15 +84,55 @@ export function runTurn(input: {
   if (!route) return unmatched(workflow, state, greeting);
 
   const awaiting = state.routeId !== undefined ? nextMissing(route, state.variables) : undefined;
+  // "actually it was 654321", "sorry, I meant Dec 11": a filled slot is only replaced on a correction.
+  const correcting = state.routeId !== undefined && CORRECTION.test(text);
   const variables: Record<string, string> = { ...state.variables };
   const attempts: Record<string, number> = { ...state.attempts };
   let awaitingReason: string | undefined;
-  for (const variable of route.mandatoryVariables) {
-    const extraction = extractVariable(variable, text, now);
-    // Free text only answers the question being asked; typed values may fill or correct any slot.
-    const fillsThis = variable.type !== 'text' || variable === awaiting;
-    if (extraction.found && fillsThis) variables[variable.name] = extraction.value;
-    else if (!extraction.found && variable === awaiting) awaitingReason = extraction.reason;
+  let changedOther = false;
+  // Dates and times first: the words they were read from ("Dec 11", "10/12/2024", "3:30 pm") are
+  // masked before numbers and patterns are looked for, so "11" or "2024" never fills those; what
+  // a number, pattern or phone took is masked for the ones after it in the route.
+  let masked = text;
+  const ordered = [
+    ...route.mandatoryVariables.filter((variable) => MASKING.has(variable.type)),
+    ...route.mandatoryVariables.filter((variable) => !MASKING.has(variable.type)),
+  ];
+  for (const variable of ordered) {
+    // Free text and yes/no only answer the question being asked; typed values may fill any slot.
+    if (ONLY_WHEN_ASKED.has(variable.type) && variable !== awaiting) continue;
+    const previous = state.variables[variable.name];
+    if (previous !== undefined && !correcting) {
+      // Repeating a known value ("order 123456, 3 items") does not answer another slot.
+      if (MASKED.has(variable.type)) masked = maskOnce(masked, previous);
+      continue;
+    }
+    const source = MASKED.has(variable.type) ? masked : text;
+    const extraction = extractVariable(variable, source, now, { timeZone: workflow.timeZone });
+    if (extraction.found) {
+      if (variable !== awaiting && extraction.value !== previous) changedOther = true;
+      variables[variable.name] = extraction.value;
+      if (extraction.matched) masked = maskOnce(masked, extraction.matched);
+    } else if (variable === awaiting) {
+      awaitingReason = variable.invalidMessage ?? extraction.reason;
+    }
+  }
+  // A message that corrected an earlier answer is not also the answer to a question that takes
+  // any text or a yes/no ("No, I meant Dec 11" corrects the date; it does not decline).
+  if (changedOther && awaiting && ONLY_WHEN_ASKED.has(awaiting.type)) delete variables[awaiting.name];
+
+  if (awaiting?.type === 'yesno' && awaiting.onNo && variables[awaiting.name] === 'no') {
+    for (const name of [...awaiting.onNo.clear, awaiting.name]) {
+      delete variables[name];
+      delete attempts[name];
+    }
+    const ask = nextMissing(route, variables);
+    const reply = renderTemplate(awaiting.onNo.reply, variables);
+    return {
+      state: { status: 'collecting', routeId: route.id, variables, attempts },
+      replies: [ask ? `${reply} ${renderTemplate(ask.prompt, variables)}` : reply],
+      completed: false,
+    };
   }
 
   const missing = nextMissing(route, variables);
@@ -91,7 +143,7 @@ export function runTurn(input: {
       completed: true,
     };
   }
-  if (awaiting && missing === awaiting && awaitingReason !== undefined) {
+  if (awaiting && missing === awaiting && awaitingReason !== undefined && !changedOther) {
     const count = (attempts[awaiting.name] ?? 0) + 1;
     attempts[awaiting.name] = count;
     if (count >= workflow.fallback.maxAttempts) {

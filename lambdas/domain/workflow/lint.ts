@@ -21,6 +21,7 @@ const SAMPLE_LENGTH_BY_TYPE: Readonly<Record<WorkflowVariable['type'], number>> 
   pattern: 20,
   number: 10,
   date: 10, // rendered as YYYY-MM-DD
+  time: 5, // rendered as HH:MM
   email: 40,
   phone: 16,
   yesno: 3,
@@ -29,6 +30,7 @@ const SAMPLE_LENGTH_BY_TYPE: Readonly<Record<WorkflowVariable['type'], number>> 
 
 /** A long but realistic value: a fixed-length pattern like `\d{6}` is that long, free text 40 characters. */
 function worstCaseValue(variable: WorkflowVariable): string {
+  if (variable.type === 'time') return '23:59'; // HH:MM
   if (variable.type === 'choice') return variable.options.reduce((a, b) => (b.length > a.length ? b : a), '');
   if (variable.type === 'pattern') {
     const fixed = variable.pattern.match(/^(?:\\b)?\\d\{(\d+)\}(?:\\b)?$/);
@@ -94,6 +96,28 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         variable.prompt,
         route.mandatoryVariables.slice(0, index),
       );
+      if (variable.invalidMessage !== undefined) {
+        // The re-prompt: the invalid message and the prompt, in one SMS.
+        check(
+          `routes.${route.id}.mandatoryVariables.${variable.name}.invalidMessage`,
+          `${variable.invalidMessage} ${variable.prompt}`,
+          route.mandatoryVariables.slice(0, index),
+        );
+      }
+      if (variable.type === 'yesno' && variable.onNo) {
+        const where = `routes.${route.id}.mandatoryVariables.${variable.name}.onNo`;
+        const before = route.mandatoryVariables.slice(0, index);
+        const cleared = new Set(variable.onNo.clear);
+        for (const name of cleared) {
+          if (!before.some((earlier) => earlier.name === name)) {
+            errors.push(`${where}.clear: "${name}" is not a variable asked before ${variable.name}`);
+          }
+        }
+        // Sent as one SMS: the reply, then the prompt of the first variable asked again.
+        const kept = before.filter((earlier) => !cleared.has(earlier.name));
+        const askAgain = before.find((earlier) => cleared.has(earlier.name)) ?? variable;
+        check(`${where}.reply`, `${variable.onNo.reply} ${askAgain.prompt}`, kept);
+      }
     });
     check(`routes.${route.id}.onComplete.reply`, route.onComplete.reply, route.mandatoryVariables);
   }

@@ -43,7 +43,145 @@ describe('smsctl workflow simulate', () => {
   });
 });
 
+async function simulate(file: string, messages: string[], at = '2026-11-22T12:00:00Z') {
+  const lines: string[] = [];
+  await simulateCommand(
+    file,
+    Readable.from([`${messages.join('\n')}\n`]),
+    (line) => lines.push(line),
+    () => new Date(at),
+  );
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const APPOINTMENT = 'examples/workflows/appointment-booking.json';
+const SUPPORT = 'examples/workflows/support-triage.json';
+
+describe('smsctl workflow simulate: appointment-booking', () => {
+  it('books a date and time after a YES', async () => {
+    const turns = await simulate(APPOINTMENT, [
+      "I'd like to book an appointment",
+      'next Friday',
+      '3pm',
+      'yes',
+    ]);
+    expect(turns.map((turn) => turn.replies)).toEqual([
+      ['Hi from Elegi+ Clinic! What day would you like to come in?'],
+      ['What time suits you on 2026-11-27?'],
+      ['Book 2026-11-27 at 15:00? Reply YES or NO.'],
+      ["You're booked for 2026-11-27 at 15:00. See you then! - Elegi+"],
+    ]);
+    expect(turns[3]).toMatchObject({
+      variables: { appointment_date: '2026-11-27', appointment_time: '15:00', confirm: 'yes' },
+      route: 'book',
+      status: 'completed',
+    });
+  });
+
+  it('asks for another slot after a NO, and re-prompts with the invalid message', async () => {
+    const turns = await simulate(APPOINTMENT, [
+      'book a visit',
+      'whenever',
+      'Dec 10 at half past two',
+      'no',
+      'Dec 11 at 10am',
+      'yes',
+    ]);
+    expect(turns.map((turn) => turn.replies)).toEqual([
+      ['Hi from Elegi+ Clinic! What day would you like to come in?'],
+      ["Sorry, I couldn't read that day (e.g. Dec 10 or next Friday). What day would you like to come in?"],
+      ['Book 2026-12-10 at 14:30? Reply YES or NO.'],
+      ["No problem, let's find another slot. What day would you like to come in?"],
+      ['Book 2026-12-11 at 10:00? Reply YES or NO.'],
+      ["You're booked for 2026-12-11 at 10:00. See you then! - Elegi+"],
+    ]);
+    expect(turns[3]).toMatchObject({ variables: {}, status: 'collecting' });
+    expect(turns.map((turn) => turn.status)).toEqual([
+      'collecting',
+      'collecting',
+      'collecting',
+      'collecting',
+      'collecting',
+      'completed',
+    ]);
+  });
+
+  it('reads dates in the workflow time zone (still Nov 22 in New York at 03:00 UTC on Nov 23)', async () => {
+    const turns = await simulate(APPOINTMENT, ['book for tomorrow at noon'], '2026-11-23T03:00:00Z');
+    expect(turns[0]?.variables).toEqual({ appointment_date: '2026-11-23', appointment_time: '12:00' });
+  });
+});
+
+describe('smsctl workflow simulate: support-triage', () => {
+  it('collects a category, an email and a description', async () => {
+    const turns = await simulate(SUPPORT, [
+      'Hi, I need some help',
+      '2',
+      'Me@Example.com',
+      'The app crashes on login',
+    ]);
+    expect(turns.map((turn) => turn.replies)).toEqual([
+      ['Hi, this is Elegi+ Support. What do you need help with? Reply 1 Billing, 2 Technical or 3 Account.'],
+      ['Got it: Technical. What email is your account under?'],
+      ["Thanks! Briefly, what's going on?"],
+      ["Thanks! Your Technical request is logged. We'll email me@example.com within 1 business day."],
+    ]);
+    expect(turns[3]).toMatchObject({
+      variables: { category: 'Technical', email: 'me@example.com', description: 'The app crashes on login' },
+      route: 'triage',
+      status: 'completed',
+    });
+  });
+
+  it('re-prompts invalid answers with the invalid message and falls back after three', async () => {
+    const turns = await simulate(SUPPORT, ['I have a billing question', 'not sure', 'my email', 'dunno']);
+    expect(turns[0]?.replies).toEqual([
+      'Hi, this is Elegi+ Support. Got it: Billing. What email is your account under?',
+    ]);
+    expect(turns[1]?.replies).toEqual([
+      "That doesn't look like an email address (e.g. name@example.com). Got it: Billing. What email is your account under?",
+    ]);
+    expect(turns.map((turn) => turn.status)).toEqual(['collecting', 'collecting', 'collecting', 'fallback']);
+    expect(turns[3]?.replies).toEqual(["Sorry, I didn't get that. Reply HELP for help."]);
+  });
+});
+
 describe('smsctl workflow lint', () => {
+  it.each([APPOINTMENT, SUPPORT])('lints %s clean, every reply one GSM-7 segment', async (file) => {
+    const report = lintWorkflow(await readWorkflowFile(file));
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.replies.every((reply) => reply.segments === 1 && reply.encoding === 'GSM-7')).toBe(true);
+  });
+
+  it('checks onNo (clear names earlier variables; reply + prompt fits) and re-prompts with invalidMessage', async () => {
+    const base = await readWorkflowFile(APPOINTMENT);
+    const route = base.routes[0] as Workflow['routes'][number];
+    const broken: Workflow = {
+      ...base,
+      routes: [
+        {
+          ...route,
+          mandatoryVariables: [
+            { name: 'when', type: 'time', prompt: 'When?', invalidMessage: 'x'.repeat(160) },
+            { name: 'ok', type: 'yesno', prompt: 'At {{when}}?', onNo: { reply: 'Fine.', clear: ['later'] } },
+          ],
+          onComplete: { reply: 'At {{when}}, {{ok}}' },
+        },
+      ],
+    };
+    const report = lintWorkflow(broken);
+    expect(report.errors).toEqual([
+      'routes.book.mandatoryVariables.ok.onNo.clear: "later" is not a variable asked before ok',
+    ]);
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^routes\.book\.mandatoryVariables\.when\.invalidMessage: 2 segments/),
+    ]);
+    expect(report.replies.find((reply) => reply.where === 'routes.book.onComplete.reply')?.characters).toBe(
+      'At 23:59, yes'.length,
+    );
+  });
+
   it('reports every reply of the example in one GSM-7 segment', async () => {
     const report = lintWorkflow(await readWorkflowFile(ORDER_STATUS));
     expect(report.errors).toEqual([]);

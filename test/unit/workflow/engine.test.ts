@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWorkflow, type Workflow } from '../../../lambdas/domain/workflow/definition';
 import { runTurn, type SlotState } from '../../../lambdas/domain/workflow/engine';
@@ -100,5 +101,185 @@ describe('workflow definitions', () => {
         ]),
       );
     }
+  });
+});
+
+describe('corrections', () => {
+  it('"actually it was 654321" replaces the order number while the date is asked', () => {
+    const turns = converse(orderStatus, ['my order', '123456', 'actually it was 654321', 'Dec 10']);
+    expect(turns[2]?.replies).toEqual(['Thank you! When did you place this order?']);
+    expect(turns[2]?.state.variables).toEqual({ order_number: '654321' });
+    expect(turns[2]?.state.attempts).toEqual({}); // a correction is not an invalid answer
+    expect(turns[3]?.state.variables).toEqual({ order_number: '654321', order_date: '2025-12-10' });
+  });
+
+  it('"sorry, I meant Dec 11" replaces a filled date', () => {
+    const base = converse(orderStatus, ['my order on Dec 10', 'sorry, I meant Dec 11', '123456']);
+    expect(base[0]?.state.variables).toEqual({ order_date: '2025-12-10' });
+    expect(base[1]?.state.variables).toEqual({ order_date: '2025-12-11' });
+    expect(base[1]?.replies).toEqual(["I'd be happy to help! Can you provide your order number?"]);
+    expect(base[2]?.state.variables).toEqual({ order_number: '123456', order_date: '2025-12-11' });
+  });
+
+  it('does not replace a filled slot without a correction cue', () => {
+    const turns = converse(orderStatus, ['order 123456', 'it was 654321 on Dec 10']);
+    expect(turns[1]?.state.variables).toEqual({ order_number: '123456', order_date: '2025-12-10' });
+  });
+
+  it('a number inside a date answer never overwrites a pattern slot it does not match', () => {
+    const workflow = loadExample('order-status');
+    const dates = fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([m, d]) => `${m}/${d}`),
+      fc
+        .tuple(
+          fc.constantFrom('Dec', 'January', 'Mar', 'nov'),
+          fc.integer({ min: 1, max: 28 }),
+          fc.constantFrom('', 'th', ', 2025'),
+        )
+        .map(
+          ([month, day, suffix]) =>
+            `${month} ${day}${day > 3 && suffix === 'th' ? 'th' : suffix === 'th' ? '' : suffix}`,
+        ),
+      fc.integer({ min: 2020, max: 2026 }).map((year) => `${year}-03-04`),
+    );
+    const cues = fc.constantFrom('actually ', 'sorry, I meant ', 'oops, make it ', 'correction: ', '');
+    fc.assert(
+      fc.property(cues, dates, (cue, date) => {
+        // Date still asked: the date fills, the order number stays.
+        const asking = converse(workflow, ['order 123456', `${cue}${date}`]);
+        expect(asking[1]?.state.variables.order_number).toBe('123456');
+        // After an unanswered turn, a correction cue with a date still leaves the order number alone.
+        const correcting = converse(workflow, ['order 123456', 'sorry wrong one', `${cue}${date}`]);
+        expect(correcting[2]?.state.variables.order_number).toBe('123456');
+      }),
+    );
+  });
+
+  it('a correction of another slot while a confirmation is asked re-asks it instead of declining', () => {
+    const appointment = loadExample('appointment-booking');
+    const turns = converse(appointment, ['book Dec 10 at 3pm', 'no, I meant 4pm', 'yes']);
+    expect(turns[0]?.replies).toEqual(['Hi from Elegi+ Clinic! Book 2026-12-10 at 15:00? Reply YES or NO.']);
+    expect(turns[1]?.replies).toEqual(['Book 2026-12-10 at 16:00? Reply YES or NO.']);
+    expect(turns[2]?.state).toMatchObject({
+      status: 'completed',
+      variables: { appointment_date: '2026-12-10', appointment_time: '16:00', confirm: 'yes' },
+    });
+  });
+
+  it('a yes/no is only taken as the answer to its own question', () => {
+    const appointment = loadExample('appointment-booking');
+    const [turn] = converse(appointment, ['no rush, book me Dec 10']);
+    expect(turn?.state.variables).toEqual({ appointment_date: '2026-12-10' });
+  });
+});
+
+describe('invalidMessage', () => {
+  it('replaces the type default in the re-prompt', () => {
+    const route = orderStatus.routes[0] as Workflow['routes'][number];
+    const workflow: Workflow = {
+      ...orderStatus,
+      routes: [
+        {
+          ...route,
+          mandatoryVariables: route.mandatoryVariables.map((variable) =>
+            variable.name === 'order_number'
+              ? { ...variable, invalidMessage: 'Order numbers have 6 digits.' }
+              : variable,
+          ),
+        },
+      ],
+    };
+    const turns = converse(workflow, ['my order', '12345', 'no idea']);
+    expect(turns[1]?.replies).toEqual([
+      "Order numbers have 6 digits. I'd be happy to help! Can you provide your order number?",
+    ]);
+    // The date keeps the type's default reason.
+    expect(converse(workflow, ['order 123456', 'no idea'])[1]?.replies[0]).toMatch(/^I couldn't read a date/);
+  });
+});
+
+describe('workflow extensions in the schema', () => {
+  it('validates timeZone as an IANA zone and defaults to UTC', () => {
+    const raw = JSON.parse(readFileSync('examples/workflows/order-status.json', 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(parseWorkflow({ ...raw, timeZone: 'Europe/Berlin' }).ok).toBe(true);
+    expect(parseWorkflow({ ...raw, timeZone: 'Mars/Olympus' })).toEqual({
+      ok: false,
+      errors: ['timeZone: timeZone must be an IANA time zone such as America/New_York'],
+    });
+    const parsed = parseWorkflow(raw);
+    expect(parsed.ok && parsed.workflow.timeZone).toBeUndefined();
+  });
+
+  it('accepts direction only as past, future or any and onNo needs something to clear', () => {
+    const variable = (extra: Record<string, unknown>) =>
+      parseWorkflow({
+        id: 'w',
+        routes: [
+          {
+            id: 'r',
+            mandatoryVariables: [{ name: 'v', prompt: 'p', ...extra }],
+            onComplete: { reply: 'ok' },
+          },
+        ],
+        fallback: { reply: 'f' },
+        failureMessage: 'x',
+      }).ok;
+    expect(variable({ type: 'date', direction: 'future' })).toBe(true);
+    expect(variable({ type: 'date', direction: 'later' })).toBe(false);
+    expect(variable({ type: 'time', invalidMessage: 'Bad time.' })).toBe(true);
+    expect(variable({ type: 'yesno', onNo: { reply: 'ok', clear: [] } })).toBe(false);
+  });
+});
+
+describe('dates and times are masked before numbers and patterns', () => {
+  const route = orderStatus.routes[0] as Workflow['routes'][number];
+  const pin: Workflow = {
+    ...orderStatus,
+    routes: [
+      {
+        ...route,
+        mandatoryVariables: [
+          { name: 'pin', type: 'pattern', pattern: '\\b\\d{4}\\b', prompt: 'Your PIN?' },
+          { name: 'order_date', type: 'date', prompt: 'When?' },
+          { name: 'quantity', type: 'number', prompt: 'How many?' },
+        ],
+        onComplete: { reply: '{{pin}} {{order_date}} {{quantity}}' },
+      },
+    ],
+  };
+
+  it('a year inside a date correction does not replace a 4-digit PIN', () => {
+    const turns = converse(pin, ['order, pin 4321', '12/10/2025', 'sorry, I meant 12/11/2024']);
+    expect(turns[2]?.state.variables).toEqual({ pin: '4321', order_date: '2024-12-11' });
+  });
+
+  it('the day of a date does not fill a number', () => {
+    const [turn] = converse(pin, ['order pin 4321 on Dec 11']);
+    expect(turn?.state.variables).toEqual({ pin: '4321', order_date: '2025-12-11' });
+  });
+});
+
+describe('known values are not read again', () => {
+  it('a repeated PIN does not fill the quantity', () => {
+    const route = orderStatus.routes[0] as Workflow['routes'][number];
+    const workflow: Workflow = {
+      ...orderStatus,
+      routes: [
+        {
+          ...route,
+          mandatoryVariables: [
+            { name: 'pin', type: 'pattern', pattern: '\\b\\d{4}\\b', prompt: 'Your PIN?' },
+            { name: 'quantity', type: 'number', prompt: 'How many?' },
+          ],
+          onComplete: { reply: '{{pin}} {{quantity}}' },
+        },
+      ],
+    };
+    const turns = converse(workflow, ['order', 'pin 4321', 'for pin 4321 I want 3']);
+    expect(turns[1]?.state.variables).toEqual({ pin: '4321' });
+    expect(turns[2]?.state.variables).toEqual({ pin: '4321', quantity: '3' });
   });
 });
