@@ -1,3 +1,4 @@
+import { sameWord } from './fuzzy';
 import { renderTemplate } from '../templates';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { extractVariable } from './extractors';
@@ -43,13 +44,15 @@ function words(text: string): string[] {
 }
 
 /**
- * Keyword match tolerating case, punctuation and plurals ("packages" matches "package"); a route
+ * Keyword match tolerating case, punctuation, plurals and one typo in longer words ("packages" matches "package"); a route
  * without keywords is the default when no other matches.
  */
 export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | undefined {
-  const said = new Set(words(text).flatMap((word) => [word, word.replace(/e?s$/, '')]));
+  const said = [...new Set(words(text).flatMap((word) => [word, word.replace(/e?s$/, '')]))];
   const matched = workflow.routes.find((route) =>
-    route.match.keywords.some((keyword) => words(keyword).every((part) => said.has(part))),
+    route.match.keywords.some((keyword) =>
+      words(keyword).every((part) => said.some((word) => sameWord(word, part))),
+    ),
   );
   return matched ?? workflow.routes.find((route) => route.match.keywords.length === 0);
 }
