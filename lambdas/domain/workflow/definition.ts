@@ -6,7 +6,9 @@ const variableBase = {
   prompt: z.string().min(1, 'every variable needs a prompt to ask for it'),
   /**
    * Extension (optional): sent instead of the type's default reason when an answer to this
-   * variable is invalid, followed by the prompt (e.g. "Order numbers have 6 digits.").
+   * variable cannot be read, followed by the prompt (e.g. "Order numbers have 6 digits."). A
+   * value that was read but refused (a date on the wrong side of today for its `direction`) keeps
+   * its precise reason ("That day has already passed.").
    */
   invalidMessage: z.string().min(1).optional(),
 };
@@ -23,10 +25,12 @@ export const variableSchema = z.discriminatedUnion('type', [
     ...variableBase,
     type: z.literal('date'),
     /**
-     * Extension (optional): how a date written without a year resolves relative to now.
-     * `past` (default, e.g. when an order was placed): the latest such date not after today;
-     * `future` (e.g. an appointment): the earliest such date not before today; `any`: the closest.
-     * Stored as ISO `YYYY-MM-DD` either way.
+     * Extension (optional): which side of today (in the workflow's `timeZone`) valid dates lie on.
+     * `past` (default, e.g. when an order was placed; the behaviour before the field existed): a
+     * date without a year or a bare weekday is the latest such day not after today, and a later
+     * date is refused ("That date is still to come."). `future` (e.g. an appointment): the
+     * earliest such day not before today, an earlier date is refused ("That day has already
+     * passed."). `any`: the nearest reading, nothing refused. Stored as ISO `YYYY-MM-DD` either way.
      */
     direction: z.enum(['past', 'future', 'any']).optional(),
   }),

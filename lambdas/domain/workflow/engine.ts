@@ -1,7 +1,7 @@
-import { sameWord } from './fuzzy';
 import { renderTemplate } from '../templates';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { extractVariable } from './extractors';
+import { sameWord } from './fuzzy';
 
 export type ConversationStatus = 'collecting' | 'completed' | 'fallback';
 
@@ -22,17 +22,46 @@ export interface TurnResult {
 
 const ROUTE_ATTEMPTS = '__route';
 const ONLY_WHEN_ASKED: ReadonlySet<WorkflowVariable['type']> = new Set(['text', 'yesno']);
-/** Read first; their matched words are masked for the types in MASKED. */
-const MASKING: ReadonlySet<WorkflowVariable['type']> = new Set(['date', 'time']);
-const MASKED: ReadonlySet<WorkflowVariable['type']> = new Set(['number', 'pattern', 'phone', 'choice']);
+
+/**
+ * The order typed extractors read a message in, most specific first; each masks the words it took
+ * (see runTurn). Dates and times come first and read the whole message: chrono's match for
+ * "Dec 10 at 3pm" covers the time, so the time reads the message, not what the date left. Then
+ * what the tenant's own pattern or an email/phone takes cannot also be read as a bare number.
+ */
+const READ_ORDER: Readonly<Record<WorkflowVariable['type'], number>> = {
+  date: 0,
+  time: 1,
+  email: 2,
+  pattern: 3,
+  phone: 4,
+  choice: 5,
+  number: 6,
+  yesno: 7,
+  text: 8,
+};
+/** Types that read the message minus what earlier extractors (and known values) took. */
+const READS_MASKED: ReadonlySet<WorkflowVariable['type']> = new Set([
+  'email',
+  'pattern',
+  'phone',
+  'choice',
+  'number',
+]);
 
 function maskOnce(text: string, matched: string): string {
   const at = text.toLowerCase().indexOf(matched.toLowerCase());
   return at < 0 ? text : `${text.slice(0, at)} ${text.slice(at + matched.length)}`;
 }
 
+/**
+ * A filled slot is only replaced when the message says it corrects something: "actually it was
+ * 654321", "no, the order is 654321", "sorry, I meant Dec 11". Without a cue, a value for a
+ * filled slot is more likely part of another answer ("it was 654321 on Dec 10" while the date is
+ * asked) than a change of mind.
+ */
 const CORRECTION =
-  /\b(actually|sorry|i meant|i mean|correction|oops|my mistake|make (?:it|that)|change (?:it|that) to|should (?:be|have been)|instead)\b/i;
+  /^\W*no\b|\b(actually|sorry|i meant|i mean|correction|oops|my mistake|my bad|wrong|make (?:it|that)|change (?:it|that) to|should (?:be|have been)|instead)\b/i;
 
 function words(text: string): string[] {
   return text
@@ -43,18 +72,32 @@ function words(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+/** The word forms a message offers for matching: each word and, for plurals, its singular. */
+function saidForms(text: string): Set<string> {
+  return new Set(words(text).flatMap((word) => [word, word.replace(/e?s$/, '')]));
+}
+
+function keywordMatches(keyword: string, said: ReadonlySet<string>, forgiveTypos: boolean): boolean {
+  return words(keyword).every((part) =>
+    forgiveTypos ? [...said].some((form) => sameWord(form, part)) : said.has(part),
+  );
+}
+
 /**
- * Keyword match tolerating case, punctuation, plurals and one typo in longer words ("packages" matches "package"); a route
- * without keywords is the default when no other matches.
+ * Keyword match tolerating case, punctuation, plurals ("packages" matches "package") and one typo
+ * in words of 5 or more letters (`sameWord`: "pakage", "delivry"; "ordr" has 4 letters, so no).
+ * An exact match in any route wins over a typo match, so a typo never steals a message from the
+ * route whose keyword was written correctly; a route without keywords is the default.
  */
 export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | undefined {
-  const said = [...new Set(words(text).flatMap((word) => [word, word.replace(/e?s$/, '')]))];
-  const matched = workflow.routes.find((route) =>
-    route.match.keywords.some((keyword) =>
-      words(keyword).every((part) => said.some((word) => sameWord(word, part))),
-    ),
+  const said = saidForms(text);
+  const matching = (forgiveTypos: boolean) =>
+    workflow.routes.find((route) =>
+      route.match.keywords.some((keyword) => keywordMatches(keyword, said, forgiveTypos)),
+    );
+  return (
+    matching(false) ?? matching(true) ?? workflow.routes.find((route) => route.match.keywords.length === 0)
   );
-  return matched ?? workflow.routes.find((route) => route.match.keywords.length === 0);
 }
 
 /** The greeting travels in the same SMS as the first answer: one message, one charge. */
@@ -93,31 +136,39 @@ export function runTurn(input: {
   const attempts: Record<string, number> = { ...state.attempts };
   let awaitingReason: string | undefined;
   let changedOther = false;
-  // Dates and times first: the words they were read from ("Dec 11", "10/12/2024", "3:30 pm") are
-  // masked before numbers and patterns are looked for, so "11" or "2024" never fills those; what
-  // a number, pattern or phone took is masked for the ones after it in the route.
+  // Most specific first (READ_ORDER); each extractor after the date and time reads the message
+  // minus what the ones before took, so "11" of "Dec 11" or "2024" of "12/10/2024" never fills a
+  // number or a 4-digit pattern, and a number never takes what the tenant's pattern took.
+  // Between two slots of one type, the one being asked reads first: "500" answers the budget
+  // being asked, not the quantity given before.
   let masked = text;
-  const ordered = [
-    ...route.mandatoryVariables.filter((variable) => MASKING.has(variable.type)),
-    ...route.mandatoryVariables.filter((variable) => !MASKING.has(variable.type)),
-  ];
+  const ordered = [...route.mandatoryVariables].sort(
+    (a, b) => READ_ORDER[a.type] - READ_ORDER[b.type] || Number(b === awaiting) - Number(a === awaiting),
+  );
   for (const variable of ordered) {
     // Free text and yes/no only answer the question being asked; typed values may fill any slot.
     if (ONLY_WHEN_ASKED.has(variable.type) && variable !== awaiting) continue;
     const previous = state.variables[variable.name];
+    const source = READS_MASKED.has(variable.type) ? masked : text;
     if (previous !== undefined && !correcting) {
-      // Repeating a known value ("order 123456, 3 items") does not answer another slot.
-      if (MASKED.has(variable.type)) masked = maskOnce(masked, previous);
+      // Repeating a known value ("order 123456, 3 items") does not answer another slot, and a
+      // date or time mentioned again keeps its digits ("Dec 11") away from numbers and patterns.
+      if (READS_MASKED.has(variable.type)) masked = maskOnce(masked, previous);
+      else {
+        const repeated = extractVariable(variable, source, now, { timeZone: workflow.timeZone });
+        if (repeated.found && repeated.matched) masked = maskOnce(masked, repeated.matched);
+      }
       continue;
     }
-    const source = MASKED.has(variable.type) ? masked : text;
     const extraction = extractVariable(variable, source, now, { timeZone: workflow.timeZone });
     if (extraction.found) {
       if (variable !== awaiting && extraction.value !== previous) changedOther = true;
       variables[variable.name] = extraction.value;
       if (extraction.matched) masked = maskOnce(masked, extraction.matched);
     } else if (variable === awaiting) {
-      awaitingReason = variable.invalidMessage ?? extraction.reason;
+      awaitingReason = extraction.refused
+        ? extraction.reason
+        : (variable.invalidMessage ?? extraction.reason);
     }
   }
   // A message that corrected an earlier answer is not also the answer to a question that takes

@@ -29,8 +29,19 @@ export function editDistance(a: string, b: string, limit = 1): number {
   return previous[b.length] as number;
 }
 
-/** Keywords of five letters or more tolerate one typo ("pakage", "delivry"); shorter ones must match exactly. */
+/** Below this many letters a word must match exactly: short words have too many neighbours. */
+export const MIN_TYPO_LETTERS = 5;
+
+/**
+ * Keywords of five letters or more tolerate one typo in a word of five letters or more
+ * ("pakage", "delivry"). Both sides count: "ordr" has 4 letters, so it is not read as "order"
+ * (nor "tack" or "trak" as "track": "tack" is a word of its own).
+ */
 export function sameWord(said: string, keyword: string): boolean {
   if (said === keyword) return true;
-  return keyword.length >= 5 && said.length >= 4 && editDistance(said, keyword, 1) <= 1;
+  return (
+    keyword.length >= MIN_TYPO_LETTERS &&
+    said.length >= MIN_TYPO_LETTERS &&
+    editDistance(said, keyword, 1) <= 1
+  );
 }

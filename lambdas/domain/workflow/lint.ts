@@ -1,6 +1,7 @@
 import { countSegments, type SmsEncoding } from '../segments';
 import { templateVariables } from '../templates';
 import type { Workflow, WorkflowVariable } from './definition';
+import { defaultReasons, fixedDigitCount, refusalReasons } from './extractors';
 
 /** What `workflow lint` reports about each text the workflow can send. */
 export interface ReplyReport {
@@ -33,8 +34,8 @@ function worstCaseValue(variable: WorkflowVariable): string {
   if (variable.type === 'time') return '23:59'; // HH:MM
   if (variable.type === 'choice') return variable.options.reduce((a, b) => (b.length > a.length ? b : a), '');
   if (variable.type === 'pattern') {
-    const fixed = variable.pattern.match(/^(?:\\b)?\\d\{(\d+)\}(?:\\b)?$/);
-    if (fixed?.[1]) return '9'.repeat(Number(fixed[1]));
+    const digits = fixedDigitCount(variable.pattern);
+    if (digits !== undefined) return '9'.repeat(digits);
   }
   return 'x'.repeat(SAMPLE_LENGTH_BY_TYPE[variable.type]);
 }
@@ -58,9 +59,19 @@ export function lintWorkflow(workflow: Workflow): LintReport {
   const warnings: string[] = [];
   const replies: ReplyReport[] = [];
 
-  const check = (where: string, template: string, known: readonly WorkflowVariable[]) => {
+  /**
+   * Checks one text the workflow sends. A text composed of parts checked on their own (greeting +
+   * prompt, reason + prompt) is measured whole, but only `newPart` (what no other check covers)
+   * is checked for unknown variables, so none is reported twice.
+   */
+  const check = (
+    where: string,
+    template: string,
+    known: readonly WorkflowVariable[],
+    newPart: string = template,
+  ) => {
     const knownNames = new Set(known.map((variable) => variable.name));
-    for (const name of templateVariables(template)) {
+    for (const name of templateVariables(newPart)) {
       if (!knownNames.has(name) && !knownNames.has(name.toLowerCase())) {
         errors.push(
           `${where}: unknown template variable "${name}" (known here: ${[...knownNames].join(', ') || 'none'})`,
@@ -79,6 +90,9 @@ export function lintWorkflow(workflow: Workflow): LintReport {
 
   if (workflow.greeting) check('greeting', workflow.greeting, []);
   check('fallback.reply', workflow.fallback.reply, []);
+  // An unmatched first message is answered with the greeting and the fallback reply.
+  if (workflow.greeting)
+    check('greeting + fallback.reply', `${workflow.greeting} ${workflow.fallback.reply}`, [], '');
   check('failureMessage', workflow.failureMessage, []);
   if (workflow.help) check('help', workflow.help, []);
   const routeIds = new Set<string>();
@@ -96,12 +110,27 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         variable.prompt,
         route.mandatoryVariables.slice(0, index),
       );
-      if (variable.invalidMessage !== undefined) {
-        // The re-prompt: the invalid message and the prompt, in one SMS.
+      // The re-prompt: the invalid message (or the type's default reason) and the prompt, in one
+      // SMS, measured with the longest reason it can carry.
+      const reasons =
+        variable.invalidMessage === undefined
+          ? defaultReasons(variable)
+          : [variable.invalidMessage, ...refusalReasons(variable)];
+      const longestReason = reasons.reduce((a, b) => (b.length > a.length ? b : a));
+      check(
+        `routes.${route.id}.mandatoryVariables.${variable.name}.${variable.invalidMessage === undefined ? 'reprompt' : 'invalidMessage'}`,
+        `${longestReason} ${variable.prompt}`,
+        route.mandatoryVariables.slice(0, index),
+        variable.invalidMessage ?? '',
+      );
+      // The first reply of a conversation carries the greeting; one message may fill the
+      // variables before this one, so any prompt can be the first.
+      if (workflow.greeting) {
         check(
-          `routes.${route.id}.mandatoryVariables.${variable.name}.invalidMessage`,
-          `${variable.invalidMessage} ${variable.prompt}`,
+          `greeting + routes.${route.id}.mandatoryVariables.${variable.name}.prompt`,
+          `${workflow.greeting} ${variable.prompt}`,
           route.mandatoryVariables.slice(0, index),
+          '',
         );
       }
       if (variable.type === 'yesno' && variable.onNo) {
@@ -120,6 +149,14 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       }
     });
     check(`routes.${route.id}.onComplete.reply`, route.onComplete.reply, route.mandatoryVariables);
+    if (workflow.greeting) {
+      check(
+        `greeting + routes.${route.id}.onComplete.reply`,
+        `${workflow.greeting} ${route.onComplete.reply}`,
+        route.mandatoryVariables,
+        '',
+      );
+    }
   }
   const defaults = workflow.routes.filter((route) => route.match.keywords.length === 0);
   if (defaults.length > 1) {

@@ -57,6 +57,55 @@ async function simulate(file: string, messages: string[], at = '2026-11-22T12:00
 const APPOINTMENT = 'examples/workflows/appointment-booking.json';
 const SUPPORT = 'examples/workflows/support-triage.json';
 
+describe('smsctl workflow simulate: order-status, unhappy path', () => {
+  it('re-prompts with a reason naming the fix, takes a correction, then completes', async () => {
+    const turns = await simulate(ORDER_STATUS, [
+      'where is my pakage', // one typo in a keyword of 5+ letters
+      'no idea',
+      'actually it is 654321',
+      'next Friday', // an order is not placed in the future
+      'sorry, I meant Dec 11',
+    ]);
+    expect(turns.map((turn) => turn.replies)).toEqual([
+      [
+        "Thanks for reaching out! I can help track your order. I'd be happy to help! Can you provide your order number?",
+      ],
+      [
+        "That doesn't look like an order number (6 digits). I'd be happy to help! Can you provide your order number?",
+      ],
+      ['Thank you! When did you place this order?'],
+      ['That date is still to come. Thank you! When did you place this order?'],
+      ['Thanks! Checking order 654321 from 2025-12-11. - Elegi+'],
+    ]);
+    expect(turns.map((turn) => turn.status)).toEqual([
+      'collecting',
+      'collecting',
+      'collecting',
+      'collecting',
+      'completed',
+    ]);
+  });
+
+  it('ends in fallback after maxAttempts invalid answers; every line keeps the contract shape', async () => {
+    const turns = await simulate(ORDER_STATUS, ['order', 'no', 'nope', 'still no', 'hello']);
+    expect(turns.map((turn) => turn.status)).toEqual([
+      'collecting',
+      'collecting',
+      'collecting',
+      'fallback',
+      'collecting', // after a fallback "hello" starts a new conversation; it matches no route
+    ]);
+    expect(turns[4]).toMatchObject({ route: null, variables: {} });
+    expect(turns[3]).toEqual({
+      replies: ["Sorry, I didn't get that. Reply HELP for help."],
+      variables: {},
+      route: 'track-order',
+      status: 'fallback',
+    });
+    for (const turn of turns) expect(Object.keys(turn)).toEqual(['replies', 'variables', 'route', 'status']);
+  });
+});
+
 describe('smsctl workflow simulate: appointment-booking', () => {
   it('books a date and time after a YES', async () => {
     const turns = await simulate(APPOINTMENT, [
@@ -216,7 +265,63 @@ describe('smsctl workflow lint', () => {
   it('warns when a reply needs more than one segment at worst-case lengths', async () => {
     const base = await readWorkflowFile(ORDER_STATUS);
     const report = lintWorkflow({ ...base, greeting: `${'Hello there! '.repeat(12)}😀` });
-    expect(report.warnings).toEqual([expect.stringMatching(/^greeting: 3 segments \(UCS-2/)]);
+    // Deliberate change: the first reply carries the greeting, so its combinations are measured too.
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^greeting: 3 segments \(UCS-2/),
+      expect.stringMatching(/^greeting \+ fallback\.reply: 4 segments/),
+      expect.stringMatching(
+        /^greeting \+ routes\.track-order\.mandatoryVariables\.order_number\.prompt: 4 segments/,
+      ),
+      expect.stringMatching(
+        /^greeting \+ routes\.track-order\.mandatoryVariables\.order_date\.prompt: 3 segments/,
+      ),
+      expect.stringMatching(/^greeting \+ routes\.track-order\.onComplete\.reply: 4 segments/),
+    ]);
+  });
+
+  it('measures the first reply (greeting + prompt) and the re-prompt with the default reason', async () => {
+    const base = await readWorkflowFile(ORDER_STATUS);
+    const route = base.routes[0] as Workflow['routes'][number];
+    const report = lintWorkflow({
+      ...base,
+      greeting:
+        'Hi! Thanks for texting Elegi+ Support, the fastest way to reach our team outside office hours.',
+      routes: [
+        {
+          ...route,
+          mandatoryVariables: [
+            {
+              name: 'topic',
+              type: 'choice',
+              options: [
+                'Billing and invoices',
+                'Technical problems',
+                'Account and login',
+                'Something else',
+                'Orders, deliveries and returns',
+              ],
+              prompt: 'What is it about? Reply 1, 2, 3 or 4.',
+            },
+            {
+              name: 'details',
+              type: 'text',
+              prompt: 'Tell us more about {{topic}} in a few words, please. Thanks.',
+            },
+          ],
+          onComplete: { reply: 'Thanks, {{topic}}.' },
+        },
+      ],
+    });
+    expect(report.errors).toEqual([]);
+    // Each part fits on its own; what is sent together does not.
+    expect(report.warnings).toEqual([
+      // "Please reply with one of: Billing and invoices, ..." and the prompt.
+      expect.stringMatching(/^routes\.track-order\.mandatoryVariables\.topic\.reprompt: 2 segments \(GSM-7/),
+      // A first message can choose the topic, so the details prompt can follow the greeting.
+      expect.stringMatching(
+        /^greeting \+ routes\.track-order\.mandatoryVariables\.details\.prompt: 2 segments \(GSM-7/,
+      ),
+    ]);
   });
 });
 

@@ -69,6 +69,8 @@ describe('countSegments agrees with Twilio sms-segments-calculator', () => {
     ['one non-GSM char at 71', `${a(70)}ç`],
     ['35 emoji', '😀'.repeat(35)],
     ['36 emoji', '😀'.repeat(36)],
+    ['emoji ending at 70 units', `${a(68)}😀`],
+    ['emoji pushing past 70 units', `${a(69)}😀`],
     ['emoji straddling the 67 boundary', `${'ж'.repeat(66)}😀${'ж'.repeat(66)}`],
     ['emoji just before the 67 boundary', `${'ж'.repeat(65)}😀${'ж'.repeat(67)}`],
     ['combining marks, 70 units', 'e\u0301'.repeat(35)],
@@ -170,6 +172,37 @@ describe('splitForSms', () => {
         expect(parts.map(squash).join('')).toBe(squash(body));
       }),
     );
+  });
+
+  it('joining the parts with single spaces gives back the normalized text', () => {
+    // "Normalized": whitespace runs collapsed to one space, ends trimmed. Parts keep the body's own
+    // whitespace (a newline inside a part stays a newline), so both sides are normalized.
+    const normalize = (text: string) => text.replace(/\s+/gu, ' ').trim();
+    const words = fc.stringMatching(/^[^\s]{1,12}$/u);
+    const separators = fc.constantFrom(' ', '  ', '\n', ' \n\n', '\t');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(words, separators), { maxLength: 200 }),
+        fc.integer({ min: 12, max: 200 }),
+        (pieces, max) => {
+          const body = pieces.map(([word, separator]) => word + separator).join('');
+          const parts = splitForSms(body, max);
+          expect(normalize(parts.join(' '))).toBe(normalize(body));
+          for (const part of parts) {
+            expect(part.length).toBeGreaterThan(0);
+            expect([...part].length).toBeLessThanOrEqual(max);
+          }
+        },
+      ),
+    );
+  });
+
+  it('splits a too-long reply into parts of at most 1600 characters', () => {
+    const body = Array.from({ length: 700 }, (_, index) => `word${index}`).join(' ');
+    const parts = splitForSms(body);
+    expect(parts.length).toBe(Math.ceil(body.length / 1600));
+    expect(parts.every((part) => part.length <= 1600)).toBe(true);
+    expect(parts.join(' ')).toBe(body);
   });
 
   it('only breaks inside a word when the word alone exceeds the limit', () => {

@@ -49,8 +49,10 @@ describe('workflow engine: the order-status example', () => {
 
   it('re-prompts with the reason, then falls back after maxAttempts invalid answers', () => {
     const turns = converse(orderStatus, ['my order', 'no idea', 'still no idea', 'nope']);
-    expect(turns[1]?.replies[0]).toContain("That doesn't look right.");
-    expect(turns[1]?.replies[0]).toContain('order number');
+    // Deliberate change: the default reason names the fix (was "That doesn't look right.").
+    expect(turns[1]?.replies).toEqual([
+      "That doesn't look like an order number (6 digits). I'd be happy to help! Can you provide your order number?",
+    ]);
     expect(turns[2]?.state.status).toBe('collecting');
     expect(turns[3]?.replies).toEqual(["Sorry, I didn't get that. Reply HELP for help."]);
     expect(turns[3]?.state.status).toBe('fallback');
@@ -281,5 +283,149 @@ describe('known values are not read again', () => {
     const turns = converse(workflow, ['order', 'pin 4321', 'for pin 4321 I want 3']);
     expect(turns[1]?.state.variables).toEqual({ pin: '4321' });
     expect(turns[2]?.state.variables).toEqual({ pin: '4321', quantity: '3' });
+  });
+});
+
+describe('typos in route keywords', () => {
+  it.each([
+    ['Where is my pakage?', 'track-order'],
+    ['my delivry is late', 'track-order'],
+    ['trakcing number please', undefined], // "trakcing" is two edits from "track"
+    ['ordr 123456', undefined], // 4 letters: exact only
+    ['order 123456', 'track-order'],
+  ])('"%s" routes to %s', (text, routeId) => {
+    const [turn] = converse(orderStatus, [text]);
+    expect(turn?.state.routeId).toBe(routeId);
+  });
+
+  it('an exact keyword of a later route wins over a typo match of an earlier one', () => {
+    const route = orderStatus.routes[0] as Workflow['routes'][number];
+    const workflow: Workflow = {
+      ...orderStatus,
+      routes: [
+        { ...route, id: 'parcel', match: { keywords: ['parcel'] } },
+        { ...route, id: 'parce', match: { keywords: ['parse'] } },
+        { ...route, id: 'exact', match: { keywords: ['parcels'] } },
+      ],
+    };
+    expect(converse(workflow, ['my parcels'])[0]?.state.routeId).toBe('parcel'); // plural form
+    expect(converse(workflow, ['parse it'])[0]?.state.routeId).toBe('parce');
+    expect(converse(workflow, ['my parsel'])[0]?.state.routeId).toBe('parcel'); // first typo match
+  });
+});
+
+describe('maxAttempts (DESIGN.md section 3)', () => {
+  it('with 2: invalid -> re-prompt, invalid -> fallback, and the state says fallback', () => {
+    const workflow: Workflow = { ...orderStatus, fallback: { ...orderStatus.fallback, maxAttempts: 2 } };
+    const turns = converse(workflow, ['my order', 'no idea', 'still no idea', 'where is my package']);
+    expect(turns[1]?.state).toMatchObject({ status: 'collecting', attempts: { order_number: 1 } });
+    expect(turns[1]?.replies[0]).toMatch(/^That doesn't look like an order number \(6 digits\)\./);
+    expect(turns[2]?.state).toMatchObject({ status: 'fallback', attempts: { order_number: 2 } });
+    expect(turns[2]?.replies).toEqual(["Sorry, I didn't get that. Reply HELP for help."]);
+    // After a fallback, the next message starts a new conversation.
+    expect(turns[3]?.state).toMatchObject({ status: 'collecting', variables: {}, attempts: {} });
+  });
+
+  it('a date refused for its direction counts as an invalid answer and says why', () => {
+    const turns = converse(orderStatus, ['order 123456', 'tomorrow']);
+    expect(turns[1]?.replies).toEqual([
+      'That date is still to come. Thank you! When did you place this order?',
+    ]);
+    expect(turns[1]?.state.attempts).toEqual({ order_date: 1 });
+  });
+});
+
+describe('refused dates', () => {
+  it('keep their precise reason even when the variable has an invalidMessage', () => {
+    const appointment = loadExample('appointment-booking');
+    const turns = converse(appointment, ['book a visit', 'yesterday', 'whenever']);
+    expect(turns[1]?.replies).toEqual(['That day has already passed. What day would you like to come in?']);
+    expect(turns[2]?.replies).toEqual([
+      "Sorry, I couldn't read that day (e.g. Dec 10 or next Friday). What day would you like to come in?",
+    ]);
+    expect(turns[2]?.state.attempts).toEqual({ appointment_date: 2 });
+  });
+});
+
+describe('correction precedence', () => {
+  const route = orderStatus.routes[0] as Workflow['routes'][number];
+  const withVariables = (mandatoryVariables: Workflow['routes'][number]['mandatoryVariables']): Workflow => ({
+    ...orderStatus,
+    routes: [
+      {
+        ...route,
+        mandatoryVariables,
+        onComplete: { reply: mandatoryVariables.map((variable) => `{{${variable.name}}}`).join(' ') },
+      },
+    ],
+  });
+
+  it('"no, the order is 654321" corrects the order number while the date is asked', () => {
+    const turns = converse(orderStatus, ['order 123456', 'no, the order is 654321']);
+    expect(turns[1]?.state.variables).toEqual({ order_number: '654321' });
+    expect(turns[1]?.state.attempts).toEqual({});
+    expect(turns[1]?.replies).toEqual(['Thank you! When did you place this order?']);
+  });
+
+  it("the tenant's pattern reads before a number, whatever the order of the route", () => {
+    const workflow = withVariables([
+      { name: 'quantity', type: 'number', prompt: 'How many?' },
+      { name: 'order_number', type: 'pattern', pattern: '\\b\\d{6}\\b', prompt: 'Order number?' },
+      { name: 'order_date', type: 'date', prompt: 'When?' },
+    ]);
+    const turns = converse(workflow, ['order 123456, 3 of them', 'actually it was 654321']);
+    expect(turns[0]?.state.variables).toEqual({ order_number: '123456', quantity: '3' });
+    expect(turns[1]?.state.variables).toEqual({ order_number: '654321', quantity: '3' });
+    expect(turns[1]?.replies).toEqual(['When?']);
+  });
+
+  it('the slot being asked reads first among slots of its type', () => {
+    const workflow = withVariables([
+      { name: 'quantity', type: 'number', prompt: 'How many?' },
+      { name: 'budget', type: 'number', prompt: 'Budget?' },
+    ]);
+    const turns = converse(workflow, ['order 3', 'sorry, 500']);
+    expect(turns[0]?.state.variables).toEqual({ quantity: '3' });
+    expect(turns[1]?.state.variables).toEqual({ quantity: '3', budget: '500' });
+  });
+
+  it('a date said again keeps its day out of a number being asked', () => {
+    const workflow = withVariables([
+      { name: 'order_date', type: 'date', prompt: 'When?' },
+      { name: 'quantity', type: 'number', prompt: 'How many?' },
+    ]);
+    const turns = converse(workflow, ['order from Dec 11', 'for Dec 11 I want 3']);
+    expect(turns[1]?.state.variables).toEqual({ order_date: '2025-12-11', quantity: '3' });
+  });
+
+  it('an email is read before a pattern could take digits out of it', () => {
+    const workflow = withVariables([
+      { name: 'order_number', type: 'pattern', pattern: '\\d{6}', prompt: 'Order number?' },
+      { name: 'email', type: 'email', prompt: 'Email?' },
+    ]);
+    const [turn] = converse(workflow, ['order for jo123456@example.com']);
+    expect(turn?.state.variables).toEqual({ email: 'jo123456@example.com' });
+  });
+
+  it('a correction of the email while the description is asked does not become the description', () => {
+    const support = loadExample('support-triage');
+    const turns = converse(support, [
+      'billing',
+      'me@example.com',
+      'sorry, it is me@example.org',
+      'Charged twice',
+    ]);
+    expect(turns[2]?.state.variables).toEqual({ category: 'Billing', email: 'me@example.org' });
+    expect(turns[2]?.replies).toEqual(["Thanks! Briefly, what's going on?"]);
+    expect(turns[3]?.state).toMatchObject({
+      status: 'completed',
+      variables: { category: 'Billing', email: 'me@example.org', description: 'Charged twice' },
+    });
+  });
+
+  it('after completion a correction starts a new conversation (corrections apply while collecting)', () => {
+    const turns = converse(orderStatus, ['order 123456 from Dec 10', 'actually it was 654321']);
+    expect(turns[0]?.completed).toBe(true);
+    expect(turns[1]?.state).toMatchObject({ status: 'collecting', variables: {} });
   });
 });
