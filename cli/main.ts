@@ -1,13 +1,31 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error';
+import { conversationCommand } from './commands/conversation';
+import { dlqCommand } from './commands/dlq';
+import { messageCommand } from './commands/message';
+import { numberCommand } from './commands/number';
+import { sendCommand } from './commands/send';
+import { tenantCommand } from './commands/tenant';
+import { workflowPutCommand } from './commands/workflow-put';
+import { type GlobalFlags, out, print } from './output';
+import { type PlatformTarget, resolveTarget } from './target';
 import { lintCommand, simulateCommand } from './workflow-commands';
 
 const USAGE = `smsctl: operate the SMS conversation platform
 
 Usage:
+  smsctl tenant put --tenant ID --account-sid AC… --auth-token TOKEN [--messaging-service-sid MG…] [--name N]
+  smsctl tenant get --tenant ID | tenant list
+  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false]
+  smsctl number list --tenant ID
+  smsctl workflow put --tenant ID --file F   store a workflow (refused if it has lint errors)
   smsctl workflow lint --file F        check a workflow: schema, template variables, SMS segments
   smsctl workflow simulate --file F    chat with a workflow offline: one message per stdin line,
                                        one JSON object per line out
+  smsctl conversation show --tenant ID --customer E164 [--reveal]
+  smsctl message show --tenant ID SID
+  smsctl send --tenant ID --from E164 --to E164 --body TEXT [--idempotency-key K]
+  smsctl dlq list | dlq redrive [--queue inbound|outbound|status] [--max N]
 Global flags:
   --json         one JSON document on stdout
   --local        against the running local stack (npm start)
@@ -15,17 +33,13 @@ Global flags:
   -h, --help     this help
 `;
 
-interface GlobalFlags {
-  readonly json: boolean;
-  readonly local: boolean;
-  readonly stack?: string;
-}
-
-function out(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-async function workflow(action: string | undefined, args: string[], flags: GlobalFlags): Promise<number> {
+async function workflow(
+  action: string | undefined,
+  args: string[],
+  flags: GlobalFlags,
+  target: () => Promise<PlatformTarget>,
+): Promise<number> {
+  if (action === 'put') return print(await workflowPutCommand(args, target), flags);
   const { values } = parseArgs({ args, options: { file: { type: 'string' } }, allowPositionals: false });
   if (!values.file) throw new CliError(`workflow ${action ?? ''} needs --file F`);
   switch (action) {
@@ -45,7 +59,7 @@ async function workflow(action: string | undefined, args: string[], flags: Globa
       await simulateCommand(values.file, process.stdin, out);
       return 0;
     default:
-      throw new CliError(`unknown workflow action "${action ?? ''}" (lint, simulate)`);
+      throw new CliError(`unknown workflow action "${action ?? ''}" (put, lint, simulate)`);
   }
 }
 
@@ -87,9 +101,24 @@ export async function main(argv: string[]): Promise<number> {
     local: parsed.local,
     ...(parsed.stack ? { stack: parsed.stack } : {}),
   };
+  // Resolved only when a command needs it: lint and simulate run with no platform at all.
+  const target = () => resolveTarget(flags);
   switch (command) {
     case 'workflow':
-      return workflow(action, commandArgs, flags);
+      return workflow(action, commandArgs, flags, target);
+    case 'tenant':
+      return print(await tenantCommand(action, commandArgs, target), flags);
+    case 'number':
+      return print(await numberCommand(action, commandArgs, target), flags);
+    case 'conversation':
+      return print(await conversationCommand(action, commandArgs, target), flags);
+    case 'message':
+      return print(await messageCommand(action, commandArgs, target), flags);
+    case 'send':
+      // `send` has no action word: what splitArgs took for one is a stray positional.
+      return print(await sendCommand(action ? [action, ...commandArgs] : commandArgs, target), flags);
+    case 'dlq':
+      return print(await dlqCommand(action, commandArgs, target), flags);
     default:
       throw new CliError(`unknown command "${command}"; see smsctl --help`, 2);
   }

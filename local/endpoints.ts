@@ -25,7 +25,16 @@ export interface LocalEndpoints {
 
 export const LOCAL_ENDPOINTS_FILE = path.resolve('.local/endpoints.json');
 
-export async function writeLocalEndpoints(stack: LocalStack, file = LOCAL_ENDPOINTS_FILE): Promise<void> {
+/**
+ * Where `npm start` writes and `smsctl --local` looks: `SMSCTL_LOCAL_ENDPOINTS` lets a test or a
+ * second stack use its own file instead of the repo's.
+ */
+export function localEndpointsFile(): string {
+  const override = process.env.SMSCTL_LOCAL_ENDPOINTS;
+  return override ? path.resolve(override) : LOCAL_ENDPOINTS_FILE;
+}
+
+export async function writeLocalEndpoints(stack: LocalStack, file = localEndpointsFile()): Promise<void> {
   const queues = Object.fromEntries(
     Object.values(stack.queues).map((queue) => [
       queue.spec.id,
@@ -46,7 +55,7 @@ export async function writeLocalEndpoints(stack: LocalStack, file = LOCAL_ENDPOI
   await writeFile(file, `${JSON.stringify(endpoints, null, 2)}\n`);
 }
 
-export async function readLocalEndpoints(file = LOCAL_ENDPOINTS_FILE): Promise<LocalEndpoints | undefined> {
+export async function readLocalEndpoints(file = localEndpointsFile()): Promise<LocalEndpoints | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as LocalEndpoints;
   } catch {
@@ -54,6 +63,6 @@ export async function readLocalEndpoints(file = LOCAL_ENDPOINTS_FILE): Promise<L
   }
 }
 
-export async function removeLocalEndpoints(file = LOCAL_ENDPOINTS_FILE): Promise<void> {
+export async function removeLocalEndpoints(file = localEndpointsFile()): Promise<void> {
   await rm(file, { force: true });
 }

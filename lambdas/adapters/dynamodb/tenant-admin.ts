@@ -1,7 +1,31 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Workflow } from '../../domain/workflow/definition';
 import type { TenantNumber } from '../../ports/tenant-directory';
+import { cancelledConditions } from './errors';
 import { keys } from './keys';
+
+/**
+ * Which tenant owns a phone number. Kept outside every tenant's partition so that claiming a
+ * number is one conditional write that sees all tenants (a number belongs to one Twilio account).
+ */
+export function numberOwnerKey(number: string) {
+  return { pk: `NUMBEROWNER#${number}`, sk: 'OWNER' };
+}
+
+/** The number belongs to another tenant. */
+export class NumberOwnedElsewhereError extends Error {
+  constructor(readonly number: string) {
+    super(`${number} belongs to another tenant`);
+    this.name = 'NumberOwnedElsewhereError';
+  }
+}
 
 /** Writes tenant configuration (numbers, workflows); used by operators' tools and seeding. */
 export class DynamoTenantAdmin {
@@ -53,6 +77,115 @@ export class DynamoTenantAdmin {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': conversation.pk, ':prefix': keys.transcriptPrefix },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async getProfile(tenantId: string): Promise<Record<string, unknown> | undefined> {
+    return this.get(keys.tenantProfile(tenantId));
+  }
+
+  /** Every tenant's profile. A scan: an operator's occasional listing, not a request path. */
+  async listProfiles(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :profile AND begins_with(pk, :tenant)',
+          ExpressionAttributeValues: { ':profile': 'PROFILE', ':tenant': 'TENANT#' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.sort((a, b) => String(a.tenantId).localeCompare(String(b.tenantId)));
+  }
+
+  async getWorkflowItem(tenantId: string, workflowId: string): Promise<Record<string, unknown> | undefined> {
+    return this.get(keys.workflow(tenantId, workflowId));
+  }
+
+  async getNumber(tenantId: string, number: string): Promise<Record<string, unknown> | undefined> {
+    return this.get(keys.tenantNumber(tenantId, number));
+  }
+
+  async listNumbers(tenantId: string): Promise<Record<string, unknown>[]> {
+    return this.queryPrefix(keys.tenantProfile(tenantId).pk, 'NUMBER#');
+  }
+
+  /**
+   * Routes a number for a tenant, refusing one another tenant owns: the owner item and the
+   * number item are written together, the owner item only if absent or already this tenant's.
+   */
+  async claimNumber(number: TenantNumber): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...numberOwnerKey(number.number), tenantId: number.tenantId, number: number.number },
+                ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenant',
+                ExpressionAttributeValues: { ':tenant': number.tenantId },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.tenantNumber(number.tenantId, number.number),
+                  tenantId: number.tenantId,
+                  number: number.number,
+                  workflowId: number.workflowId,
+                  allowInboundStart: number.allowInboundStart,
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (cancelledConditions(error)?.[0]) throw new NumberOwnedElsewhereError(number.number);
+      throw error;
+    }
+  }
+
+  /** A message's META item and its EVENT# history (one partition per SID). */
+  async messageHistory(sid: string): Promise<Record<string, unknown>[]> {
+    return this.queryPrefix(keys.message(sid).pk);
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  /** All of a partition, or only sort keys starting with `prefix`. */
+  private async queryPrefix(pk: string, prefix?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...(prefix
+            ? {
+                KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+                ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+              }
+            : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+          ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );

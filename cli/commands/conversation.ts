@@ -1,0 +1,51 @@
+import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { maskPhone } from '../../lambdas/domain/phone';
+import { CliError } from '../cli-error';
+import { parseCommand, phone, tenantId } from '../flags';
+import type { CommandResult } from '../output';
+import type { PlatformTarget } from '../target';
+
+const USAGE = 'conversation show --tenant ID --customer E164 [--reveal]';
+
+/** `conversation show`: the transcript, both directions; phone numbers masked unless --reveal. */
+export async function conversationCommand(
+  action: string | undefined,
+  args: string[],
+  target: () => Promise<PlatformTarget>,
+): Promise<CommandResult> {
+  if (action !== 'show') throw new CliError(`unknown conversation action "${action ?? ''}" (show)`, 2);
+  // --reveal is the one boolean here; taken out before parsing the string flags.
+  const reveal = args.includes('--reveal');
+  const { values } = parseCommand(
+    USAGE,
+    args.filter((arg) => arg !== '--reveal'),
+    { tenant: { type: 'string' }, customer: { type: 'string' } },
+  );
+  const id = tenantId(values.tenant, USAGE);
+  const customer = phone(values.customer, '--customer', USAGE);
+  const show = (value: unknown) => (reveal ? String(value) : maskPhone(String(value)));
+  const platform = await target();
+  const items = await new DynamoTenantAdmin(platform.dynamo, platform.tableName).transcript(id, customer);
+  const entries = items.map((item) => ({
+    at: String(item.at),
+    direction: String(item.direction),
+    from: show(item.from),
+    to: show(item.to),
+    body: String(item.body),
+    ...(item.status ? { status: String(item.status) } : {}),
+    ...(item.messageSid ? { messageSid: String(item.messageSid) } : {}),
+    ...(item.sid ? { messageSid: String(item.sid) } : {}),
+    ...(item.sendId ? { sendId: String(item.sendId) } : {}),
+  }));
+  return {
+    json: { tenantId: id, customer: show(customer), entries },
+    lines: [
+      `conversation ${id} ${show(customer)}: ${entries.length} message(s)`,
+      ...entries.map(
+        (entry) =>
+          `${entry.at} ${entry.direction === 'inbound' ? '<-' : '->'} ${entry.from} > ${entry.to}` +
+          `${entry.status ? ` [${entry.status}${entry.messageSid ? ` ${entry.messageSid}` : ''}]` : ''} ${entry.body}`,
+      ),
+    ],
+  };
+}

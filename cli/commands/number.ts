@@ -1,0 +1,70 @@
+import { DynamoTenantAdmin, NumberOwnedElsewhereError } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { CliError } from '../cli-error';
+import { booleanFlag, parseCommand, phone, required, tenantId } from '../flags';
+import type { CommandResult } from '../output';
+import type { PlatformTarget } from '../target';
+
+const PUT_USAGE = 'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false]';
+
+export async function numberCommand(
+  action: string | undefined,
+  args: string[],
+  target: () => Promise<PlatformTarget>,
+): Promise<CommandResult> {
+  switch (action) {
+    case 'put': {
+      const { values } = parseCommand(PUT_USAGE, args, {
+        tenant: { type: 'string' },
+        number: { type: 'string' },
+        workflow: { type: 'string' },
+        'allow-inbound-start': { type: 'string' },
+      });
+      const entry = {
+        tenantId: tenantId(values.tenant, PUT_USAGE),
+        number: phone(values.number, '--number', PUT_USAGE),
+        workflowId: required(values.workflow, '--workflow', PUT_USAGE),
+        allowInboundStart: booleanFlag(values['allow-inbound-start'], '--allow-inbound-start', true),
+      };
+      const platform = await target();
+      const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
+      if (!(await admin.getProfile(entry.tenantId))) throw new CliError(`tenant ${entry.tenantId} not found`);
+      if (!(await admin.getWorkflowItem(entry.tenantId, entry.workflowId)))
+        throw new CliError(
+          `workflow ${entry.workflowId} not found for tenant ${entry.tenantId}; put it first with smsctl workflow put`,
+        );
+      try {
+        await admin.claimNumber(entry);
+      } catch (error) {
+        if (error instanceof NumberOwnedElsewhereError)
+          throw new CliError(`${entry.number} is already owned by another tenant`);
+        throw error;
+      }
+      return {
+        json: { ok: true, number: entry },
+        lines: [
+          `${entry.number} -> ${entry.tenantId}/${entry.workflowId} (inbound start ${entry.allowInboundStart})`,
+        ],
+      };
+    }
+    case 'list': {
+      const usage = 'number list --tenant ID';
+      const id = tenantId(parseCommand(usage, args, { tenant: { type: 'string' } }).values.tenant, usage);
+      const platform = await target();
+      const numbers = (await new DynamoTenantAdmin(platform.dynamo, platform.tableName).listNumbers(id)).map(
+        (item) => ({
+          number: String(item.number),
+          workflowId: String(item.workflowId),
+          allowInboundStart: item.allowInboundStart !== false,
+        }),
+      );
+      return {
+        json: { tenantId: id, numbers },
+        lines: numbers.map(
+          (n) => `${n.number.padEnd(16)} ${n.workflowId.padEnd(24)} inbound start ${n.allowInboundStart}`,
+        ),
+      };
+    }
+    default:
+      throw new CliError(`unknown number action "${action ?? ''}" (put, list)`, 2);
+  }
+}

@@ -1,0 +1,325 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CliError } from '../../cli/cli-error';
+import { main } from '../../cli/main';
+import { writeLocalEndpoints } from '../../local/endpoints';
+import { DEMO_TENANT } from '../../local/seed';
+import { messageRecord, repliesTo, text, useLocalStack, waitForReplies } from '../support/local-stack';
+import { waitFor } from '../support/wait';
+
+/**
+ * smsctl against a real local stack: a second tenant onboarded with nothing but the CLI, then
+ * operated with it. The CLI finds the stack through a temp endpoints file, never the repo's.
+ */
+const stack = useLocalStack();
+let endpointsFile = '';
+let tmp = '';
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'smsctl-'));
+  endpointsFile = path.join(tmp, 'endpoints.json');
+  await writeLocalEndpoints(stack(), endpointsFile);
+  vi.stubEnv('SMSCTL_LOCAL_ENDPOINTS', endpointsFile);
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Runs the CLI in-process like `smsctl --local …`, capturing stdout; failures come back, not thrown. */
+async function smsctl(...args: string[]): Promise<{ code: number; stdout: string; error?: string }> {
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['--local', ...args]);
+    return { code, stdout };
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    return { code: error.exitCode, stdout, error: error.message };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
+  const result = await smsctl('--json', ...args);
+  expect(result.error).toBeUndefined();
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+const ACME = {
+  tenantId: 'acme-co',
+  accountSid: `AC${'a1'.repeat(16)}`,
+  authToken: 'acme-secret-token-0123456789abcd',
+  numbers: ['+15005550101', '+15005550102'],
+};
+const WORKFLOW = 'examples/workflows/order-status.json';
+
+describe('smsctl --local', () => {
+  it('onboards a tenant with two numbers and a workflow, and both numbers answer', async () => {
+    const put = await json(
+      'tenant',
+      'put',
+      '--tenant',
+      ACME.tenantId,
+      '--account-sid',
+      ACME.accountSid,
+      '--auth-token',
+      ACME.authToken,
+      '--name',
+      'Acme Co',
+    );
+    expect(JSON.stringify(put)).not.toContain(ACME.authToken);
+    await json('workflow', 'put', '--tenant', ACME.tenantId, '--file', WORKFLOW);
+    for (const number of ACME.numbers)
+      await json(
+        'number',
+        'put',
+        '--tenant',
+        ACME.tenantId,
+        '--number',
+        number,
+        '--workflow',
+        'order-status',
+      );
+
+    const listed = await json<{ numbers: { number: string }[] }>('number', 'list', '--tenant', ACME.tenantId);
+    expect(listed.numbers.map((n) => n.number).sort()).toEqual(ACME.numbers);
+    const tenants = await json<{ tenants: { tenantId: string }[] }>('tenant', 'list');
+    expect(tenants.tenants.map((t) => t.tenantId)).toEqual(expect.arrayContaining(['acme-co', 'demo']));
+
+    for (const [index, number] of ACME.numbers.entries()) {
+      const customer = `+1555777000${index}`;
+      await text(stack(), {
+        tenantId: ACME.tenantId,
+        from: customer,
+        to: number,
+        body: 'Where is my package?',
+      });
+      const [reply] = await waitForReplies(stack(), customer, 1);
+      expect(reply?.resource.from).toBe(number);
+      expect(reply?.resource.body).toContain('order number');
+    }
+  });
+
+  it('tenant get --json never shows the auth token, also after a token rotation', async () => {
+    await json(
+      'tenant',
+      'put',
+      '--tenant',
+      ACME.tenantId,
+      '--account-sid',
+      ACME.accountSid,
+      '--auth-token',
+      ACME.authToken,
+    );
+    const result = await smsctl('--json', 'tenant', 'get', '--tenant', ACME.tenantId);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain(ACME.authToken);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      tenant: { tenantId: ACME.tenantId, name: 'Acme Co', accountSid: ACME.accountSid },
+    });
+  });
+
+  it('refuses bad input with a one-line reason', async () => {
+    const badSid = await smsctl(
+      'tenant',
+      'put',
+      '--tenant',
+      'x-y',
+      '--account-sid',
+      'AC12',
+      '--auth-token',
+      't',
+    );
+    expect(badSid.code).not.toBe(0);
+    expect(badSid.error).toMatch(/--account-sid must be AC/);
+    const badNumber = await smsctl(
+      'number',
+      'put',
+      '--tenant',
+      ACME.tenantId,
+      '--number',
+      '5550101',
+      '--workflow',
+      'x',
+    );
+    expect(badNumber.error).toMatch(/E\.164/);
+    const noWorkflow = await smsctl(
+      'number',
+      'put',
+      '--tenant',
+      ACME.tenantId,
+      '--number',
+      '+15005550199',
+      '--workflow',
+      'nope',
+    );
+    expect(noWorkflow.error).toMatch(/workflow nope not found/);
+  });
+
+  it('sends with --idempotency-key once, tracks its status, and masks the transcript unless --reveal', async () => {
+    const customer = '+15557770099';
+    const args = ['send', '--tenant', ACME.tenantId, '--from', ACME.numbers[0] as string, '--to', customer];
+    const first = await json<{ sendId: string; repeated: boolean }>(
+      ...args,
+      '--body',
+      'Your order shipped',
+      '--idempotency-key',
+      'ship-1',
+    );
+    const second = await json<{ sendId: string; repeated: boolean }>(
+      ...args,
+      '--body',
+      'Your order shipped',
+      '--idempotency-key',
+      'ship-1',
+    );
+    expect(second).toMatchObject({ sendId: first.sendId, repeated: true });
+
+    const [sms] = await waitForReplies(stack(), customer, 1);
+    expect(sms?.resource.body).toBe('Your order shipped');
+    await waitFor('delivered', async () => {
+      const item = await messageRecord(stack(), sms?.sid as string);
+      return item?.status === 'delivered' ? item : undefined;
+    });
+    const shown = await json<{ message: { status: string }; events: { status: string }[] }>(
+      'message',
+      'show',
+      '--tenant',
+      ACME.tenantId,
+      sms?.sid as string,
+    );
+    expect(shown.message.status).toBe('delivered');
+    expect(shown.events.map((e) => e.status)).toEqual(
+      expect.arrayContaining(['queued', 'sent', 'delivered']),
+    );
+    // Give a duplicate time to show up if it were going to.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(repliesTo(stack(), customer)).toHaveLength(1);
+
+    const masked = await smsctl(
+      '--json',
+      'conversation',
+      'show',
+      '--tenant',
+      ACME.tenantId,
+      '--customer',
+      customer,
+    );
+    expect(masked.stdout).not.toContain(customer);
+    const conversation = JSON.parse(masked.stdout) as {
+      entries: { to: string; status: string; body: string }[];
+    };
+    expect(conversation.entries).toEqual([
+      expect.objectContaining({ to: '+*******0099', body: 'Your order shipped', status: 'delivered' }),
+    ]);
+    const revealed = await smsctl(
+      'conversation',
+      'show',
+      '--tenant',
+      ACME.tenantId,
+      '--customer',
+      customer,
+      '--reveal',
+    );
+    expect(revealed.stdout).toContain(customer);
+  });
+
+  it('keeps tenants apart: no claiming another tenant’s number, no reading its messages', async () => {
+    const claim = await smsctl(
+      'number',
+      'put',
+      '--tenant',
+      'demo',
+      '--number',
+      ACME.numbers[1] as string,
+      '--workflow',
+      'order-status',
+    );
+    expect(claim.code).not.toBe(0);
+    expect(claim.error).toMatch(/already owned by another tenant/);
+    const [sms] = repliesTo(stack(), '+15557770099');
+    const wrongTenant = await smsctl('message', 'show', '--tenant', 'demo', sms?.sid as string);
+    expect(wrongTenant.code).not.toBe(0);
+    expect(wrongTenant.error).toMatch(/not found/);
+    const notOurs = await smsctl(
+      'send',
+      '--tenant',
+      'demo',
+      '--from',
+      ACME.numbers[0] as string,
+      '--to',
+      '+15557770098',
+      '--body',
+      'hi',
+    );
+    expect(notOurs.error).toMatch(/is not a number of tenant demo/);
+  });
+
+  it('dlq redrive moves a dead-lettered message back and it is consumed', async () => {
+    const customer = '+15557770050';
+    const inbound = stack().queues.inbound;
+    const message = {
+      v: 1,
+      tenantId: ACME.tenantId,
+      receivedAt: new Date().toISOString(),
+      message: {
+        messageSid: `SM${'e'.repeat(32)}`,
+        accountSid: ACME.accountSid,
+        from: customer,
+        to: ACME.numbers[1],
+        body: 'Where is my package?',
+        mediaUrls: [],
+      },
+    };
+    await stack().clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: inbound.dlqUrl,
+        MessageBody: JSON.stringify(message),
+        MessageGroupId: `${ACME.tenantId}#${customer}`,
+        MessageDeduplicationId: 'dead-1',
+      }),
+    );
+    const before = await json<{ dlqs: { queue: string; visible: number }[] }>('dlq', 'list');
+    expect(before.dlqs.find((d) => d.queue === 'inbound')?.visible).toBe(1);
+
+    const redriven = await json<{ redriven: { queue: string; moved: number }[] }>(
+      'dlq',
+      'redrive',
+      '--queue',
+      'inbound',
+    );
+    expect(redriven.redriven).toEqual([{ queue: 'inbound', moved: 1 }]);
+    const [reply] = await waitForReplies(stack(), customer, 1);
+    expect(reply?.resource.body).toContain('order number');
+    const after = await json<{ dlqs: { queue: string; visible: number; inFlight: number }[] }>('dlq', 'list');
+    expect(after.dlqs.find((d) => d.queue === 'inbound')).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
+  it('runs as a process: node cli/smsctl.mjs', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(
+      'node',
+      ['cli/smsctl.mjs', '--local', '--json', 'tenant', 'get', '--tenant', 'demo'],
+      {
+        env: { ...process.env, SMSCTL_LOCAL_ENDPOINTS: endpointsFile },
+      },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ tenant: { tenantId: 'demo', numbers: [DEMO_TENANT.number] } });
+    expect(stdout).not.toContain(DEMO_TENANT.authToken);
+    const failed = await run('node', ['cli/smsctl.mjs', '--local', 'tenant', 'get', '--tenant', 'nobody'], {
+      env: { ...process.env, SMSCTL_LOCAL_ENDPOINTS: endpointsFile },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1, stderr: 'smsctl: tenant nobody not found\n' });
+  });
+});
