@@ -200,9 +200,8 @@ describe('smsctl --local', () => {
       sms?.sid as string,
     );
     expect(shown.message.status).toBe('delivered');
-    expect(shown.events.map((e) => e.status)).toEqual(
-      expect.arrayContaining(['queued', 'sent', 'delivered']),
-    );
+    // Twilio does not order callbacks: 'sent' may land after 'delivered' and is then not a forward move.
+    expect(shown.events.map((e) => e.status).filter((s) => s !== 'sent')).toEqual(['queued', 'delivered']);
     // Give a duplicate time to show up if it were going to.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(repliesTo(stack(), customer)).toHaveLength(1);
