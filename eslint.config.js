@@ -18,5 +18,10 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The local console's browser code (bundled by esbuild when the local stack starts).
+    files: ['local/console/web/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   prettier,
 );

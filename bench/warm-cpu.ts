@@ -3,6 +3,7 @@ import { processInbound } from '../lambdas/conversation/turn';
 import type {
   InboundQueueMessage,
   OutboundQueueMessage,
+  WebhookQueueMessage,
   StatusQueueMessage,
 } from '../lambdas/domain/queue-messages';
 import { parseWorkflow } from '../lambdas/domain/workflow/definition';
@@ -12,7 +13,7 @@ import type { MessageStore } from '../lambdas/ports/message-store';
 import { processSend } from '../lambdas/sender/send';
 import { applyStatusCallback } from '../lambdas/status/apply';
 import orderStatus from '../examples/workflows/order-status.json';
-import { RecordingQueue, StaticCredentials } from '../test/support/fakes';
+import { MemorySendPacer, RecordingQueue, StaticCredentials } from '../test/support/fakes';
 import { twilioSignature } from '../test/support/twilio-signing';
 import { percentile, round } from './stats';
 
@@ -152,6 +153,7 @@ export async function measureWarmCpu(events: number) {
           recordReply: async () => undefined,
         },
         outbound: new RecordingQueue<OutboundQueueMessage>(),
+        webhooks: new RecordingQueue<WebhookQueueMessage>(),
         optOuts: {
           isOptedOut: async () => false,
           optOut: async () => undefined,
@@ -170,7 +172,7 @@ export async function measureWarmCpu(events: number) {
         sendId: `SM${index}-0`,
         conversationId: 'c',
         transcriptKey: 't',
-        from: '+15005550006',
+        from: `+1500555${String(index).padStart(4, '0')}`,
         to: '+15551234567',
         body: "I'd be happy to help! Can you provide your order number?",
         mediaUrls: [],
@@ -191,6 +193,10 @@ export async function measureWarmCpu(events: number) {
           optOut: async () => undefined,
           optIn: async () => undefined,
         },
+        // Each event from its own number: the warm path, not a paced wait, is what is measured.
+        pacer: new MemorySendPacer(),
+        pacingWaitBudgetMs: () => 0,
+        sleep: async () => undefined,
         now: () => new Date(),
         random: Math.random,
         onEvent: noop,

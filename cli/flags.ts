@@ -52,3 +52,16 @@ export function booleanFlag(value: string | undefined, flag: string, fallback: b
   if (value === 'true' || value === 'false') return value === 'true';
   throw new CliError(`${flag} must be true or false`, 2);
 }
+
+/** A positive number within [min, max], e.g. a send rate. */
+export function positiveNumberFlag(
+  value: string | undefined,
+  flag: string,
+  range: { min: number; max: number },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < range.min || parsed > range.max)
+    throw new CliError(`${flag} must be a number from ${range.min} to ${range.max}`, 2);
+  return parsed;
+}

@@ -25,7 +25,9 @@ Usage:
   smsctl conversation show --tenant ID --customer E164 [--reveal]
   smsctl message show --tenant ID SID
   smsctl send --tenant ID --from E164 --to E164 --body TEXT [--idempotency-key K]
-  smsctl dlq list | dlq redrive [--queue inbound|outbound|status] [--max N]
+  smsctl send --tenant ID --from E164 --to E164 --workflow WID [--route R] [--var k=v]... [--idempotency-key K]
+                                       start a workflow conversation: its first prompt, with the variables
+  smsctl dlq list | dlq redrive [--queue inbound|outbound|status|webhooks] [--max N]
 Global flags:
   --json         one JSON document on stdout
   --local        against the running local stack (npm start)

@@ -3,12 +3,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DLQ_URL_OUTPUT_KEYS, OUTPUT_KEYS, QUEUE_URL_OUTPUT_KEYS, stackName } from '../lib/stack-contract';
+import { type StageConfig, stages } from '../lib/config';
+import {
+  DLQ_URL_OUTPUT_KEYS,
+  OUTPUT_KEYS,
+  QUEUE_URL_OUTPUT_KEYS,
+  stackName,
+  stageOfStackName,
+} from '../lib/stack-contract';
 import type { QueueId } from '../lib/topology';
 import { localEndpointsFile, readLocalEndpoints } from '../local/endpoints';
 import { CliError } from './cli-error';
 
-export const QUEUE_IDS: readonly QueueId[] = ['inbound', 'outbound', 'status'];
+export const QUEUE_IDS: readonly QueueId[] = ['inbound', 'outbound', 'status', 'webhooks'];
 export const DEFAULT_STACK = stackName('dev');
 
 /**
@@ -23,6 +30,15 @@ export interface PlatformTarget {
   readonly tableName: string;
   readonly tenantSecretPrefix: string;
   readonly queues: Readonly<Record<QueueId, { readonly url: string; readonly dlqUrl: string }>>;
+  /** The stage's defaults for `number put` (lib/config.ts); absent: the contract's (DESIGN.md section 2). */
+  readonly numberDefaults?: StageConfig['numberDefaults'];
+}
+
+/** DESIGN.md section 2: a number allows inbound starts unless told otherwise. */
+const CONTRACT_NUMBER_DEFAULTS: StageConfig['numberDefaults'] = { allowInboundStart: true };
+
+export function numberDefaultsOf(stage: string | undefined): StageConfig['numberDefaults'] {
+  return (stage !== undefined ? stages[stage]?.numberDefaults : undefined) ?? CONTRACT_NUMBER_DEFAULTS;
 }
 
 // The local stand-ins accept any credentials; static ones keep the chain from probing the machine.
@@ -45,6 +61,7 @@ export async function localTarget(file = localEndpointsFile()): Promise<Platform
     tableName: local.tableName,
     tenantSecretPrefix: local.tenantSecretPrefix,
     queues: local.queues,
+    numberDefaults: numberDefaultsOf('local'),
   };
 }
 
@@ -82,6 +99,7 @@ export async function awsTarget(name = DEFAULT_STACK): Promise<PlatformTarget> {
     tableName: output(OUTPUT_KEYS.tableName),
     tenantSecretPrefix: output(OUTPUT_KEYS.tenantSecretPrefix),
     queues,
+    numberDefaults: numberDefaultsOf(stageOfStackName(name)),
   };
 }
 

@@ -9,6 +9,11 @@ export interface StageConfig {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
   readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * AWS WAF on the REST API stage (rate limit per IP, AWS IP reputation, known bad inputs). Costs
+   * about $8 a month plus $0.60 per million requests; the signature check is the authentication.
+   */
+  readonly waf: { readonly enabled: boolean; readonly requestsPer5MinPerIp: number };
   readonly alarms: {
     /** Alarm when the delivery rate over the period drops below this fraction. */
     readonly deliveryRateBelow: number;
@@ -24,12 +29,20 @@ export interface StageConfig {
   };
   /** Deletion protection / retain policies for stateful resources. */
   readonly protectData: boolean;
+  /** What `smsctl number put` gives a number when its flags say nothing. */
+  readonly numberDefaults: {
+    /** May customers start a conversation by texting in (`--allow-inbound-start`)? */
+    readonly allowInboundStart: boolean;
+  };
 }
 
 const base = {
   metricsNamespace: 'SmsConversations',
   logLevel: 'INFO',
   api: { rateLimit: 100, burstLimit: 200 },
+  numberDefaults: { allowInboundStart: true },
+  // Twilio spreads webhooks over many addresses; one address beyond this is not Twilio at work.
+  waf: { enabled: false, requestsPer5MinPerIp: 10_000 },
   alarms: {
     deliveryRateBelow: 0.9,
     dlqMessagesAtLeast: 1,
@@ -54,6 +67,7 @@ export const stages: Readonly<Record<string, StageConfig>> = {
     ...base,
     stage: 'prod',
     tenantSecretPrefix: 'sms-conversations/prod',
+    waf: { ...base.waf, enabled: true },
     logRetentionDays: 90,
     protectData: true,
   },

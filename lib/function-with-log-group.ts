@@ -33,19 +33,24 @@ const TABLE_WRITE_ACTIONS = [
 /** Repository root: handler entries in lib/topology.ts are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The kinds of per-tenant secret (lambdas/domain/tenant.ts): Twilio credentials, webhook signing key. */
+export type TenantSecretKind = 'twilio' | 'webhook';
+
 /**
- * ARN pattern of every tenant's Twilio secret under a prefix (`{prefix}/tenants/{tenantId}/twilio`,
- * see lambdas/domain/tenant.ts). Built from pseudo parameters on purpose: the string is the same with
- * or without a concrete account/region, so the cdk-nag suppression can name it exactly. The trailing
- * `*` is unavoidable (tenant ids, and the random suffix Secrets Manager appends to every secret ARN).
+ * ARN pattern of one kind of every tenant's secret under a prefix (`{prefix}/tenants/{tenantId}/twilio`
+ * or `/webhook`, see lambdas/domain/tenant.ts), so a function reading Twilio credentials cannot read
+ * webhook signing keys and vice versa. Built from pseudo parameters on purpose: the string is the
+ * same with or without a concrete account/region, so the cdk-nag suppression can name it exactly.
+ * The wildcards are unavoidable (tenant ids, and the random suffix Secrets Manager appends to every
+ * secret ARN; `*`, not `-??????`, so a lookup of a missing tenant's name is NotFound, not AccessDenied).
  */
-export function tenantSecretsArnPattern(prefix: string): string {
-  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/tenants/*`;
+export function tenantSecretsArnPattern(prefix: string, kind: TenantSecretKind = 'twilio'): string {
+  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/tenants/*/${kind}*`;
 }
 
 /** cdk-nag's rendering of {@link tenantSecretsArnPattern} in IAM5 findings. */
-export function tenantSecretsNagResource(prefix: string): string {
-  return `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}/tenants/*`;
+export function tenantSecretsNagResource(prefix: string, kind: TenantSecretKind = 'twilio'): string {
+  return `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}/tenants/*/${kind}*`;
 }
 
 /** `config.logRetentionDays` as the enum CloudWatch Logs accepts; fails synth on an unsupported value. */
@@ -72,6 +77,8 @@ export function lambdaApplicationLogLevel(level: StageConfig['logLevel']): lambd
 export interface FunctionResources {
   /** The main (not dead-letter) queues, by topology id. */
   readonly queues: Readonly<Record<QueueId, sqs.IQueue>>;
+  /** Each main queue's dead-letter queue, by topology id. */
+  readonly deadLetterQueues: Readonly<Record<QueueId, sqs.IQueue>>;
   readonly table: dynamodb.ITable;
 }
 
@@ -133,9 +140,12 @@ export class FunctionWithLogGroup extends Construct {
         target: BUNDLING.target,
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourcemap,
+        sourcesContent: BUNDLING.sourcesContent,
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         externalModules: [...BUNDLING.externalModules],
+        // esbuild's CLI form (`--alias:from=to`), resolved from projectRoot, where CDK runs esbuild.
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
       },
     });
 
@@ -175,6 +185,9 @@ export class FunctionWithLogGroup extends Construct {
     const { bindings } = spec;
 
     for (const queue of bindings.sendsTo) resources.queues[queue].grantSendMessages(this.role);
+    if (bindings.deadLettersPermanentFailures && spec.eventSource) {
+      resources.deadLetterQueues[spec.eventSource.queue].grantSendMessages(this.role);
+    }
 
     // Item actions on the table itself only (grantReadWriteData would add every index and Scan).
     if (bindings.table !== 'none') {
@@ -184,6 +197,16 @@ export class FunctionWithLogGroup extends Construct {
           actions:
             bindings.table === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
           resources: [resources.table.tableArn],
+          ...(bindings.tableItemPrefixes
+            ? {
+                // Every key the request touches must start with one of the prefixes.
+                conditions: {
+                  'ForAllValues:StringLike': {
+                    'dynamodb:LeadingKeys': bindings.tableItemPrefixes.map((prefix) => `${prefix}*`),
+                  },
+                },
+              }
+            : {}),
         }),
       );
     }
@@ -211,14 +234,29 @@ export class FunctionWithLogGroup extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadTenantTwilioSecrets',
           actions: ['secretsmanager:GetSecretValue'],
-          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix)],
+          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix, 'twilio')],
         }),
       );
       nagFindings.push({
         id: 'AwsSolutions-IAM5',
         reason:
-          'Tenants are created at run time (smsctl tenant put), each with a secret {prefix}/tenants/{tenantId}/twilio; the wildcard is limited to this stage prefix and also covers the random ARN suffix.',
-        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix)],
+          'Tenants are created at run time (smsctl tenant put), each with a secret {prefix}/tenants/{tenantId}/twilio; the wildcard is limited to this stage prefix and the twilio secrets, and also covers the random ARN suffix.',
+        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, 'twilio')],
+      });
+    }
+    if (bindings.tenantSecrets === 'webhookSigningKeys') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTenantWebhookSigningKeys',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix, 'webhook')],
+        }),
+      );
+      nagFindings.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Each tenant configures its webhook signing key at run time as {prefix}/tenants/{tenantId}/webhook; the wildcard is limited to this stage prefix and the webhook secrets (no Twilio credentials), and also covers the random ARN suffix.',
+        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, 'webhook')],
       });
     }
     // The findings are reported on the role's DefaultPolicy child, hence applyToChildren.

@@ -356,6 +356,22 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new cw.GraphWidget({
+        title: 'Completion webhooks by tenant (failed = moved to the webhooks DLQ)',
+        left: [
+          search(METRICS.webhooksDelivered, 'Sum', `delivered \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.webhookAttemptsFailed, 'Sum', `retried \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.webhooksFailed, 'Sum', `failed \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+        ],
+        width: 12,
+      }),
+      new cw.GraphWidget({
+        title: 'Completion webhook latency by tenant (p90, ms)',
+        left: [search(METRICS.webhookLatency, 'p90', `p90 \${PROP('Dim.${DIMENSIONS.tenant}')}`)],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
         title: 'DLQ depth (messages visible)',
         left: queueList.map((pair) =>
           pair.dlq.metricApproximateNumberOfMessagesVisible({

@@ -54,6 +54,7 @@ export class StatelessResources extends Construct {
       logLevel: config.logLevel,
       stage: config.stage,
       queueUrls: mapQueues(stateful, (pair) => pair.queue.queueUrl),
+      dlqUrls: mapQueues(stateful, (pair) => pair.dlq.queueUrl),
     };
 
     const created: Partial<Record<FunctionId, FunctionWithLogGroup>> = {};
@@ -62,7 +63,11 @@ export class StatelessResources extends Construct {
         spec,
         environment: functionEnvironment(spec, this.environmentValues),
         config,
-        resources: { queues: mainQueues, table: stateful.table },
+        resources: {
+          queues: mainQueues,
+          deadLetterQueues: mapQueues(stateful, (pair) => pair.dlq),
+          table: stateful.table,
+        },
       });
     }
     this.functions = created as Record<FunctionId, FunctionWithLogGroup>;
@@ -84,8 +89,8 @@ function mapQueues<T>(
   stateful: StatefulResources,
   pick: (pair: StatefulResources['queues'][QueueId]) => T,
 ): Record<QueueId, T> {
-  const { inbound, outbound, status } = stateful.queues;
-  return { inbound: pick(inbound), outbound: pick(outbound), status: pick(status) };
+  const { inbound, outbound, status, webhooks } = stateful.queues;
+  return { inbound: pick(inbound), outbound: pick(outbound), status: pick(status), webhooks: pick(webhooks) };
 }
 
 /**

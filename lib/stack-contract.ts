@@ -11,6 +11,12 @@ export function stackName(stage: string): string {
   return `${STACK_NAME_PREFIX}-${stage}`;
 }
 
+/** The stage a stack name of {@link stackName} belongs to; undefined for any other name. */
+export function stageOfStackName(name: string): string | undefined {
+  const prefix = `${STACK_NAME_PREFIX}-`;
+  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
+}
+
 /** CloudFormation output keys (`OutputKey` in DescribeStacks). Stable: never rename. */
 export const OUTPUT_KEYS = {
   /** Public base URL Twilio calls (custom domain or the API's execute-api URL + stage), no trailing slash. */
@@ -19,9 +25,11 @@ export const OUTPUT_KEYS = {
   inboundQueueUrl: 'InboundQueueUrl',
   outboundQueueUrl: 'OutboundQueueUrl',
   statusQueueUrl: 'StatusQueueUrl',
+  webhooksQueueUrl: 'WebhooksQueueUrl',
   inboundDlqUrl: 'InboundDlqUrl',
   outboundDlqUrl: 'OutboundDlqUrl',
   statusDlqUrl: 'StatusDlqUrl',
+  webhooksDlqUrl: 'WebhooksDlqUrl',
   alarmTopicArn: 'AlarmTopicArn',
   tenantSecretPrefix: 'TenantSecretPrefix',
   dashboardName: 'DashboardName',
@@ -34,6 +42,7 @@ export const QUEUE_URL_OUTPUT_KEYS: Readonly<Record<QueueId, OutputKey>> = {
   inbound: OUTPUT_KEYS.inboundQueueUrl,
   outbound: OUTPUT_KEYS.outboundQueueUrl,
   status: OUTPUT_KEYS.statusQueueUrl,
+  webhooks: OUTPUT_KEYS.webhooksQueueUrl,
 };
 
 /** Output key holding the URL of each queue's dead-letter queue. */
@@ -41,4 +50,5 @@ export const DLQ_URL_OUTPUT_KEYS: Readonly<Record<QueueId, OutputKey>> = {
   inbound: OUTPUT_KEYS.inboundDlqUrl,
   outbound: OUTPUT_KEYS.outboundDlqUrl,
   status: OUTPUT_KEYS.statusDlqUrl,
+  webhooks: OUTPUT_KEYS.webhooksDlqUrl,
 };

@@ -20,7 +20,11 @@ export interface StatefulResourcesProps {
 
 /** `inbound` -> `Inbound`: construct ids (and so logical ids) derive from the topology's ids. */
 export function pascal(id: string): string {
-  return id.charAt(0).toUpperCase() + id.slice(1);
+  // Dashed ids (conversations-api) become one word: ConversationsApi.
+  return id
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
 
 /** Stateful resources: data that must survive a redeploy (table, queues and their DLQs) and the alarm topic. */

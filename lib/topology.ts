@@ -5,8 +5,9 @@
  * Pure data and pure functions: no aws-cdk-lib import, so the local stack can load it cheaply.
  */
 
-export type QueueId = 'inbound' | 'outbound' | 'status';
-export type FunctionId = 'ingest' | 'conversation' | 'sender' | 'status' | 'reconcile';
+export type QueueId = 'inbound' | 'outbound' | 'status' | 'webhooks';
+export type FunctionId =
+  'ingest' | 'conversation' | 'sender' | 'status' | 'reconcile' | 'notifier' | 'conversations-api';
 
 export interface QueueSpec {
   readonly id: QueueId;
@@ -34,7 +35,22 @@ export interface FunctionBindings {
   readonly table: 'none' | 'read' | 'readWrite';
   /** Queries the table's open-messages index (reconcile); no other function reads an index. */
   readonly queriesOpenMessages?: boolean;
-  readonly tenantSecrets: 'none' | 'read';
+  /**
+   * `read`: the tenants' Twilio credentials (`{prefix}/tenants/{id}/twilio`). `webhookSigningKeys`:
+   * only the tenants' completion-webhook signing keys (`{prefix}/tenants/{id}/webhook`), so the
+   * function that calls tenants' endpoints cannot read Twilio tokens and no other can read the keys.
+   */
+  readonly tenantSecrets: 'none' | 'read' | 'webhookSigningKeys';
+  /**
+   * Only items whose partition key starts with one of these prefixes (IAM `dynamodb:LeadingKeys`);
+   * undefined: any item of the table.
+   */
+  readonly tableItemPrefixes?: readonly string[];
+  /**
+   * Moves a record that can never succeed straight to its event-source queue's DLQ, with the reason
+   * (`<QUEUE>_DLQ_URL`, SendMessage on that DLQ only), instead of burning the remaining receives.
+   */
+  readonly deadLettersPermanentFailures?: boolean;
   /** Needs the public base URL (signature checks, StatusCallback URLs). */
   readonly publicBaseUrl: boolean;
   /** Calls the Twilio REST API. */
@@ -60,6 +76,12 @@ export interface RouteSpec {
   readonly method: 'POST';
   readonly path: string;
   readonly function: FunctionId;
+  /**
+   * `iam`: API Gateway lets through only requests signed with SigV4 by a principal allowed
+   * `execute-api:Invoke` (the local API checks the signature against the local credentials).
+   * Undefined: open at the gateway; the function authenticates (Twilio signatures).
+   */
+  readonly authorization?: 'iam';
 }
 
 export interface IndexSpec {
@@ -106,7 +128,7 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     timeoutSeconds: 30,
     eventSource: { queue: 'inbound', batchSize: 10, maxConcurrency: 50, reportBatchItemFailures: true },
     bindings: {
-      sendsTo: ['outbound'],
+      sendsTo: ['outbound', 'webhooks'],
       table: 'readWrite',
       tenantSecrets: 'none',
       publicBaseUrl: false,
@@ -156,6 +178,41 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       twilioApi: false,
     },
   },
+  'conversations-api': {
+    id: 'conversations-api',
+    entry: 'lambdas/conversations-api/handler.ts',
+    memorySizeMb: 512,
+    // Synchronous behind API Gateway (29 s integration timeout): a few DynamoDB calls and one SendMessage.
+    timeoutSeconds: 10,
+    bindings: {
+      sendsTo: ['outbound'],
+      table: 'readWrite',
+      // Reads the tenant's profile, numbers, workflows, opt-outs; writes conversations and keys.
+      tableItemPrefixes: ['TENANT#', 'CONV#', 'IDEMPOTENCY#'],
+      tenantSecrets: 'none',
+      publicBaseUrl: false,
+      twilioApi: false,
+    },
+  },
+  notifier: {
+    id: 'notifier',
+    entry: 'lambdas/notifier/handler.ts',
+    memorySizeMb: 256,
+    // Records are handled in parallel, each POST capped at WEBHOOK_TIMEOUT_MS (5 s).
+    timeoutSeconds: 30,
+    // Tenants' endpoints, not AWS, are the bottleneck: a modest cap keeps a backlog from flooding them.
+    eventSource: { queue: 'webhooks', batchSize: 5, maxConcurrency: 10, reportBatchItemFailures: true },
+    bindings: {
+      sendsTo: [],
+      table: 'readWrite',
+      // Only its delivery records (see lambdas/adapters/dynamodb/keys.ts: webhookDelivery).
+      tableItemPrefixes: ['WEBHOOK#'],
+      tenantSecrets: 'webhookSigningKeys',
+      deadLettersPermanentFailures: true,
+      publicBaseUrl: false,
+      twilioApi: false,
+    },
+  },
 };
 
 /** Lambda guidance: the visibility timeout is at least six times the consumer's timeout. */
@@ -191,11 +248,32 @@ export const queues: Readonly<Record<QueueId, QueueSpec>> = {
     maxReceiveCount: 5,
     dlqRetentionSeconds: 14 * DAY,
   },
+  /**
+   * Completion webhooks to tenants' endpoints. Standard, not FIFO: jobs are independent, and a
+   * duplicate SQS delivery is harmless (the notifier claims each webhook id once in DynamoDB).
+   * Retries back off from 5 s to 15 min (WEBHOOK_BACKOFF): 10 receives wait at most ~36 min in all.
+   */
+  webhooks: {
+    id: 'webhooks',
+    localName: 'webhooks',
+    fifo: false,
+    visibilityTimeoutSeconds: visibilityFor('notifier'),
+    retentionSeconds: 4 * DAY,
+    maxReceiveCount: 10,
+    dlqRetentionSeconds: 14 * DAY,
+  },
 };
 
 export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/webhooks/twilio/{tenantId}/inbound', function: 'ingest' },
   { method: 'POST', path: '/webhooks/twilio/{tenantId}/status', function: 'ingest' },
+  // Business-initiated conversations and messages (lambdas/conversations-api), for operators' systems.
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/conversations',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
 ];
 
 /** Environment variable names, shared by the stacks that set them and the handlers that read them. */
@@ -214,6 +292,10 @@ export function queueUrlEnvName(queue: QueueId): string {
   return `${queue.toUpperCase()}_QUEUE_URL`;
 }
 
+export function dlqUrlEnvName(queue: QueueId): string {
+  return `${queue.toUpperCase()}_DLQ_URL`;
+}
+
 export function dlqLocalName(spec: QueueSpec): string {
   return spec.fifo ? spec.localName.replace(/\.fifo$/, '-dlq.fifo') : `${spec.localName}-dlq`;
 }
@@ -228,6 +310,7 @@ export interface EnvironmentValues {
   readonly logLevel: string;
   readonly stage: string;
   readonly queueUrls: Readonly<Record<QueueId, string>>;
+  readonly dlqUrls: Readonly<Record<QueueId, string>>;
 }
 
 /** The exact environment a function receives, in AWS and locally. */
@@ -241,6 +324,9 @@ export function functionEnvironment(fn: FunctionSpec, values: EnvironmentValues)
   for (const queue of fn.bindings.sendsTo) env[queueUrlEnvName(queue)] = values.queueUrls[queue];
   // A consumer shortens a failed record's visibility to retry it with backoff (ChangeMessageVisibility).
   if (fn.eventSource) env[queueUrlEnvName(fn.eventSource.queue)] = values.queueUrls[fn.eventSource.queue];
+  if (fn.eventSource && fn.bindings.deadLettersPermanentFailures) {
+    env[dlqUrlEnvName(fn.eventSource.queue)] = values.dlqUrls[fn.eventSource.queue];
+  }
   if (fn.bindings.table !== 'none') env[ENV.tableName] = values.tableName;
   if (fn.bindings.tenantSecrets !== 'none') env[ENV.tenantSecretPrefix] = values.tenantSecretPrefix;
   if (fn.bindings.publicBaseUrl) env[ENV.publicBaseUrl] = values.publicBaseUrl;

@@ -7,13 +7,15 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { retentionDays } from './function-with-log-group';
 import type { RouteSpec } from './topology';
+import { WebhookFirewall } from './webhook-firewall';
 
 export interface WebhookApiProps {
   readonly config: StageConfig;
 }
 
 /**
- * The REST API Twilio calls. A pure pass-through: Lambda proxy integrations, no request models,
+ * The REST API Twilio calls (and operators' systems call, on the IAM-authorized `/v1` routes of
+ * lib/topology.ts). A pure pass-through: Lambda proxy integrations, no request models,
  * no binary media types, because the ingest function verifies X-Twilio-Signature over the exact
  * form body it receives (and the local stack serves the same proxy events without API Gateway).
  */
@@ -40,7 +42,8 @@ export class WebhookApi extends Construct {
 
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: `sms-conversations-${config.stage}`,
-      description: 'Twilio webhooks (inbound messages, status callbacks) for SMS conversations',
+      description:
+        'Twilio webhooks (inbound messages, status callbacks) and the IAM-authorized conversations API for SMS conversations',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // API Gateway writes stage logs through an account-wide role (AWS::ApiGateway::Account).
       // Retained so that deleting one stage's stack does not break logging of another in the account.
@@ -93,13 +96,21 @@ export class WebhookApi extends Construct {
           'Twilio signs the exact form body (X-Twilio-Signature); the ingest function validates signature and form itself, so API Gateway must pass requests through untouched.',
       },
     ]);
-    NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
-      {
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'No WAF: Twilio calls from changing address ranges and every request is authenticated by its HMAC signature in the function; stage throttling limits floods.',
-      },
-    ]);
+    if (config.waf.enabled) {
+      new WebhookFirewall(this, 'Firewall', {
+        name: `sms-conversations-${config.stage}`,
+        stageArn: this.api.deploymentStage.stageArn,
+        requestsPer5MinPerIp: config.waf.requestsPer5MinPerIp,
+      });
+    } else {
+      NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
+        {
+          id: 'AwsSolutions-APIG3',
+          reason:
+            'WAF is off for this stage (config waf.enabled, on in prod): every request is authenticated by its HMAC signature or SigV4 in the function, and stage throttling limits floods.',
+        },
+      ]);
+    }
   }
 
   /** Adds one route of lib/topology.ts as a Lambda proxy integration. */
@@ -109,6 +120,20 @@ export class WebhookApi extends Construct {
       // No test-invoke permission: only the deployed stage may invoke the function.
       integration = new apigateway.LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });
       this.integrations.set(handler, integration);
+    }
+    if (route.authorization === 'iam') {
+      // SigV4 + IAM: callers need execute-api:Invoke on this method (scoped per tenant by path if wanted).
+      const method = this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      });
+      NagSuppressions.addResourceSuppressions(method, [
+        {
+          id: 'AwsSolutions-COG4',
+          reason:
+            'Callers are operators and tenant back ends (machines) with AWS credentials: IAM SigV4 authorization, scoped by execute-api:Invoke policies, fits them; a Cognito user pool would add a second identity store.',
+        },
+      ]);
+      return method;
     }
     const method = this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
       authorizationType: apigateway.AuthorizationType.NONE,

@@ -27,10 +27,22 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
   return arn;
 }
 
+export interface QueueProvisionOptions {
+  /** Overrides every queue's visibility timeout (chaos soaks compress retry time); default the topology's. */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
 /** Creates every queue of the topology with its DLQ and redrive policy, exactly as the CDK stack does. */
-export async function provisionQueues(sqs: SQSClient): Promise<Record<QueueId, ProvisionedQueue>> {
+export async function provisionQueues(
+  sqs: SQSClient,
+  options: QueueProvisionOptions = {},
+): Promise<Record<QueueId, ProvisionedQueue>> {
   const provisioned = {} as Record<QueueId, ProvisionedQueue>;
-  for (const spec of Object.values(queues)) {
+  for (const topologySpec of Object.values(queues)) {
+    const spec: QueueSpec =
+      options.visibilityTimeoutSeconds === undefined
+        ? topologySpec
+        : { ...topologySpec, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds };
     const dlq = await sqs.send(
       new CreateQueueCommand({ QueueName: dlqLocalName(spec), Attributes: dlqAttributes(spec) }),
     );

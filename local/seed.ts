@@ -11,6 +11,11 @@ export const DEMO_TENANT = {
   authToken: '0123456789abcdef0123456789abcdef',
   number: '+15005550006',
   workflowFile: 'examples/workflows/order-status.json',
+  /**
+   * A long code sends one segment per second in real life; the simulator has no carrier, and ten
+   * keeps the demo and the test suites quick while every send is still paced.
+   */
+  segmentsPerSecond: 10,
 } as const;
 
 export async function loadWorkflowFile(file: string) {
@@ -26,6 +31,7 @@ export interface TenantSeed {
   readonly authToken: string;
   readonly number: string;
   readonly workflowFile: string;
+  readonly segmentsPerSecond?: number;
 }
 
 /** Registers a tenant on the local stack: its Twilio secret, one number and its workflow. */
@@ -43,6 +49,7 @@ export async function seedTenant(stack: LocalStack, tenant: TenantSeed): Promise
     number: tenant.number,
     workflowId: workflow.id,
     allowInboundStart: true,
+    ...(tenant.segmentsPerSecond !== undefined ? { segmentsPerSecond: tenant.segmentsPerSecond } : {}),
   });
 }
 

@@ -15,10 +15,13 @@ import {
   type QueueId,
   routes,
 } from '../lib/topology';
+import { CONSOLE_PATH, createConsoleHandler } from './console/server';
+import { consoleQueries } from './console/queries';
 import { MetricRecorder } from './emf';
 import { type ProvisionedQueue, provisionQueues, provisionTable } from './provision';
 import { startLocalApi } from './runtime/api-gateway';
 import { bundleFunctions } from './runtime/bundle';
+import type { CrashPolicy } from './runtime/crash-policy';
 import { LocalFunction } from './runtime/local-function';
 import { freePort } from './runtime/net';
 import { startSqsEventSource } from './runtime/sqs-event-source';
@@ -43,12 +46,35 @@ export interface LocalStackOptions {
   readonly onLog?: (functionName: string, line: string) => void;
   /** Delay between the simulator's status callbacks. */
   readonly callbackDelayMs?: number;
+  /** The simulator's source of randomness for fault injection (seed it to repeat a run). */
+  readonly simulatorRandom?: () => number;
+  /** Crash injection per function (chaos soaks); asked once per function of the topology. */
+  readonly crashes?: (functionId: FunctionId) => CrashPolicy | undefined;
+  /**
+   * Every queue's visibility timeout instead of the topology's (six times its consumer's timeout):
+   * a chaos soak shortens it so a crashed batch comes back in seconds rather than minutes. Each
+   * consumer's timeout is capped at it, so SQS still never hands out a record an invocation holds.
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /**
+   * The endpoints the functions' SDK calls go to, given the stand-ins' (e.g. a counting proxy in
+   * front of each: bench/aws-requests.ts). Default: the stand-ins themselves.
+   */
+  readonly functionAwsEndpoints?: (standIns: AwsEndpoints) => Promise<AwsEndpoints>;
+}
+
+export interface AwsEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly secretsManager: string;
 }
 
 export interface LocalStack {
   readonly apiUrl: string;
   readonly publicBaseUrl: string;
   readonly twilioSimUrl: string;
+  /** The local console (phone, conversations, delivery, faults), served by the local API. */
+  readonly consoleUrl: string;
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
   readonly tableName: string;
   readonly tenantSecretPrefix: string;
@@ -89,7 +115,17 @@ function localConcurrency(spec: FunctionSpec): number {
 }
 
 /** Static credentials for the stand-ins: they accept any, and the SDK insists on some. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Who may call the IAM-authorized routes locally: whoever signs with LOCAL_CREDENTIALS (region
+ * LOCAL_REGION, service execute-api), e.g. `curl --aws-sigv4 aws:amz:us-east-1:execute-api --user local:local`.
+ */
+export const LOCAL_API_PRINCIPAL = {
+  ...LOCAL_CREDENTIALS,
+  region: LOCAL_REGION,
+  userArn: 'arn:aws:iam::000000000000:user/local',
+};
 
 /**
  * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs, the Secrets Manager
@@ -125,7 +161,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     await provisionTable(dynamoClient, LOCAL_TABLE_NAME);
-    const provisioned = await provisionQueues(sqs);
+    const provisioned = await provisionQueues(
+      sqs,
+      options.visibilityTimeoutSeconds === undefined
+        ? {}
+        : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
+    );
 
     const apiPort = options.port === 0 ? await freePort() : options.port;
     const simPort = options.twilioSimPort === 0 ? await freePort() : options.twilioSimPort;
@@ -137,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       directory: secretsBackedDirectory(secrets, config.tenantSecretPrefix),
       platformBaseUrl: publicBaseUrl,
       ...(options.callbackDelayMs !== undefined ? { callbackDelayMs: options.callbackDelayMs } : {}),
+      ...(options.simulatorRandom ? { random: options.simulatorRandom } : {}),
     });
     stopStack.push(() => simulator.close());
 
@@ -152,16 +194,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         inbound: provisioned.inbound.url,
         outbound: provisioned.outbound.url,
         status: provisioned.status.url,
+        webhooks: provisioned.webhooks.url,
+      },
+      dlqUrls: {
+        inbound: provisioned.inbound.dlqUrl,
+        outbound: provisioned.outbound.dlqUrl,
+        status: provisioned.status.dlqUrl,
+        webhooks: provisioned.webhooks.dlqUrl,
       },
     };
+    const standIns: AwsEndpoints = {
+      dynamodb: dynamoLocal.endpoint,
+      sqs: sqsLocal.endpoint,
+      secretsManager: secretsLocal.endpoint,
+    };
+    const functionEndpoints = (await options.functionAwsEndpoints?.(standIns)) ?? standIns;
     // What the Lambda service and the SDK's standard settings provide in AWS.
     const platformEnv: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoLocal.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsLocal.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: functionEndpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: functionEndpoints.sqs,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: functionEndpoints.secretsManager,
       ...SOURCE_MAP_ENVIRONMENT,
     };
 
@@ -169,12 +224,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const bundles = await bundleFunctions(Object.values(functions), path.resolve('.local/functions'));
     const localFunctions = {} as Record<FunctionId, LocalFunction>;
     for (const spec of Object.values(functions)) {
+      const crashes = options.crashes?.(spec.id);
       const fn = new LocalFunction({
         name: spec.id,
         bundlePath: bundles[spec.id],
         handlerExport: 'handler',
         environment: { ...functionEnvironment(spec, values), ...platformEnv },
-        timeoutSeconds: spec.timeoutSeconds,
+        timeoutSeconds:
+          spec.eventSource && options.visibilityTimeoutSeconds !== undefined
+            ? Math.min(spec.timeoutSeconds, options.visibilityTimeoutSeconds)
+            : spec.timeoutSeconds,
+        ...(crashes ? { crashes } : {}),
         memorySizeMb: spec.memorySizeMb,
         concurrency: localConcurrency(spec),
         onLog: (line) => {
@@ -213,13 +273,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stopStack.push(async () => clearInterval(timer));
     }
 
+    const consoleHandler = await createConsoleHandler({
+      queries: consoleQueries({ dynamo, sqs, tableName: LOCAL_TABLE_NAME, queues: provisioned }),
+      metrics,
+      twilioSimUrl: simulator.url,
+    });
     const api = await startLocalApi({
       port: apiPort,
       stage: config.stage,
+      fallback: consoleHandler,
+      iamPrincipal: LOCAL_API_PRINCIPAL,
       routes: routes.map((route) => ({
         method: route.method,
         path: route.path,
         fn: localFunctions[route.function],
+        ...(route.authorization ? { authorization: route.authorization } : {}),
       })),
     });
     stopStack.push(() => api.close());
@@ -228,6 +296,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl,
       publicBaseUrl,
       twilioSimUrl: simulator.url,
+      consoleUrl: `${apiUrl}${CONSOLE_PATH}/`,
       endpoints: {
         dynamodb: dynamoLocal.endpoint,
         sqs: sqsLocal.endpoint,

@@ -19,7 +19,7 @@ function printLog(functionName: string, line: string): void {
   try {
     const record = JSON.parse(line) as Record<string, unknown>;
     const level = String(record.level ?? 'INFO');
-    const keys = ['tenantId', 'messageSid', 'sendId', 'sid', 'errorCode', 'outcome']
+    const keys = ['tenantId', 'messageSid', 'sendId', 'sid', 'webhookId', 'errorCode', 'outcome', 'reason']
       .filter((key) => record[key] !== undefined)
       .map((key) => `${key}=${String(record[key])}`)
       .join(' ');
@@ -57,7 +57,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 console.log(
   [
-    `ready api=${stack.apiUrl} twilio-sim=${stack.twilioSimUrl} public-base-url=${stack.publicBaseUrl}`,
+    `ready api=${stack.apiUrl} twilio-sim=${stack.twilioSimUrl} public-base-url=${stack.publicBaseUrl} console=${stack.consoleUrl}`,
+    `  open the console: ${stack.consoleUrl} (a phone, conversations, delivery rate, fault switches)`,
     `  inbound webhook: ${stack.publicBaseUrl}/webhooks/twilio/${DEMO_TENANT.tenantId}/inbound`,
     `  status webhook:  ${stack.publicBaseUrl}/webhooks/twilio/${DEMO_TENANT.tenantId}/status`,
     `  text the demo:   curl -s ${stack.twilioSimUrl}/_sim/inbound -H 'content-type: application/json' \\`,

@@ -7,7 +7,13 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { type TenantTwilioCredentials, tenantSecretName, tenantSecretsRoot } from '../lambdas/domain/tenant';
+import {
+  type TenantTwilioCredentials,
+  type TenantWebhookSecret,
+  tenantSecretName,
+  tenantSecretsRoot,
+  tenantWebhookSecretName,
+} from '../lambdas/domain/tenant';
 import type { AccountDirectory, SimAccount } from './twilio-sim';
 
 /** Creates or updates a tenant's Twilio credentials secret. */
@@ -17,8 +23,20 @@ export async function putTenantSecret(
   tenantId: string,
   credentials: TenantTwilioCredentials,
 ): Promise<void> {
-  const name = tenantSecretName(prefix, tenantId);
-  const secret = JSON.stringify(credentials);
+  await createOrPutSecret(client, tenantSecretName(prefix, tenantId), JSON.stringify(credentials));
+}
+
+/** Creates or updates a tenant's completion-webhook signing key (`{prefix}/tenants/{id}/webhook`). */
+export async function putTenantWebhookSecret(
+  client: SecretsManagerClient,
+  prefix: string,
+  tenantId: string,
+  secret: TenantWebhookSecret,
+): Promise<void> {
+  await createOrPutSecret(client, tenantWebhookSecretName(prefix, tenantId), JSON.stringify(secret));
+}
+
+async function createOrPutSecret(client: SecretsManagerClient, name: string, secret: string): Promise<void> {
   try {
     await client.send(new CreateSecretCommand({ Name: name, SecretString: secret }));
   } catch (error) {

@@ -1,10 +1,14 @@
+import { segmentsPerSecondFor } from '../../lambdas/domain/send-pacing';
 import { DynamoTenantAdmin, NumberOwnedElsewhereError } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { CliError } from '../cli-error';
-import { booleanFlag, parseCommand, phone, required, tenantId } from '../flags';
+import { booleanFlag, parseCommand, phone, positiveNumberFlag, required, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
-const PUT_USAGE = 'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false]';
+const PUT_USAGE =
+  'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N]';
+/** Twilio's fastest senders (short codes) go to a few hundred segments per second. */
+const SEGMENTS_PER_SECOND_RANGE = { min: 0.1, max: 1000 };
 
 export async function numberCommand(
   action: string | undefined,
@@ -18,14 +22,24 @@ export async function numberCommand(
         number: { type: 'string' },
         workflow: { type: 'string' },
         'allow-inbound-start': { type: 'string' },
+        'segments-per-second': { type: 'string' },
       });
+      const segmentsPerSecond = positiveNumberFlag(
+        values['segments-per-second'],
+        '--segments-per-second',
+        SEGMENTS_PER_SECOND_RANGE,
+      );
       const entry = {
         tenantId: tenantId(values.tenant, PUT_USAGE),
         number: phone(values.number, '--number', PUT_USAGE),
         workflowId: required(values.workflow, '--workflow', PUT_USAGE),
         allowInboundStart: booleanFlag(values['allow-inbound-start'], '--allow-inbound-start', true),
+        ...(segmentsPerSecond !== undefined ? { segmentsPerSecond } : {}),
       };
       const platform = await target();
+      // Without the flag, the stage's default (lib/config.ts numberDefaults) applies.
+      if (values['allow-inbound-start'] === undefined)
+        entry.allowInboundStart = platform.numberDefaults?.allowInboundStart ?? entry.allowInboundStart;
       const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
       if (!(await admin.getProfile(entry.tenantId))) throw new CliError(`tenant ${entry.tenantId} not found`);
       if (!(await admin.getWorkflowItem(entry.tenantId, entry.workflowId)))
@@ -42,7 +56,8 @@ export async function numberCommand(
       return {
         json: { ok: true, number: entry },
         lines: [
-          `${entry.number} -> ${entry.tenantId}/${entry.workflowId} (inbound start ${entry.allowInboundStart})`,
+          `${entry.number} -> ${entry.tenantId}/${entry.workflowId} (inbound start ${entry.allowInboundStart}, ` +
+            `${segmentsPerSecondFor(entry.number, entry.segmentsPerSecond)} segments/s)`,
         ],
       };
     }
@@ -55,12 +70,18 @@ export async function numberCommand(
           number: String(item.number),
           workflowId: String(item.workflowId),
           allowInboundStart: item.allowInboundStart !== false,
+          segmentsPerSecond: segmentsPerSecondFor(
+            String(item.number),
+            typeof item.segmentsPerSecond === 'number' ? item.segmentsPerSecond : undefined,
+          ),
         }),
       );
       return {
         json: { tenantId: id, numbers },
         lines: numbers.map(
-          (n) => `${n.number.padEnd(16)} ${n.workflowId.padEnd(24)} inbound start ${n.allowInboundStart}`,
+          (n) =>
+            `${n.number.padEnd(16)} ${n.workflowId.padEnd(24)} inbound start ${n.allowInboundStart}, ` +
+            `${n.segmentsPerSecond} segments/s`,
         ),
       };
     }

@@ -1,91 +1,104 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { rememberOperatorSend } from '../../lambdas/adapters/dynamodb/operator-sends';
-import { DynamoConversationStore } from '../../lambdas/adapters/dynamodb/conversation-store';
-import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
-import { SqsMessageQueue } from '../../lambdas/adapters/sqs-message-queue';
-import { transcriptKey } from '../../lambdas/conversation/turn';
+import { startOutboundDeps } from '../../lambdas/conversations-api/deps';
+import { startOutbound } from '../../lambdas/conversations-api/start-outbound';
+import { isValidIdempotencyKey, parseOutboundStart } from '../../lambdas/domain/outbound-request';
 import { maskPhone } from '../../lambdas/domain/phone';
-import { conversationGroupId, type OutboundQueueMessage } from '../../lambdas/domain/queue-messages';
 import { CliError } from '../cli-error';
-import { parseCommand, phone, required, tenantId } from '../flags';
+import { parseCommand, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
-const USAGE = 'send --tenant ID --from E164 --to E164 --body TEXT [--idempotency-key K]';
+const USAGE =
+  'send --tenant ID --from E164 --to E164 (--body TEXT | --workflow WID [--route R] [--var k=v]...) [--idempotency-key K]';
 
-/** The same key (per tenant) always names the same send; no key, a fresh one. */
-export function operatorSendId(tenant: string, idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined) return `op-${randomUUID()}`;
-  return `op-${createHash('sha256').update(`${tenant}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+/** `--var k=v` may repeat; parseArgs' string options keep only one value, so these are taken out first. */
+export function takeVariables(args: readonly string[]): {
+  variables: Record<string, string>;
+  rest: string[];
+} {
+  const variables: Record<string, string> = {};
+  const rest: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    let pair: string | undefined;
+    if (arg === '--var') {
+      pair = args[++index];
+      if (pair === undefined) throw new CliError(`--var needs k=v; usage: smsctl ${USAGE}`, 2);
+    } else if (arg.startsWith('--var=')) pair = arg.slice('--var='.length);
+    else {
+      rest.push(arg);
+      continue;
+    }
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new CliError(`--var ${pair}: expected name=value`, 2);
+    variables[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return { variables, rest };
 }
 
 /**
- * `send`: a message outside any turn, the way the conversation function sends its apology:
- * the transcript entry first (so the sender has something to fill in), then the outbound queue.
+ * `send`: starts a workflow conversation or sends one message, through the same use case the
+ * conversations API runs (lambdas/conversations-api/start-outbound.ts), against the local stack
+ * or a deployed one: same validation, opt-out check, idempotency and queues.
  */
 export async function sendCommand(
   args: string[],
   target: () => Promise<PlatformTarget>,
 ): Promise<CommandResult> {
-  const { values } = parseCommand(USAGE, args, {
+  const { variables, rest } = takeVariables(args);
+  const { values } = parseCommand(USAGE, rest, {
     tenant: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
     body: { type: 'string' },
-    'idempotency-key': { type: 'string' },
     workflow: { type: 'string' },
+    route: { type: 'string' },
+    'idempotency-key': { type: 'string' },
   });
-  if (values.workflow !== undefined)
-    throw new CliError('send --workflow is not supported yet; use --body', 2);
   const id = tenantId(values.tenant, USAGE);
-  const from = phone(values.from, '--from', USAGE);
-  const to = phone(values.to, '--to', USAGE);
-  const body = required(values.body, '--body', USAGE);
+  if (values.workflow === undefined && (Object.keys(variables).length > 0 || values.route !== undefined))
+    throw new CliError('--var and --route go with --workflow', 2);
+  const parsed = parseOutboundStart({
+    from: values.from,
+    to: values.to,
+    ...(values.body !== undefined ? { body: values.body } : {}),
+    ...(values.workflow !== undefined ? { workflowId: values.workflow, variables } : {}),
+    ...(values.route !== undefined ? { routeId: values.route } : {}),
+  });
+  if (!parsed.ok)
+    throw new CliError(
+      `${parsed.reason.replace(/^give exactly one of workflowId and body$/, 'give exactly one of --workflow and --body')}; usage: smsctl ${USAGE}`,
+      2,
+    );
+  const idempotencyKey = values['idempotency-key'];
+  if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey))
+    throw new CliError('--idempotency-key must be 1 to 255 printable ASCII characters', 2);
+
   const platform = await target();
-  if (!(await new DynamoTenantAdmin(platform.dynamo, platform.tableName).getNumber(id, from)))
-    throw new CliError(`${from} is not a number of tenant ${id}`);
-
-  const sendId = operatorSendId(id, values['idempotency-key']);
-  const at = new Date().toISOString();
-  const { request, repeated } = await rememberOperatorSend(platform.dynamo, platform.tableName, id, {
-    sendId,
-    transcriptKey: transcriptKey(at, sendId),
-    at,
-    from,
-    to,
-    body,
-  });
-  if (repeated && (request.from !== from || request.to !== to || request.body !== body))
-    throw new CliError('this --idempotency-key was already used for a different message');
-
-  await new DynamoConversationStore(platform.dynamo, platform.tableName).recordReply({
-    sendId,
-    transcriptKey: request.transcriptKey,
-    body,
-    tenantId: id,
-    customer: to,
-    businessNumber: from,
-    at: request.at,
-  });
-  const message: OutboundQueueMessage = {
-    v: 1,
-    tenantId: id,
-    sendId,
-    conversationId: '',
-    transcriptKey: request.transcriptKey,
-    from,
-    to,
-    body,
-    mediaUrls: [],
-    queuedAt: new Date().toISOString(),
-  };
-  // Enqueued again on a repeat: if the first run died before this, the repeat finishes it; if
-  // not, FIFO dedup (5 minutes) or the sender's claim on the send id drops it.
-  await new SqsMessageQueue<OutboundQueueMessage>(platform.sqs, platform.queues.outbound.url).send([
-    { body: message, groupId: conversationGroupId(id, to), deduplicationId: sendId },
-  ]);
+  const result = await startOutbound(
+    { tenantId: id, start: parsed.start, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
+    startOutboundDeps(platform, {
+      tableName: platform.tableName,
+      outboundQueueUrl: platform.queues.outbound.url,
+    }),
+  );
+  if (!result.ok) {
+    const { refusal } = result;
+    if (refusal.error === 'number-not-found')
+      throw new CliError(`${parsed.start.from} is not a number of tenant ${id}`);
+    throw new CliError(refusal.message);
+  }
+  const { started, replayed } = result;
+  const [first] = started.sends;
   return {
-    json: { ok: true, tenantId: id, sendId, transcriptKey: request.transcriptKey, repeated },
-    lines: [`${repeated ? 'already queued' : 'queued'} ${sendId} to ${maskPhone(to)}`],
+    json: {
+      ok: true,
+      ...started,
+      sendId: first?.sendId,
+      transcriptKey: first?.transcriptKey,
+      repeated: replayed,
+    },
+    lines: [
+      `${replayed ? 'already queued' : 'queued'} ${started.kind === 'workflow' ? `conversation ${started.conversationId}` : (first?.sendId ?? '')} to ${maskPhone(parsed.start.to)}`,
+    ],
   };
 }

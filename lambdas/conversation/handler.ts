@@ -23,6 +23,7 @@ const deps: TurnDeps = {
   tenants: new DynamoTenantDirectory(dynamo, tableName),
   conversations: new DynamoConversationStore(dynamo, tableName),
   outbound: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('outbound'))),
+  webhooks: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('webhooks'))),
   optOuts: new DynamoOptOutStore(dynamo, tableName),
   onEvent: (event) => {
     if (event.type === 'optOut') emitTenantMetric(event.tenantId, METRICS.optOuts, MetricUnit.Count);

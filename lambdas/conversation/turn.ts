@@ -1,6 +1,11 @@
+import { completionWebhookJob } from '../domain/completion-webhook/job';
 import { DEFAULT_HELP_MESSAGE, keywordIntent } from '../domain/opt-out';
 import { splitForSms } from '../domain/segments';
-import type { InboundQueueMessage, OutboundQueueMessage } from '../domain/queue-messages';
+import type {
+  InboundQueueMessage,
+  OutboundQueueMessage,
+  WebhookQueueMessage,
+} from '../domain/queue-messages';
 import { conversationGroupId, sendIdFor } from '../domain/queue-messages';
 import { runTurn } from '../domain/workflow/engine';
 import type {
@@ -11,12 +16,14 @@ import type {
 } from '../ports/conversation-store';
 import type { MessageQueue } from '../ports/message-queue';
 import type { OptOutStore } from '../ports/opt-out-store';
-import type { TenantDirectory } from '../ports/tenant-directory';
+import type { TenantDirectory, TenantNumber } from '../ports/tenant-directory';
 
 export interface TurnDeps {
   readonly tenants: TenantDirectory;
   readonly conversations: ConversationStore;
   readonly outbound: MessageQueue<OutboundQueueMessage>;
+  /** Completion webhooks (onComplete.webhook) for the notifier; never called from the turn itself. */
+  readonly webhooks: MessageQueue<WebhookQueueMessage>;
   readonly optOuts: OptOutStore;
   readonly onEvent: (event: TurnEvent) => void;
 }
@@ -25,6 +32,7 @@ export type TurnEvent =
   | { type: 'unroutable'; tenantId: string; reason: string }
   | { type: 'started'; tenantId: string }
   | { type: 'completed'; tenantId: string }
+  | { type: 'webhookQueued'; tenantId: string; webhookId: string }
   | { type: 'conflict'; tenantId: string; attempt: number }
   | { type: 'duplicate'; tenantId: string }
   | { type: 'optOut' | 'optIn'; tenantId: string };
@@ -88,7 +96,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     await commitAndQueue(
       deps,
       { tenantId, customer: message.from, inbound, replies: [reply] },
-      { conversationId: '', from: message.to },
+      { conversationId: '', from: message.to, ...senderRate(number) },
     );
     return;
   }
@@ -128,6 +136,17 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       lastActivityAt: receivedAt,
       expiresAt,
     };
+    const webhook = turn.completed
+      ? completionWebhookJob({
+          workflow,
+          state: turn.state,
+          tenantId,
+          conversationId,
+          customer: message.from,
+          completingMessageSid: message.messageSid,
+          completedAt: receivedAt,
+        })
+      : undefined;
     const result = await commitAndQueue(
       deps,
       {
@@ -137,8 +156,9 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
         ...(current ? { expectedVersion: current.version } : {}),
         inbound: { ...inboundBase, conversationId },
         replies,
+        ...(webhook ? { webhook } : {}),
       },
-      { conversationId, from: message.to },
+      { conversationId, from: message.to, ...senderRate(number) },
     );
     if (result === 'conflict') {
       deps.onEvent({ type: 'conflict', tenantId, attempt });
@@ -156,7 +176,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
 async function commitAndQueue(
   deps: TurnDeps,
   commit: Parameters<ConversationStore['commitTurn']>[0],
-  sendContext: { conversationId: string; from: string } | undefined,
+  sendContext: { conversationId: string; from: string; senderSegmentsPerSecond?: number } | undefined,
 ): Promise<'committed' | 'conflict' | 'duplicate'> {
   const result = await deps.conversations.commitTurn(commit);
   if (result.outcome === 'conflict') return 'conflict';
@@ -178,13 +198,28 @@ async function commitAndQueue(
           body: reply.body,
           mediaUrls: [],
           queuedAt,
+          ...(sendContext.senderSegmentsPerSecond !== undefined
+            ? { senderSegmentsPerSecond: sendContext.senderSegmentsPerSecond }
+            : {}),
         },
         groupId: conversationGroupId(commit.tenantId, commit.customer),
         deduplicationId: reply.sendId,
       })),
     );
   }
+  // Same discipline as the replies: queued after the commit, queued again by a retry that finds the
+  // turn recorded. A second SQS message is harmless: the notifier POSTs each webhookId once.
+  const webhook = result.outcome === 'duplicate' ? result.webhook : commit.webhook;
+  if (webhook) {
+    await deps.webhooks.send([{ body: webhook }]);
+    deps.onEvent({ type: 'webhookQueued', tenantId: commit.tenantId, webhookId: webhook.webhookId });
+  }
   return result.outcome;
+}
+
+/** The business number's configured send rate, carried to the sender so it needs no extra read. */
+function senderRate(number: TenantNumber): { senderSegmentsPerSecond?: number } {
+  return number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {};
 }
 
 /** Said when a turn fails for good and the workflow (or its failureMessage) cannot be read. */
@@ -225,6 +260,7 @@ export async function apologize(queued: InboundQueueMessage, deps: TurnDeps): Pr
         body: reply.body,
         mediaUrls: [],
         queuedAt: new Date().toISOString(),
+        ...senderRate(number),
       },
       groupId: conversationGroupId(tenantId, message.from),
       deduplicationId: sendId,

@@ -24,6 +24,8 @@ export interface OutboundQueueMessage {
   readonly body: string;
   readonly mediaUrls: string[];
   readonly queuedAt: string;
+  /** The sender number's configured rate; absent: the carrier default for its kind (send-pacing). */
+  readonly senderSegmentsPerSecond?: number;
 }
 
 export interface StatusQueueMessage {
@@ -31,6 +33,24 @@ export interface StatusQueueMessage {
   readonly tenantId: string;
   readonly receivedAt: string;
   readonly callback: StatusCallback;
+}
+
+/**
+ * A completion webhook to deliver (onComplete.webhook): everything the POST needs, fixed when the
+ * conversation completed, so every retry sends the same body to the same URL.
+ */
+export interface WebhookQueueMessage {
+  readonly v: 1;
+  /** Stable per completion (webhookIdFor): the notifier's claim key and the receiver's dedup key. */
+  readonly webhookId: string;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly workflowId: string;
+  readonly routeId: string;
+  readonly customer: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly completedAt: string;
+  readonly url: string;
 }
 
 /** FIFO group: one conversation (tenant + customer) at a time, in order. */

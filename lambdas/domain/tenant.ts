@@ -14,6 +14,19 @@ export function tenantSecretName(prefix: string, tenantId: string): string {
   return `${tenantSecretsRoot(prefix)}${tenantId}/twilio`;
 }
 
+/**
+ * The tenant's completion-webhook signing key, JSON `{"signingKey":"…"}`: a secret of its own, so
+ * it rotates independently of the Twilio credentials and only the notifier can read it.
+ */
+export function tenantWebhookSecretName(prefix: string, tenantId: string): string {
+  return `${tenantSecretsRoot(prefix)}${tenantId}/webhook`;
+}
+
+/** The JSON stored in the tenant's webhook secret. */
+export interface TenantWebhookSecret {
+  readonly signingKey: string;
+}
+
 /** The JSON stored in the tenant's secret. */
 export interface TenantTwilioCredentials {
   readonly accountSid: string;

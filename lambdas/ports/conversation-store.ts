@@ -1,3 +1,4 @@
+import type { WebhookQueueMessage } from '../domain/queue-messages';
 import type { SlotState } from '../domain/workflow/engine';
 
 export interface ConversationRecord {
@@ -44,6 +45,8 @@ export interface TurnCommit {
   readonly expectedVersion?: number;
   readonly inbound: InboundTranscriptEntry;
   readonly replies: readonly PlannedReply[];
+  /** The completion webhook this turn owes (onComplete.webhook), recorded with the inbound message. */
+  readonly webhook?: WebhookQueueMessage;
 }
 
 export type TurnCommitResult =
@@ -51,7 +54,32 @@ export type TurnCommitResult =
   /** Another writer changed the conversation since it was read: read again and redo the turn. */
   | { outcome: 'conflict' }
   /** This inbound message was recorded by an earlier attempt; these were its replies. */
-  | { outcome: 'duplicate'; replies: PlannedReply[] };
+  | { outcome: 'duplicate'; replies: PlannedReply[]; webhook?: WebhookQueueMessage };
+
+/** What a business-initiated start writes: its sends and, for a workflow, the new conversation. */
+export interface StartCommit {
+  readonly tenantId: string;
+  readonly customer: string;
+  readonly businessNumber: string;
+  /** Undefined for a single message: it touches no conversation. */
+  readonly conversation?: ConversationRecord;
+  /** The version read before the start (undefined: there was none). */
+  readonly expectedVersion?: number;
+  /** Non-empty; the first one's transcript entry marks the start as done (a retry finds it). */
+  readonly replies: readonly PlannedReply[];
+  readonly conversationId: string;
+  readonly at: string;
+}
+
+/** The part of the conversation store a business-initiated start uses. */
+export interface ConversationStartStore {
+  load(tenantId: string, customer: string): Promise<ConversationRecord | undefined>;
+  /**
+   * One transaction: the outbound transcript entries and the conversation. `duplicate` when an
+   * earlier attempt of the same start committed; `conflict` when the conversation changed since read.
+   */
+  commitStart(commit: StartCommit): Promise<'committed' | 'conflict' | 'duplicate'>;
+}
 
 export interface ConversationStore {
   load(tenantId: string, customer: string): Promise<ConversationRecord | undefined>;

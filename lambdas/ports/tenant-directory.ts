@@ -7,9 +7,17 @@ export interface TenantNumber {
   readonly workflowId: string;
   /** May a customer start a conversation by texting in? (default true) */
   readonly allowInboundStart: boolean;
+  /** The number's send rate in segments per second; absent: the carrier default for its kind. */
+  readonly segmentsPerSecond?: number;
 }
 
 export interface TenantDirectory {
   getNumber(tenantId: string, number: string): Promise<TenantNumber | undefined>;
   getWorkflow(tenantId: string, workflowId: string): Promise<Workflow | undefined>;
+}
+
+/** The directory plus whether a tenant exists at all (an API answers 404 for an unknown tenant). */
+export interface TenantLookup extends TenantDirectory {
+  /** Has the tenant been onboarded (its profile exists)? */
+  tenantExists(tenantId: string): Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
+import { DynamoSendPacer } from '../adapters/dynamodb/send-pacer';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { maskPhone } from '../domain/phone';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
@@ -19,12 +20,22 @@ import { processSend, type SendDeps } from './send';
 
 const tableName = requireEnv(ENV.tableName);
 const dynamo = documentClient();
+
+/** The longest a record waits in process for its number's slot; longer backlogs go back to the queue. */
+const MAX_PACING_WAIT_MS = 5_000;
+/** Time kept for the Twilio call and the bookkeeping after a paced wait. */
+const INVOCATION_RESERVE_MS = 12_000;
+let invocationDeadlineMs = 0;
 const deps: SendDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
   credentials: tenantCredentialsFromEnv(),
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
   messages: new DynamoMessageStore(dynamo, tableName),
   optOuts: new DynamoOptOutStore(dynamo, tableName),
+  pacer: new DynamoSendPacer(dynamo, tableName),
+  pacingWaitBudgetMs: () =>
+    Math.max(0, Math.min(MAX_PACING_WAIT_MS, invocationDeadlineMs - Date.now() - INVOCATION_RESERVE_MS)),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => new Date(),
   random: Math.random,
   onEvent: (event) => {
@@ -44,6 +55,10 @@ const deps: SendDeps = {
       case 'blockedByOptOut':
         logger.info('Send blocked: recipient opted out', { sendId: event.sendId });
         emitTenantMetric(event.tenantId, METRICS.sendsBlockedByOptOut, MetricUnit.Count);
+        return;
+      case 'pacingDeferred':
+        logger.info('Sender number at its rate: send deferred', { retryAfterMs: event.retryAfterMs });
+        emitTenantMetric(event.tenantId, METRICS.sendsDeferredByPacing, MetricUnit.Count);
         return;
       case 'apiFailure':
         logger.warn('Twilio API failure, will retry', {
@@ -69,6 +84,7 @@ async function sendRecord(record: SQSRecord): Promise<void> {
   await processSend(queued, receiveCount(record), deps);
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true }),
-).use(injectLambdaContext(logger, { clearState: true }));
+export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) => {
+  invocationDeadlineMs = Date.now() + context.getRemainingTimeInMillis();
+  return processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
+}).use(injectLambdaContext(logger, { clearState: true }));

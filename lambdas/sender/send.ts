@@ -2,10 +2,13 @@ import { backoffSeconds } from '../domain/backoff';
 import { isOutboundStatus, type OutboundStatus } from '../domain/message-status';
 import { UNSUBSCRIBED_ERROR_CODE } from '../domain/opt-out';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
+import { countSegments } from '../domain/segments';
+import { segmentsPerSecondFor } from '../domain/send-pacing';
 import type { TenantTwilioCredentials } from '../domain/tenant';
 import { classifyTwilioError, TwilioApiError } from '../domain/twilio-errors';
 import type { MessageStore, SendIdentity } from '../ports/message-store';
 import type { OptOutStore } from '../ports/opt-out-store';
+import type { SendPacer } from '../ports/send-pacer';
 import type { SentSms, SmsGateway } from '../ports/sms-gateway';
 import type { TenantCredentialsSource } from '../ports/tenant-credentials';
 import { RetryLaterError } from '../shared/retry-later';
@@ -16,6 +19,10 @@ export interface SendDeps {
   readonly sms: SmsGateway;
   readonly messages: MessageStore;
   readonly optOuts: OptOutStore;
+  readonly pacer: SendPacer;
+  /** How long this record may wait in process for its number's send slot (the invocation's budget). */
+  readonly pacingWaitBudgetMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => Date;
   readonly random: () => number;
   readonly onEvent: (event: SendEvent) => void;
@@ -28,7 +35,9 @@ export type SendEvent =
   | { type: 'alreadySent'; tenantId: string; sendId: string }
   | { type: 'blockedByOptOut'; tenantId: string; sendId: string }
   | { type: 'optOut'; tenantId: string }
-  | { type: 'recovered'; tenantId: string; sid: string };
+  | { type: 'recovered'; tenantId: string; sid: string }
+  | { type: 'paced'; tenantId: string; from: string; waitMs: number }
+  | { type: 'pacingDeferred'; tenantId: string; from: string; retryAfterMs: number };
 
 /** A retryable failure: the record goes back to the queue, to be tried again after a jittered backoff. */
 export class RetryableSendError extends RetryLaterError {
@@ -98,6 +107,16 @@ export async function processSend(
     }
   }
 
+  const deferral = await waitForSendSlot(queued, deps);
+  if (deferral) {
+    // Back to the queue until the slot is near: throttled, never dropped.
+    await deps.messages.releaseSend(queued.tenantId, queued.sendId);
+    throw new RetryableSendError(
+      'sender number is at its rate limit',
+      Math.max(1, Math.ceil(deferral.retryAfterMs / 1000)),
+    );
+  }
+
   for (let reauthenticated = false; ; reauthenticated = true) {
     try {
       const sent = await deps.sms.send(sendRequest(queued, credentials, deps.publicBaseUrl));
@@ -146,6 +165,38 @@ export async function processSend(
       throw new RetryableSendError(error.message, backoffSeconds(attempt, deps.random));
     }
   }
+}
+
+/**
+ * Paces the sender number (segments per second, shared by every concurrent sender): waits in
+ * process for a slot within the invocation's budget; a deferral when the number's backlog is longer.
+ */
+async function waitForSendSlot(
+  queued: OutboundQueueMessage,
+  deps: SendDeps,
+): Promise<{ retryAfterMs: number } | undefined> {
+  const decision = await deps.pacer.reserve({
+    from: queued.from,
+    // A media-only message still occupies one send.
+    segments: Math.max(1, countSegments(queued.body).segments),
+    segmentsPerSecond: segmentsPerSecondFor(queued.from, queued.senderSegmentsPerSecond),
+    maxWaitMs: deps.pacingWaitBudgetMs(),
+  });
+  if (decision.kind === 'defer') {
+    deps.onEvent({
+      type: 'pacingDeferred',
+      tenantId: queued.tenantId,
+      from: queued.from,
+      retryAfterMs: decision.retryAfterMs,
+    });
+    return { retryAfterMs: decision.retryAfterMs };
+  }
+  const waitMs = decision.sendAtMs - deps.now().getTime();
+  if (waitMs > 0) {
+    deps.onEvent({ type: 'paced', tenantId: queued.tenantId, from: queued.from, waitMs });
+    await deps.sleep(waitMs);
+  }
+  return undefined;
 }
 
 function sendRequest(

@@ -28,6 +28,16 @@ export const METRICS = {
   reconcileChecked: 'ReconcileChecked',
   reconcileAdvanced: 'ReconcileAdvanced',
   sendsBlockedByOptOut: 'SendsBlockedByOptOut',
+  /** Sends put back on the queue because their sender number's backlog exceeded the in-process wait. */
+  sendsDeferredByPacing: 'SendsDeferredByPacing',
+  /** Completion webhooks answered 2xx by the tenant's endpoint (once per webhook). */
+  webhooksDelivered: 'WebhooksDelivered',
+  /** Completion webhooks moved to the DLQ (refused by the receiver, no signing key, retries exhausted). */
+  webhooksFailed: 'WebhooksFailed',
+  /** Attempts that will be retried (5xx, 408, 429, timeouts, network errors). */
+  webhookAttemptsFailed: 'WebhookAttemptsFailed',
+  /** Milliseconds from sending a webhook to its 2xx answer. */
+  webhookLatency: 'WebhookLatency',
 } as const;
 
 /**

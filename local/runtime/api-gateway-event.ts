@@ -113,6 +113,8 @@ export interface ProxyEventContext {
   readonly pathParameters: Record<string, string>;
   readonly requestId: string;
   readonly now: Date;
+  /** The caller an IAM-authorized method authenticated (API Gateway fills these in for AWS_IAM). */
+  readonly identity?: { readonly accessKey: string; readonly userArn: string };
 }
 
 type MultiValue = Record<string, string[]>;
@@ -192,11 +194,11 @@ export function proxyEvent(request: ProxyRequest, context: ProxyEventContext): A
       extendedRequestId: randomUUID(),
       httpMethod: request.method,
       identity: {
-        accessKey: null,
-        accountId: null,
+        accessKey: context.identity?.accessKey ?? null,
+        accountId: context.identity ? '000000000000' : null,
         apiKey: null,
         apiKeyId: null,
-        caller: null,
+        caller: context.identity?.accessKey ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -204,9 +206,9 @@ export function proxyEvent(request: ProxyRequest, context: ProxyEventContext): A
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp: request.sourceIp,
-        user: null,
+        user: context.identity?.accessKey ?? null,
         userAgent: (userAgentName && multiValueHeaders[userAgentName]?.[0]) || null,
-        userArn: null,
+        userArn: context.identity?.userArn ?? null,
       },
       path: `/${context.stage}${path}`,
       protocol: 'HTTP/1.1',

@@ -5,6 +5,7 @@ import { httpReplyFromProxyResult, proxyEvent, RouteTable, splitUrl } from './ap
 import { BodyTooLargeError, readBody } from './http-body';
 import type { LocalFunction } from './local-function';
 import { closeServer, httpOrigin } from './net';
+import { type LocalPrincipal, verifySigV4 } from './sigv4-verifier';
 
 /**
  * A local API Gateway REST API with Lambda proxy integrations. It serves routes without the
@@ -18,6 +19,8 @@ export interface LocalApiRoute {
   /** Resource template, e.g. `/webhooks/twilio/{tenantId}/inbound`. */
   readonly path: string;
   readonly fn: LocalFunction;
+  /** `iam`: only requests SigV4-signed with `iamPrincipal`'s credentials reach the function. */
+  readonly authorization?: 'iam';
 }
 
 export interface LocalApiOptions {
@@ -27,6 +30,8 @@ export interface LocalApiOptions {
   readonly host?: string;
   readonly stage: string;
   readonly routes: readonly LocalApiRoute[];
+  /** The one principal IAM-authorized routes accept (the local stack's static credentials). */
+  readonly iamPrincipal?: LocalPrincipal;
   /** Tried before answering 403 for a request no route matches; returns true if it answered. */
   readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
   /** API Gateway's payload limit, default 10 MB. */
@@ -81,7 +86,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     options.routes.map((route) => ({
       method: route.method.toUpperCase(),
       path: route.path,
-      target: route.fn,
+      target: route,
     })),
   );
 
@@ -110,6 +115,25 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       gatewayError(response, 413, 'RequestTooLargeException', 'Request Too Long', requestId);
       return;
     }
+    let identity: { accessKey: string; userArn: string } | undefined;
+    if (match.route.target.authorization === 'iam') {
+      const { path, rawQuery } = splitUrl(url);
+      const verified = options.iamPrincipal
+        ? await verifySigV4(
+            { method, path, rawQuery, rawHeaders: request.rawHeaders, body },
+            options.iamPrincipal,
+          )
+        : ({
+            ok: false,
+            errorType: 'AccessDeniedException',
+            message: 'No IAM principal configured',
+          } as const);
+      if (!verified.ok) {
+        gatewayError(response, 403, verified.errorType, verified.message, requestId);
+        return;
+      }
+      identity = { accessKey: verified.accessKey, userArn: verified.userArn };
+    }
     const event = proxyEvent(
       {
         method,
@@ -124,9 +148,10 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         pathParameters: match.pathParameters,
         requestId,
         now: new Date(),
+        ...(identity ? { identity } : {}),
       },
     );
-    const outcome = await invokeWithin(match.route.target, event, integrationTimeoutMs);
+    const outcome = await invokeWithin(match.route.target.fn, event, integrationTimeoutMs);
     if (outcome === 'timeout') {
       gatewayError(response, 504, 'IntegrationTimeoutException', 'Endpoint request timed out', requestId);
       return;

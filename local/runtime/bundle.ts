@@ -8,8 +8,7 @@ import type { FunctionId, FunctionSpec } from '../../lib/topology';
 /**
  * Builds handlers exactly as the CDK's NodejsFunction does (lib/bundling.ts), so the code the
  * local stack runs is the code `cdk synth` ships. Bundles go under the repository (e.g.
- * `.local/functions`) so the externals (`@aws-sdk/*`, provided by Lambda) resolve from its
- * node_modules.
+ * `.local/functions`), next to the node_modules they were built from.
  */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,8 +33,10 @@ export function lambdaBuildOptions(): BuildOptions {
     platform: BUNDLING.platform,
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourcemap,
+    sourcesContent: BUNDLING.sourcesContent,
     mainFields: [...BUNDLING.mainFields],
     external: [...BUNDLING.externalModules],
+    alias: { ...BUNDLING.alias },
     banner: { js: BUNDLING.banner },
     metafile: true,
     logLevel: 'warning',

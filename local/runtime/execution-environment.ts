@@ -56,6 +56,8 @@ interface PendingInvocation {
 }
 
 const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url);
+/** How long a worker told to crash may take to flush its output before it is terminated. */
+const KILL_GRACE_MS = 2_000;
 /** Lambda's fixed version for unpublished code. */
 export const FUNCTION_VERSION = '$LATEST';
 
@@ -85,6 +87,8 @@ export class ExecutionEnvironment {
   private pending: PendingInvocation | undefined;
   private invocations = 0;
   private exited = false;
+  /** Set when crash injection killed the worker, so its exit reads like Lambda's for a killed runtime. */
+  private killed = false;
 
   constructor(private readonly config: EnvironmentConfig) {
     this.worker = new Worker(WORKER_URL, {
@@ -126,7 +130,9 @@ export class ExecutionEnvironment {
         this.exited = true;
         const error = {
           errorType: 'Runtime.ExitError',
-          errorMessage: `Runtime exited with error: exit status ${code}`,
+          errorMessage: this.killed
+            ? 'Runtime exited with error: signal: killed'
+            : `Runtime exited with error: exit status ${code}`,
         };
         finishInit({ ok: false, error });
         this.pending?.settle({ type: 'crash', error });
@@ -139,7 +145,8 @@ export class ExecutionEnvironment {
     return !this.exited;
   }
 
-  async invoke(eventJson: string, requestId: string): Promise<InvokeOutcome> {
+  /** `crashAfterMs`: kill the environment that long into the handler's run (crash injection). */
+  async invoke(eventJson: string, requestId: string, crashAfterMs?: number): Promise<InvokeOutcome> {
     const coldStart = this.invocations === 0;
     this.invocations++;
     this.worker.ref();
@@ -149,7 +156,7 @@ export class ExecutionEnvironment {
         await this.terminate();
         return { error: init.error, durationMs: 0, coldStart, requestId };
       }
-      const outcome = await this.run(eventJson, requestId);
+      const outcome = await this.run(eventJson, requestId, crashAfterMs);
       return {
         ...outcome,
         coldStart,
@@ -159,6 +166,17 @@ export class ExecutionEnvironment {
     } finally {
       if (this.usable) this.worker.unref();
     }
+  }
+
+  /**
+   * Crash injection: the worker exits as soon as its log lines are flushed (a killed Lambda
+   * runtime keeps what it wrote) and is never reused. A worker too busy to hear it is terminated.
+   */
+  private kill(): void {
+    this.killed = true;
+    this.exited = true;
+    this.worker.postMessage({ type: 'crash' });
+    setTimeout(() => void this.worker.terminate(), KILL_GRACE_MS).unref();
   }
 
   async terminate(): Promise<void> {
@@ -192,14 +210,19 @@ export class ExecutionEnvironment {
   private run(
     eventJson: string,
     requestId: string,
+    crashAfterMs: number | undefined,
   ): Promise<Pick<InvokeOutcome, 'result' | 'error' | 'durationMs'>> {
     const timeoutMs = this.config.timeoutSeconds * 1000;
     const started = performance.now();
     return new Promise((resolve) => {
+      // Killed at an arbitrary point of the handler's run: the exit handler settles the invocation
+      // with Runtime.ExitError, whatever the handler had or had not done by then.
+      const crashTimer = crashAfterMs === undefined ? undefined : setTimeout(() => this.kill(), crashAfterMs);
       const timer = setTimeout(() => {
         this.pending = undefined;
-        // Like Lambda, a timed-out environment is thrown away with whatever it was doing.
-        void this.terminate();
+        // Like Lambda, a timed-out environment is thrown away with whatever it was doing; the
+        // lines it wrote are kept.
+        this.kill();
         resolve({
           error: {
             errorType: 'Sandbox.Timedout',
@@ -212,6 +235,7 @@ export class ExecutionEnvironment {
         id: requestId,
         settle: (reply) => {
           clearTimeout(timer);
+          clearTimeout(crashTimer);
           this.pending = undefined;
           if (reply.type === 'result') {
             resolve({

@@ -7,6 +7,7 @@
  *   worker -> { type: 'ready', initDurationMs } | { type: 'initError', error }   once, after INIT
  *   parent -> { type: 'invoke', id, eventJson, context }
  *   worker -> { type: 'result', id, resultJson?, durationMs } | { type: 'error', id, error, durationMs }
+ *   parent -> { type: 'crash' }   crash injection: the worker exits (137) once its output is flushed
  * Events and results cross as JSON, as they do in Lambda, so nothing but data leaks either way.
  */
 import { performance } from 'node:perf_hooks';
@@ -136,6 +137,9 @@ try {
   const handler = await loadHandler();
   parentPort.on('message', (message) => {
     if (message?.type === 'invoke') void invoke(handler, message);
+    // Crash injection: die like a killed process. Lines already written are kept, as Lambda keeps
+    // them; flushing first matters because a worker's stdout still in transit dies with it.
+    if (message?.type === 'crash') void flushStdio().then(() => process.exit(137));
   });
   parentPort.postMessage({ type: 'ready', initDurationMs: performance.now() - initStarted });
 } catch (error) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { CrashPolicy } from './crash-policy';
 import {
   type EnvironmentConfig,
   ExecutionEnvironment,
@@ -37,6 +38,8 @@ export interface LocalFunctionOptions {
   readonly region?: string;
   /** Every whole line the function writes to stdout/stderr; default: echoed to this process's streams. */
   readonly onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Crash injection (chaos testing): which invocations are killed part-way, and when. Default none. */
+  readonly crashes?: CrashPolicy;
 }
 
 export interface LocalFunctionStats {
@@ -44,6 +47,10 @@ export interface LocalFunctionStats {
   readonly coldStarts: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** Invocations killed by crash injection before they finished. */
+  readonly injectedCrashes: number;
+  /** Sum of the handlers' run times, each rounded up to 1 ms as Lambda bills them (INIT excluded). */
+  readonly billedMs: number;
   /** Environments alive now. */
   readonly environments: number;
 }
@@ -98,7 +105,14 @@ export class LocalFunction {
   /** Callers waiting for an environment, first come first served. */
   private readonly waiting: ((environment: ExecutionEnvironment | Error) => void)[] = [];
   private closed = false;
-  private readonly counters = { invocations: 0, coldStarts: 0, errors: 0, timeouts: 0 };
+  private readonly counters = {
+    invocations: 0,
+    coldStarts: 0,
+    errors: 0,
+    timeouts: 0,
+    injectedCrashes: 0,
+    billedMs: 0,
+  };
 
   constructor(private readonly options: LocalFunctionOptions) {
     if (options.timeoutSeconds <= 0) throw new Error(`${options.name}: timeoutSeconds must be positive`);
@@ -127,9 +141,14 @@ export class LocalFunction {
   async invoke(event: unknown): Promise<InvokeOutcome> {
     const environment = await this.acquire();
     const requestId = randomUUID();
+    const crashAfterMs = this.options.crashes?.crashDelayMs();
     try {
-      const outcome = await environment.invoke(JSON.stringify(event) ?? 'null', requestId);
+      const outcome = await environment.invoke(JSON.stringify(event) ?? 'null', requestId, crashAfterMs);
       this.count(outcome);
+      // Planned crashes of invocations that finished first did not happen.
+      if (crashAfterMs !== undefined && outcome.error?.errorType === 'Runtime.ExitError') {
+        this.counters.injectedCrashes++;
+      }
       if (outcome.error) this.logInvokeError(requestId, outcome.error);
       return outcome;
     } finally {
@@ -167,6 +186,7 @@ export class LocalFunction {
 
   private count(outcome: InvokeOutcome): void {
     this.counters.invocations++;
+    this.counters.billedMs += Math.ceil(outcome.durationMs);
     if (outcome.coldStart) this.counters.coldStarts++;
     if (outcome.error) this.counters.errors++;
     if (outcome.error?.errorType === 'Sandbox.Timedout') this.counters.timeouts++;

@@ -2,7 +2,8 @@ import { UNDELIVERED_ERRORS } from './errors';
 
 /**
  * Fault injection settings. Rates are probabilities from 0 to 1, drawn independently per API
- * request (api*), per message (undelivered, reorderCallbacks) or per callback (duplicateCallbacks).
+ * request (api*), per message (undelivered, reorderCallbacks), per callback (duplicateCallbacks) or
+ * per incoming message (duplicateInbound).
  */
 export interface FaultSettings {
   /** Answer an API request with 429 / Twilio error 20429. */
@@ -15,6 +16,11 @@ export interface FaultSettings {
   apiSlowRate: number;
   /** Post a status callback twice (same parameters, signature and idempotency token). */
   duplicateCallbacks: number;
+  /**
+   * Post an incoming-message webhook from the phone twice (same MessageSid, parameters and
+   * signature), as Twilio does when it retries a webhook it thinks failed.
+   */
+  duplicateInbound: number;
   /** Post a message's final callback before its `sent` callback. */
   reorderCallbacks: number;
   /** End a message `undelivered` with `undeliveredErrorCode` instead of `delivered`. */
@@ -28,6 +34,7 @@ export const NO_FAULTS: Readonly<FaultSettings> = Object.freeze({
   apiSlowMs: 0,
   apiSlowRate: 0,
   duplicateCallbacks: 0,
+  duplicateInbound: 0,
   reorderCallbacks: 0,
   undelivered: 0,
   undeliveredErrorCode: 30003,
@@ -38,6 +45,7 @@ const RATE_KEYS = [
   'api500',
   'apiSlowRate',
   'duplicateCallbacks',
+  'duplicateInbound',
   'reorderCallbacks',
   'undelivered',
 ] as const;

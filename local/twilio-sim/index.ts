@@ -8,7 +8,7 @@ import type { SimulatorContext } from './context';
 import type { AccountDirectory } from './directory';
 import { FaultDice, type FaultSettings, NO_FAULTS, parseFaultSettings } from './faults';
 import { MessageLifecycles } from './lifecycle';
-import type { SimMessage } from './messages';
+import type { MessageResource, SimMessage } from './messages';
 import type { InboundWebhookRecord } from './phone';
 import { createSimulatorServer } from './server';
 import { type ApiRequestRecord, SimulatorState } from './state';
@@ -48,6 +48,11 @@ export interface TwilioSimulator {
   close(): Promise<void>;
   /** Every message the API created, with status history and callback attempts (copies). */
   messages(): SimMessage[];
+  /**
+   * The phone ringing: `listener` gets a copy of every message resource created from now on,
+   * without copying the whole history each time. Returns the unsubscribe.
+   */
+  onMessageCreated(listener: (message: MessageResource) => void): () => void;
   /** Every incoming-message webhook the phone sent and the platform's answer (copies). */
   inboundWebhooks(): InboundWebhookRecord[];
   /** Every REST API request received (copies). */
@@ -113,6 +118,8 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions): Pro
       });
     },
     messages: () => structuredClone(state.messages.all()),
+    onMessageCreated: (listener) =>
+      state.messages.onCreated((message) => listener(structuredClone(message.resource))),
     inboundWebhooks: () => structuredClone(state.inboundWebhooks),
     apiRequests: () => structuredClone(state.apiRequests),
     faults: () => ({ ...state.faults }),

@@ -121,6 +121,13 @@ export interface TransitionDetails {
 export class MessageStore {
   private readonly messages: SimMessage[] = [];
   private readonly bySid = new Map<string, SimMessage>();
+  private readonly createdListeners = new Set<(message: SimMessage) => void>();
+
+  /** Calls `listener` with every message created from now on; returns the unsubscribe. */
+  onCreated(listener: (message: SimMessage) => void): () => void {
+    this.createdListeners.add(listener);
+    return () => this.createdListeners.delete(listener);
+  }
 
   create(
     accountSid: string,
@@ -141,6 +148,7 @@ export class MessageStore {
     };
     this.messages.push(message);
     this.bySid.set(message.sid, message);
+    for (const listener of this.createdListeners) listener(message);
     return message;
   }
 

@@ -27,6 +27,8 @@ export interface InboundWebhookRecord {
   responseStatus: number | null;
   responseBody: string | null;
   error: string | null;
+  /** `duplicate`: the same webhook posted again (fault `duplicateInbound`, like a Twilio retry). */
+  delivery: 'original' | 'duplicate';
 }
 
 export type InboundParseResult = { ok: true; value: InboundSms } | { ok: false; reason: string };
@@ -163,7 +165,13 @@ export function inboundWebhookUrl(platformBaseUrl: string, tenantId: string): st
   return `${platformBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/${encodeURIComponent(tenantId)}/inbound`;
 }
 
-/** Posts the signed webhook to the platform (no retry: Twilio does not retry incoming messages). */
+/** The SID of an incoming message: the one given (a replay), else a new one. */
+export function inboundMessageSid(sms: InboundSms): string {
+  // Twilio gives incoming MMS an MM… SID and incoming SMS an SM… SID.
+  return sms.messageSid ?? newSid(sms.mediaUrls.length > 0 ? 'MM' : 'SM');
+}
+
+/** Posts the signed webhook to the platform once; retries and duplicates are the caller's choice. */
 export async function deliverInboundSms(input: {
   sms: InboundSms;
   accountSid: string;
@@ -171,10 +179,10 @@ export async function deliverInboundSms(input: {
   platformBaseUrl: string;
   timeoutMs: number;
   signal: AbortSignal;
+  delivery?: 'original' | 'duplicate';
 }): Promise<InboundWebhookRecord> {
   const { sms } = input;
-  // Twilio gives incoming MMS an MM… SID and incoming SMS an SM… SID.
-  const messageSid = sms.messageSid ?? newSid(sms.mediaUrls.length > 0 ? 'MM' : 'SM');
+  const messageSid = inboundMessageSid(sms);
   const url = inboundWebhookUrl(input.platformBaseUrl, sms.tenantId);
   const params = inboundWebhookParams(input.accountSid, sms, messageSid);
   const at = new Date().toISOString();
@@ -196,5 +204,6 @@ export async function deliverInboundSms(input: {
     responseStatus: outcome.status,
     responseBody: outcome.body,
     error: outcome.error,
+    delivery: input.delivery ?? 'original',
   };
 }

@@ -1,7 +1,7 @@
 import type { SimulatorContext } from './context';
 import { NO_FAULTS, parseFaultSettings } from './faults';
 import { type JsonReply, parseJson, simError } from './http-io';
-import { deliverInboundSms, parseInboundSms } from './phone';
+import { deliverInboundSms, inboundMessageSid, parseInboundSms } from './phone';
 
 /** Answers a POST /_sim/inbound: the phone texts a tenant's number. */
 async function sendInbound(context: SimulatorContext, rawBody: string): Promise<JsonReply> {
@@ -9,28 +9,50 @@ async function sendInbound(context: SimulatorContext, rawBody: string): Promise<
   if (!json.ok) return simError(400, 'body must be JSON');
   const parsed = parseInboundSms(json.value);
   if (!parsed.ok) return simError(400, parsed.reason);
-  const sms = parsed.value;
+  // Fixed up front: a duplicate delivery must carry the same MessageSid.
+  const sms = { ...parsed.value, messageSid: inboundMessageSid(parsed.value) };
   const account = await context.directory.accountForTenant(sms.tenantId);
   if (!account) return simError(404, `unknown tenant ${sms.tenantId}`);
 
-  const record = await deliverInboundSms({
-    sms,
-    accountSid: account.accountSid,
-    authToken: account.authToken,
-    platformBaseUrl: context.platformBaseUrl,
-    timeoutMs: context.webhookTimeoutMs,
-    signal: context.signal,
-  });
-  context.state.inboundWebhooks.push(record);
+  const deliver = (delivery: 'original' | 'duplicate') =>
+    deliverInboundSms({
+      sms,
+      accountSid: account.accountSid,
+      authToken: account.authToken,
+      platformBaseUrl: context.platformBaseUrl,
+      timeoutMs: context.webhookTimeoutMs,
+      signal: context.signal,
+      delivery,
+    });
+  const duplicate = context.dice.roll(context.state.faults.duplicateInbound);
+  // The duplicate races the original, as a retry can overlap a slow first delivery.
+  const records = await Promise.all(
+    duplicate ? [deliver('original'), deliver('duplicate')] : [deliver('original')],
+  );
+  context.state.inboundWebhooks.push(...records);
+  const [record] = records;
+  if (!record) throw new Error('no inbound delivery was made');
+  const duplicates = records.slice(1).map((copy) => copy.responseStatus);
   if (record.responseStatus === null) {
     return {
       status: 502,
-      body: { messageSid: record.messageSid, status: null, responseBody: null, error: record.error },
+      body: {
+        messageSid: record.messageSid,
+        status: null,
+        responseBody: null,
+        error: record.error,
+        ...(duplicates.length > 0 ? { duplicates } : {}),
+      },
     };
   }
   return {
     status: 200,
-    body: { messageSid: record.messageSid, status: record.responseStatus, responseBody: record.responseBody },
+    body: {
+      messageSid: record.messageSid,
+      status: record.responseStatus,
+      responseBody: record.responseBody,
+      ...(duplicates.length > 0 ? { duplicates } : {}),
+    },
   };
 }
 

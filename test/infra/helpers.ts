@@ -94,7 +94,12 @@ export function queueLogicalIds(json: CfnTemplate): Record<QueueId, { queue: str
     queue: outputRef(json, QUEUE_URL_OUTPUT_KEYS[id]),
     dlq: outputRef(json, DLQ_URL_OUTPUT_KEYS[id]),
   });
-  return { inbound: ids('inbound'), outbound: ids('outbound'), status: ids('status') };
+  return {
+    inbound: ids('inbound'),
+    outbound: ids('outbound'),
+    status: ids('status'),
+    webhooks: ids('webhooks'),
+  };
 }
 
 export function tableLogicalId(json: CfnTemplate): string {
@@ -185,6 +190,8 @@ export interface ApiRoute {
   readonly path: string;
   /** Logical id of the Lambda function the method integrates. */
   readonly functionLogicalId: string;
+  /** `NONE` or `AWS_IAM` (SigV4). */
+  readonly authorizationType: string;
 }
 
 /** The API's routes, rebuilt from AWS::ApiGateway::Resource parents and AWS::ApiGateway::Method integrations. */
@@ -203,6 +210,7 @@ export function apiRoutes(json: CfnTemplate): ApiRoute[] {
     const p = props<{
       HttpMethod: string;
       ResourceId: unknown;
+      AuthorizationType?: string;
       Integration?: { Type?: string; Uri?: unknown };
     }>(method);
     if (p.Integration?.Type !== 'AWS_PROXY')
@@ -210,6 +218,11 @@ export function apiRoutes(json: CfnTemplate): ApiRoute[] {
     const uri = flatten(p.Integration.Uri);
     const match = /<([A-Za-z0-9]+)\.Arn>/.exec(uri);
     if (!match?.[1]) throw new Error(`Method ${logicalId} integrates no function: ${uri}`);
-    return { method: p.HttpMethod, path: pathOf(p.ResourceId) || '/', functionLogicalId: match[1] };
+    return {
+      method: p.HttpMethod,
+      path: pathOf(p.ResourceId) || '/',
+      functionLogicalId: match[1],
+      authorizationType: p.AuthorizationType ?? 'NONE',
+    };
   });
 }

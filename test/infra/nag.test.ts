@@ -83,11 +83,12 @@ describe.each(['dev', 'prod'])('cdk-nag AwsSolutions (%s)', (stage) => {
         .filter(({ suppression }) => suppression.id === 'AwsSolutions-IAM5')
         .flatMap(({ suppression }) => suppression.applies_to ?? []),
     );
-    // X-Ray (no resource-level permissions) and the tenant secret prefix of this stage, nothing else.
+    // X-Ray (no resource-level permissions) and the tenant secrets of this stage by kind, nothing else.
     expect([...wildcards].sort()).toEqual(
       [
         'Resource::*',
-        `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:sms-conversations/${stage}/tenants/*`,
+        `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:sms-conversations/${stage}/tenants/*/twilio*`,
+        `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:sms-conversations/${stage}/tenants/*/webhook*`,
       ].sort(),
     );
   });

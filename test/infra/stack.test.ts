@@ -14,6 +14,7 @@ import { stageConfig } from '../../lib/config';
 import { lambdaApplicationLogLevel } from '../../lib/function-with-log-group';
 import { tenantSearch } from '../../lib/monitoring';
 import { DLQ_URL_OUTPUT_KEYS, OUTPUT_KEYS, QUEUE_URL_OUTPUT_KEYS, stackName } from '../../lib/stack-contract';
+import { pascal } from '../../lib/stateful';
 import { type FunctionId, functions, type QueueId, queues, routes, table } from '../../lib/topology';
 import {
   actionsOf,
@@ -101,7 +102,7 @@ describe('SmsConversations stack (dev)', () => {
         expect(props<Record<string, unknown>>(q).SqsManagedSseEnabled, logicalId).toBe(true);
       }
       const policies = resourcesOfType(json, 'AWS::SQS::QueuePolicy');
-      expect(policies).toHaveLength(6);
+      expect(policies).toHaveLength(Object.keys(queues).length * 2);
       for (const [, policy] of policies) {
         expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
       }
@@ -155,8 +156,8 @@ describe('SmsConversations stack (dev)', () => {
         expect(existsSync(`${bundle}.map`)).toBe(true);
         const code = readFileSync(bundle, 'utf8');
         expect(code.startsWith(BUNDLING.banner)).toBe(true);
-        // The AWS SDK is external (provided by the runtime), not bundled.
-        expect(code).toMatch(/from\s*"@aws-sdk\/client-/);
+        // Self-contained: the SDK clients are aws-lite (lib/bundling.ts SDK_ALIASES), nothing is imported from the runtime.
+        expect(code).not.toMatch(/from\s*"@aws-sdk\//);
       }
     });
 
@@ -229,6 +230,24 @@ describe('SmsConversations stack (dev)', () => {
       expect(actions('ingest').some((a) => a.startsWith('dynamodb:'))).toBe(false);
     });
 
+    it('lets the conversations API only read tenants, write conversations and keys, and send to outbound', () => {
+      const statements = statementsOf('conversations-api');
+      const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
+      expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
+      const sqsTargets = statements
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
+        .flatMap(resourcesOfStatement)
+        .map(referencedId);
+      expect(sqsTargets).toEqual([queueIds.outbound.queue]);
+      expect(statements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
+      const tableItems = statements.filter((s) => s.Sid === 'TableItems');
+      expect(tableItems.flatMap(resourcesOfStatement).map(referencedId)).toEqual([tableLogicalId(json)]);
+      expect(tableItems.map((s) => s.Condition)).toEqual([
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'CONV#*', 'IDEMPOTENCY#*'] } },
+      ]);
+      expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+    });
+
     it('lets each consumer change the visibility of its own queue (retry with backoff)', () => {
       for (const spec of Object.values(functions)) {
         const targets = statementsOf(spec.id)
@@ -246,11 +265,17 @@ describe('SmsConversations stack (dev)', () => {
           .flatMap(resourcesOfStatement)
           .map(referencedId)
           .sort();
-        expect(targets, spec.id).toEqual(spec.bindings.sendsTo.map((queue) => queueIds[queue].queue).sort());
+        const deadLetters =
+          spec.bindings.deadLettersPermanentFailures && spec.eventSource
+            ? [queueIds[spec.eventSource.queue].dlq]
+            : [];
+        expect(targets, spec.id).toEqual(
+          [...spec.bindings.sendsTo.map((queue) => queueIds[queue].queue), ...deadLetters].sort(),
+        );
       }
     });
 
-    it('reads secrets only under {prefix}/tenants/*, with GetSecretValue only', () => {
+    it('reads only its kind of tenant secret under {prefix}/tenants/*, with GetSecretValue only', () => {
       for (const spec of Object.values(functions)) {
         const secretStatements = statementsOf(spec.id).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
@@ -260,10 +285,26 @@ describe('SmsConversations stack (dev)', () => {
           continue;
         }
         expect(secretStatements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+        const kind = spec.bindings.tenantSecrets === 'webhookSigningKeys' ? 'webhook' : 'twilio';
         expect(secretStatements.flatMap(resourcesOfStatement).map(flatten)).toEqual([
-          `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${dev.tenantSecretPrefix}/tenants/*`,
+          `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${dev.tenantSecretPrefix}/tenants/*/${kind}*`,
         ]);
       }
+    });
+
+    it('confines table access to the item prefixes a binding names (dynamodb:LeadingKeys)', () => {
+      for (const spec of Object.values(functions)) {
+        const tableItems = statementsOf(spec.id).filter((s) => s.Sid === 'TableItems');
+        const expected = spec.bindings.tableItemPrefixes
+          ? {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': spec.bindings.tableItemPrefixes.map((p) => `${p}*`),
+              },
+            }
+          : undefined;
+        for (const statement of tableItems) expect(statement.Condition, spec.id).toEqual(expected);
+      }
+      expect(functions.notifier.bindings.tableItemPrefixes).toEqual(['WEBHOOK#']);
     });
 
     it('uses "*" only for X-Ray, which has no resource-level permissions', () => {
@@ -279,16 +320,29 @@ describe('SmsConversations stack (dev)', () => {
 
   describe('webhook API', () => {
     it('serves the topology routes as POST Lambda proxy integrations without authorizers or models', () => {
-      const actual = apiRoutes(json).map((route) => `${route.method} ${route.path}`);
-      expect(actual.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+      const actual = apiRoutes(json).map(
+        (route) => `${route.method} ${route.path} ${route.authorizationType}`,
+      );
+      const expected = routes.map(
+        (route) => `${route.method} ${route.path} ${route.authorization === 'iam' ? 'AWS_IAM' : 'NONE'}`,
+      );
+      expect(actual.sort()).toEqual(expected.sort());
+      // Twilio's webhooks are open at the gateway (signature checked in ingest); the /v1 API is SigV4 only.
+      expect(actual).toContain('POST /v1/tenants/{tenantId}/conversations AWS_IAM');
       for (const [, method] of resourcesOfType(json, 'AWS::ApiGateway::Method')) {
         const p = props<Record<string, unknown>>(method);
-        expect(p).toMatchObject({ HttpMethod: 'POST', AuthorizationType: 'NONE' });
+        expect(p).toMatchObject({ HttpMethod: 'POST' });
+        expect(p.AuthorizerId).toBeUndefined();
         expect(p.RequestModels).toBeUndefined();
         expect(p.RequestValidatorId).toBeUndefined();
       }
       template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
       template.resourceCountIs('AWS::ApiGateway::Model', 0);
+    });
+
+    it('has no WAF where the stage turns it off', () => {
+      expect(dev.waf.enabled).toBe(false);
+      expect(resourcesOfType(json, 'AWS::WAFv2::WebACL')).toEqual([]);
     });
 
     it('passes bodies through as text: no binary media types, regional endpoint', () => {
@@ -330,17 +384,18 @@ describe('SmsConversations stack (dev)', () => {
       }
     });
 
-    it('lets only the deployed stage invoke the ingest function', () => {
+    it('lets only the deployed stage invoke the route functions, one permission per route', () => {
       const permissions = resourcesOfType(json, 'AWS::Lambda::Permission').filter(
         ([, permission]) =>
           props<{ Principal: unknown }>(permission).Principal === 'apigateway.amazonaws.com',
       );
       expect(permissions).toHaveLength(routes.length);
-      for (const [, permission] of permissions) {
+      const invoked = permissions.map(([, permission]) => {
         const p = props<{ FunctionName: unknown; SourceArn: unknown }>(permission);
-        expect(referencedId(p.FunctionName)).toBe(functionIds.ingest);
         expect(flatten(p.SourceArn)).not.toContain('test-invoke-stage');
-      }
+        return referencedId(p.FunctionName);
+      });
+      expect(invoked.sort()).toEqual(routes.map((route) => functionIds[route.function]).sort());
     });
   });
 
@@ -536,7 +591,7 @@ describe('SmsConversations stack (dev)', () => {
 
     it('alarm on errors and throttles of every function', () => {
       for (const spec of Object.values(functions)) {
-        const name = spec.id.charAt(0).toUpperCase() + spec.id.slice(1);
+        const name = pascal(spec.id);
         expect(alarm(`${name}Errors`)).toMatchObject({
           MetricName: 'Errors',
           Threshold: dev.alarms.lambdaErrorsAtLeast,
@@ -599,6 +654,48 @@ describe('SmsConversations stack (prod)', () => {
     }
     expect(JSON.stringify(json)).toContain(`secret:${prod.tenantSecretPrefix}/tenants/*`);
     expect(JSON.stringify(json)).not.toContain('sms-conversations/dev');
+  });
+
+  it('puts a WAF web ACL on the API stage that never blocks on the message body', () => {
+    expect(prod.waf.enabled).toBe(true);
+    const acls = resourcesOfType(json, 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const [[aclId, acl] = []] = acls;
+    interface AclRule {
+      Name: string;
+      Action?: unknown;
+      Statement: {
+        RateBasedStatement?: { Limit: number; AggregateKeyType: string };
+        ManagedRuleGroupStatement?: {
+          Name: string;
+          RuleActionOverrides?: { Name: string; ActionToUse: unknown }[];
+        };
+      };
+      VisibilityConfig: { SampledRequestsEnabled: boolean };
+    }
+    const aclProps = props<{ Scope: string; DefaultAction: unknown; Rules: AclRule[] }>(acl ?? { Type: '' });
+    expect(aclProps.Scope).toBe('REGIONAL');
+    expect(aclProps.DefaultAction).toEqual({ Allow: {} });
+    const rate = aclProps.Rules.find((rule) => rule.Statement.RateBasedStatement);
+    expect(rate?.Statement.RateBasedStatement).toEqual({
+      Limit: prod.waf.requestsPer5MinPerIp,
+      AggregateKeyType: 'IP',
+    });
+    expect(rate?.Action).toEqual({ Block: {} });
+    const badInputs = aclProps.Rules.find(
+      (rule) => rule.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesKnownBadInputsRuleSet',
+    );
+    expect(badInputs?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toEqual([
+      { Name: 'Log4JRCE_BODY', ActionToUse: { Count: {} } },
+      { Name: 'JavaDeserializationRCE_BODY', ActionToUse: { Count: {} } },
+    ]);
+    // Sampled requests would keep bodies (phone numbers, message text) in the console.
+    expect(aclProps.Rules.every((rule) => rule.VisibilityConfig.SampledRequestsEnabled === false)).toBe(true);
+
+    const [[, association] = []] = resourcesOfType(json, 'AWS::WAFv2::WebACLAssociation');
+    const associationProps = props<{ ResourceArn: unknown; WebACLArn: unknown }>(association ?? { Type: '' });
+    expect(associationProps.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(JSON.stringify(associationProps.ResourceArn)).toContain('/stages/');
   });
 });
 

@@ -167,6 +167,13 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
           inbound: asTemplate({ Ref: queueIds.inbound.queue }),
           outbound: asTemplate({ Ref: queueIds.outbound.queue }),
           status: asTemplate({ Ref: queueIds.status.queue }),
+          webhooks: asTemplate({ Ref: queueIds.webhooks.queue }),
+        },
+        dlqUrls: {
+          inbound: asTemplate({ Ref: queueIds.inbound.dlq }),
+          outbound: asTemplate({ Ref: queueIds.outbound.dlq }),
+          status: asTemplate({ Ref: queueIds.status.dlq }),
+          webhooks: asTemplate({ Ref: queueIds.webhooks.dlq }),
         },
       };
       const actual = Object.fromEntries(
@@ -257,7 +264,7 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
     ]);
   });
 
-  it('serves exactly the routes of the topology, each integrating the named function', () => {
+  it('serves exactly the routes of the topology, each integrating the named function with its authorization', () => {
     const byLogicalId = Object.fromEntries(
       Object.entries(functionIds).map(([id, logicalId]) => [logicalId, id]),
     );
@@ -266,10 +273,17 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
         method: route.method,
         path: route.path,
         function: byLogicalId[route.functionLogicalId] ?? route.functionLogicalId,
+        authorizationType: route.authorizationType,
       }))
       .sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
     const expected = routes
-      .map((route) => ({ method: route.method, path: route.path, function: route.function }))
+      .map((route) => ({
+        method: route.method,
+        path: route.path,
+        function: route.function,
+        // The local API checks SigV4 for exactly these routes (local/runtime/sigv4-verifier.ts).
+        authorizationType: route.authorization === 'iam' ? 'AWS_IAM' : 'NONE',
+      }))
       .sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
     expect(actual).toEqual(expected);
   });

@@ -137,4 +137,40 @@ describe('delivery', () => {
     const notes = (await transcriptOf(stack(), customer)).map((entry) => entry.note).filter(Boolean);
     expect(notes).toEqual(['optOut', 'optIn']);
   });
+
+  it('paces one sender number at its configured segments per second across concurrent senders', async () => {
+    const tenant = {
+      tenantId: 'paced',
+      name: 'Paced',
+      accountSid: `AC${'5'.repeat(32)}`,
+      authToken: '5'.repeat(32),
+      number: '+15005550006',
+      workflowFile: 'examples/workflows/order-status.json',
+      segmentsPerSecond: 2,
+    };
+    await seedTenant(stack(), tenant);
+    const customers = Array.from({ length: 6 }, (_, index) => `+1555124100${index}`);
+    await Promise.all(
+      customers.map((from) =>
+        text(stack(), { tenantId: tenant.tenantId, from, to: tenant.number, body: 'Where is my package?' }),
+      ),
+    );
+    for (const customer of customers) await waitForReplies(stack(), customer, 1);
+    const sends = customers
+      .flatMap((customer) => apiCallsTo(customer))
+      .map((request) => Date.parse(request.at))
+      .sort((a, b) => a - b);
+    expect(sends).toHaveLength(customers.length);
+    // Slots are 500 ms apart at 2 segments/s. Each request may reach the simulator a little late
+    // (waking up, the HTTP call), which shortens one gap but does not accumulate: hence pairwise.
+    const latenessToleranceMs = 250;
+    for (let i = 0; i < sends.length; i++) {
+      for (let j = i + 1; j < sends.length; j++) {
+        expect((sends[j] as number) - (sends[i] as number)).toBeGreaterThanOrEqual(
+          (j - i) * 500 - latenessToleranceMs,
+        );
+      }
+    }
+    for (const customer of customers) expect(repliesTo(stack(), customer)).toHaveLength(1);
+  }, 60_000);
 });

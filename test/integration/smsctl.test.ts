@@ -265,6 +265,78 @@ describe('smsctl --local', () => {
     expect(notOurs.error).toMatch(/is not a number of tenant demo/);
   });
 
+  it('send --workflow starts a conversation with --var values that the customer continues; tenants stay apart', async () => {
+    const customer = '+15557770200';
+    const args = [
+      'send',
+      '--tenant',
+      ACME.tenantId,
+      '--from',
+      ACME.numbers[1] as string,
+      '--to',
+      customer,
+      '--workflow',
+      'order-status',
+      '--var',
+      'order_number=order 123456',
+      '--idempotency-key',
+      'wf-200',
+    ];
+    const started = await json<{ conversationId: string; sendId: string; repeated: boolean }>(...args);
+    expect(started).toMatchObject({
+      kind: 'workflow',
+      repeated: false,
+      conversationId: expect.stringMatching(/^op-/),
+    });
+    const again = await json<{ conversationId: string; repeated: boolean }>(...args);
+    expect(again).toMatchObject({ conversationId: started.conversationId, repeated: true });
+
+    const [opening] = await waitForReplies(stack(), customer, 1);
+    expect(opening?.resource.from).toBe(ACME.numbers[1]);
+    expect(opening?.resource.body).toMatch(/Thank you! When did you place this order\?$/);
+    await text(stack(), {
+      tenantId: ACME.tenantId,
+      from: customer,
+      to: ACME.numbers[1] as string,
+      body: 'Yesterday',
+    });
+    const [, done] = await waitForReplies(stack(), customer, 2);
+    expect(done?.resource.body).toMatch(/^Thanks! Checking order 123456 from /);
+
+    const own = await json<{ entries: { direction: string }[] }>(
+      'conversation',
+      'show',
+      '--tenant',
+      ACME.tenantId,
+      '--customer',
+      customer,
+    );
+    expect(own.entries.map((entry) => entry.direction)).toEqual(['outbound', 'inbound', 'outbound']);
+    // The demo tenant's operator, asking about acme's customer, sees nothing of acme's transcript.
+    const other = await json<{ entries: unknown[] }>(
+      'conversation',
+      'show',
+      '--tenant',
+      'demo',
+      '--customer',
+      customer,
+    );
+    expect(other.entries).toEqual([]);
+    const crossSend = await smsctl(
+      'send',
+      '--tenant',
+      'demo',
+      '--from',
+      ACME.numbers[1] as string,
+      '--to',
+      customer,
+      '--workflow',
+      'order-status',
+    );
+    expect(crossSend.error).toMatch(/is not a number of tenant demo/);
+    expect(repliesTo(stack(), customer)).toHaveLength(2);
+  });
+
   it('dlq redrive moves a dead-lettered message back and it is consumed', async () => {
     const customer = '+15557770050';
     const inbound = stack().queues.inbound;

@@ -907,6 +907,31 @@ describe('the phone (/_sim/inbound)', () => {
     expect(receiver.received.map((webhook) => webhook.params.MessageSid)).toEqual([messageSid, messageSid]);
   });
 
+  it('posts the same webhook twice at duplicateInbound = 1, as a Twilio retry does', async () => {
+    await call('POST', '/_sim/faults', { json: { duplicateInbound: 1 } });
+    const answer = await call('POST', '/_sim/inbound', {
+      json: { tenantId: 'demo', from: CUSTOMER, to: SENDER, body: 'twice' },
+    });
+    await call('DELETE', '/_sim/faults');
+    expect(answer.json).toEqual({
+      messageSid: expect.stringMatching(SID),
+      status: 200,
+      responseBody: '<Response/>',
+      duplicates: [200],
+    });
+    const { messageSid } = answer.json as { messageSid: string };
+    const [first, second] = receiver.received;
+    expect(receiver.received).toHaveLength(2);
+    expect(second?.params).toEqual(first?.params);
+    expect(second?.params.MessageSid).toBe(messageSid);
+    expect(second?.headers['x-twilio-signature']).toBe(first?.headers['x-twilio-signature']);
+    const recorded = (await call('GET', '/_sim/inbound')).json as { delivery: string; messageSid: string }[];
+    expect(recorded.map((record) => [record.messageSid, record.delivery]).sort()).toEqual([
+      [messageSid, 'duplicate'],
+      [messageSid, 'original'],
+    ]);
+  });
+
   it('signs for the tenant it posts to', async () => {
     await call('POST', '/_sim/inbound', {
       json: { tenantId: 'other', from: CUSTOMER, to: SENDER, body: 'hi' },

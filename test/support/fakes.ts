@@ -1,3 +1,5 @@
+import { type PacingDecision, planSend } from '../../lambdas/domain/send-pacing';
+import type { PaceRequest, SendPacer } from '../../lambdas/ports/send-pacer';
 import type { TenantTwilioCredentials } from '../../lambdas/domain/tenant';
 import type { MessageQueue, QueuedMessage } from '../../lambdas/ports/message-queue';
 import type { TenantCredentialsSource } from '../../lambdas/ports/tenant-credentials';
@@ -16,5 +18,24 @@ export class StaticCredentials implements TenantCredentialsSource {
   async get(tenantId: string): Promise<TenantTwilioCredentials | undefined> {
     this.lookups++;
     return this.tenants[tenantId];
+  }
+}
+
+/** GCRA pacing in memory, with the same decisions as the DynamoDB pacer for one process. */
+export class MemorySendPacer implements SendPacer {
+  readonly requests: PaceRequest[] = [];
+  private readonly theoreticalArrivals = new Map<string, number>();
+  constructor(private readonly nowMs: () => number = Date.now) {}
+
+  async reserve(request: PaceRequest): Promise<PacingDecision> {
+    this.requests.push(request);
+    const decision = planSend({
+      ...request,
+      nowMs: this.nowMs(),
+      theoreticalArrivalMs: this.theoreticalArrivals.get(request.from),
+    });
+    if (decision.kind === 'send')
+      this.theoreticalArrivals.set(request.from, decision.nextTheoreticalArrivalMs);
+    return decision;
   }
 }

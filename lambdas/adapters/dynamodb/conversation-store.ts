@@ -5,11 +5,14 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
 import type {
   ConversationRecord,
+  ConversationStartStore,
   ConversationStore,
   PlannedReply,
+  StartCommit,
   TurnCommit,
   TurnCommitResult,
 } from '../../ports/conversation-store';
@@ -18,7 +21,7 @@ import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export class DynamoConversationStore implements ConversationStore {
+export class DynamoConversationStore implements ConversationStore, ConversationStartStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -76,6 +79,74 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
+  async commitStart(commit: StartCommit): Promise<'committed' | 'conflict' | 'duplicate'> {
+    const { tenantId, customer, conversation } = commit;
+    const items: TransactItem[] = commit.replies.map((reply, index) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
+          direction: 'outbound',
+          conversationId: commit.conversationId,
+          sendId: reply.sendId,
+          from: commit.businessNumber,
+          to: customer,
+          body: reply.body,
+          status: 'pending',
+          at: commit.at,
+          expiresAt: ttlSeconds(commit.at, RETENTION_DAYS),
+        },
+        // The first entry is the start's marker: present means an earlier attempt committed it.
+        ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      },
+    }));
+    if (conversation)
+      items.push(this.conversationPut(tenantId, customer, conversation, commit.expectedVersion));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'committed';
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (!failed) throw error;
+      if (failed[0]) return 'duplicate';
+      if (conversation && failed[items.length - 1]) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** The conversation's state, written only if nobody changed it since it was read. */
+  private conversationPut(
+    tenantId: string,
+    customer: string,
+    conversation: ConversationRecord,
+    expectedVersion: number | undefined,
+  ): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.conversationState(tenantId, customer),
+          conversationId: conversation.conversationId,
+          businessNumber: conversation.businessNumber,
+          workflowId: conversation.workflowId,
+          slots: conversation.slots,
+          version: conversation.version,
+          startedAt: conversation.startedAt,
+          lastActivityAt: conversation.lastActivityAt,
+          conversationExpiresAt: conversation.expiresAt,
+          // The state outlives the conversation so an expired one is still shown; TTL tidies up.
+          expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
+        },
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
+      },
+    };
+  }
+
   /**
    * One transaction: the inbound message (only once: keyed by its MessageSid), the new state
    * (only if nobody changed it since it was read) and the replies waiting to be sent.
@@ -98,6 +169,8 @@ export class DynamoConversationStore implements ConversationStore {
             at: inbound.at,
             ...(inbound.note ? { note: inbound.note } : {}),
             replies: commit.replies,
+            // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
+            ...(commit.webhook ? { webhook: commit.webhook } : {}),
             expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -105,32 +178,8 @@ export class DynamoConversationStore implements ConversationStore {
         },
       },
     ];
-    if (conversation) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.conversationState(tenantId, customer),
-            conversationId: conversation.conversationId,
-            businessNumber: conversation.businessNumber,
-            workflowId: conversation.workflowId,
-            slots: conversation.slots,
-            version: conversation.version,
-            startedAt: conversation.startedAt,
-            lastActivityAt: conversation.lastActivityAt,
-            conversationExpiresAt: conversation.expiresAt,
-            // The state outlives the conversation so an expired one is still shown; TTL tidies up.
-            expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
-          },
-          ...(commit.expectedVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': commit.expectedVersion },
-              }),
-        },
-      });
-    }
+    if (conversation)
+      items.push(this.conversationPut(tenantId, customer, conversation, commit.expectedVersion));
     for (const reply of commit.replies) {
       items.push({
         Put: {
@@ -159,7 +208,12 @@ export class DynamoConversationStore implements ConversationStore {
       if (!failed) throw error;
       if (failed[0]) {
         const recorded = cancellationItem(error, 0);
-        return { outcome: 'duplicate', replies: (recorded?.replies as PlannedReply[] | undefined) ?? [] };
+        const webhook = recorded?.webhook as WebhookQueueMessage | undefined;
+        return {
+          outcome: 'duplicate',
+          replies: (recorded?.replies as PlannedReply[] | undefined) ?? [],
+          ...(webhook ? { webhook } : {}),
+        };
       }
       if (failed[1]) return { outcome: 'conflict' };
       throw error;

@@ -20,8 +20,17 @@ export const keys = {
   transcriptPrefix: 'MSG#',
   optOut: (tenantId: string, customer: string) => ({ pk: `TENANT#${tenantId}`, sk: `OPTOUT#${customer}` }),
   send: (tenantId: string, sendId: string) => ({ pk: `SEND#${tenantId}#${sendId}`, sk: 'SEND' }),
+  /** An Idempotency-Key of a tenant's API or CLI start (its own partition: keys are many and short-lived). */
+  idempotencyKey: (tenantId: string, key: string) => ({ pk: `IDEMPOTENCY#${tenantId}#${key}`, sk: 'KEY' }),
   message: (sid: string) => ({ pk: `MESSAGE#${sid}`, sk: 'META' }),
   messageEvent: (sid: string, status: string) => ({ pk: `MESSAGE#${sid}`, sk: `EVENT#${status}` }),
+  /** One per sender number, shared by all tenants' sends from it (a number has one carrier rate). */
+  sendPacing: (from: string) => ({ pk: `PACE#${from}`, sk: 'PACE' }),
+  /** The notifier's record of one completion webhook; the notifier may touch only `WEBHOOK#` items. */
+  webhookDelivery: (tenantId: string, webhookId: string) => ({
+    pk: `WEBHOOK#${tenantId}#${webhookId}`,
+    sk: 'DELIVERY',
+  }),
 } as const;
 
 /** DynamoDB TTL works in epoch seconds. */

@@ -53,6 +53,7 @@ export class DynamoTenantAdmin {
           number: number.number,
           workflowId: number.workflowId,
           allowInboundStart: number.allowInboundStart,
+          segmentsPerSecond: number.segmentsPerSecond,
         },
       }),
     );
@@ -147,6 +148,7 @@ export class DynamoTenantAdmin {
                   number: number.number,
                   workflowId: number.workflowId,
                   allowInboundStart: number.allowInboundStart,
+                  segmentsPerSecond: number.segmentsPerSecond,
                 },
               },
             },

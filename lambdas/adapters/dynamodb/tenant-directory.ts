@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { parseWorkflow, type Workflow } from '../../domain/workflow/definition';
-import type { TenantDirectory, TenantNumber } from '../../ports/tenant-directory';
+import type { Workflow } from '../../domain/workflow/definition';
+import { readStoredWorkflow } from '../../domain/workflow/stored';
+import type { TenantLookup, TenantNumber } from '../../ports/tenant-directory';
 import { keys } from './keys';
 
 interface Cached<T> {
@@ -9,7 +10,7 @@ interface Cached<T> {
 }
 
 /** Numbers and workflows change rarely; a short per-container cache saves two reads per turn. */
-export class DynamoTenantDirectory implements TenantDirectory {
+export class DynamoTenantDirectory implements TenantLookup {
   private readonly cache = new Map<string, Cached<unknown>>();
 
   constructor(
@@ -18,6 +19,13 @@ export class DynamoTenantDirectory implements TenantDirectory {
     private readonly ttlMs = 30_000,
     private readonly now: () => number = Date.now,
   ) {}
+
+  tenantExists(tenantId: string): Promise<boolean> {
+    return this.cached(
+      `t:${tenantId}`,
+      async () => (await this.get(keys.tenantProfile(tenantId))) !== undefined,
+    );
+  }
 
   getNumber(tenantId: string, number: string): Promise<TenantNumber | undefined> {
     return this.cached(`n:${tenantId}:${number}`, async () => {
@@ -28,6 +36,7 @@ export class DynamoTenantDirectory implements TenantDirectory {
         number,
         workflowId: String(item.workflowId),
         allowInboundStart: item.allowInboundStart !== false,
+        ...(typeof item.segmentsPerSecond === 'number' ? { segmentsPerSecond: item.segmentsPerSecond } : {}),
       };
     });
   }
@@ -36,10 +45,14 @@ export class DynamoTenantDirectory implements TenantDirectory {
     return this.cached(`w:${tenantId}:${workflowId}`, async () => {
       const item = await this.get(keys.workflow(tenantId, workflowId));
       if (!item) return undefined;
-      const parsed = parseWorkflow(JSON.parse(String(item.definition)));
-      if (!parsed.ok)
-        throw new Error(`Stored workflow ${workflowId} is invalid: ${parsed.errors.join('; ')}`);
-      return parsed.workflow;
+      try {
+        // Validated by `workflow put`; a lean check here keeps zod out of the handlers' cold start.
+        return readStoredWorkflow(String(item.definition));
+      } catch (error) {
+        throw new Error(`Stored workflow ${workflowId} is invalid: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookUrlProblem } from '../completion-webhook/url';
 
 /** Workflow definitions (DESIGN.md section 3: these field names are a contract). */
 const variableBase = {
@@ -57,6 +58,23 @@ export const variableSchema = z.discriminatedUnion('type', [
   z.object({ ...variableBase, type: z.literal('choice'), options: z.array(z.string().min(1)).min(2) }),
 ]);
 
+/**
+ * Extension (optional) of `onComplete` (DESIGN.md section 3: "may also name an HTTPS endpoint of
+ * the tenant"): when the route completes, the collected variables are POSTed there as JSON, signed
+ * with HMAC-SHA256 by the tenant's signing key (secret `{prefix}/tenants/{tenantId}/webhook`; the
+ * workflow names no secret, so a workflow can never sign with another tenant's key). Delivered by
+ * the notifier, retried, never twice (README "Completion webhooks"). Strict: a misspelt field is
+ * an error, not silently ignored.
+ */
+export const completionWebhookSchema = z
+  .object({
+    url: z.string().superRefine((url, context) => {
+      const problem = webhookUrlProblem(url);
+      if (problem) context.addIssue({ code: 'custom', message: `url ${problem}` });
+    }),
+  })
+  .strict();
+
 export const workflowSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'workflow ids are lowercase letters, digits and dashes'),
   greeting: z.string().optional(),
@@ -66,7 +84,7 @@ export const workflowSchema = z.object({
         id: z.string().min(1),
         match: z.object({ keywords: z.array(z.string().min(1)).default([]) }).default({ keywords: [] }),
         mandatoryVariables: z.array(variableSchema).default([]),
-        onComplete: z.object({ reply: z.string().min(1) }),
+        onComplete: z.object({ reply: z.string().min(1), webhook: completionWebhookSchema.optional() }),
       }),
     )
     .min(1, 'a workflow needs at least one route'),

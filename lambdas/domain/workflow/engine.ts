@@ -101,11 +101,11 @@ export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | un
 }
 
 /** The greeting travels in the same SMS as the first answer: one message, one charge. */
-function greeted(greeting: string | undefined, reply: string): string {
+export function greeted(greeting: string | undefined, reply: string): string {
   return greeting ? `${greeting} ${reply}` : reply;
 }
 
-function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {
+export function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {
   return route.mandatoryVariables.find((variable) => variables[variable.name] === undefined);
 }
 

@@ -149,6 +149,18 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       }
     });
     check(`routes.${route.id}.onComplete.reply`, route.onComplete.reply, route.mandatoryVariables);
+    // The schema admits plain HTTP to loopback hosts for the local stack; deployed, nothing listens there.
+    const webhookUrl = route.onComplete.webhook?.url;
+    if (webhookUrl?.startsWith('http:')) {
+      warnings.push(
+        `routes.${route.id}.onComplete.webhook.url: plain http:// reaches only this machine (local stack); use https:// before deploying`,
+      );
+    }
+    if (route.onComplete.webhook && route.mandatoryVariables.length === 0) {
+      warnings.push(
+        `routes.${route.id}.onComplete.webhook: the route collects no variables, so the webhook carries none`,
+      );
+    }
     if (workflow.greeting) {
       check(
         `greeting + routes.${route.id}.onComplete.reply`,

@@ -22,8 +22,9 @@ describe('bundleFunctionsWithMetafile', () => {
       const code = await readFile(bundle.path, 'utf8');
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       expect(bundle.bytes).toBe(Buffer.byteLength(code));
-      // The AWS SDK stays external, as Lambda's Node 22 runtime provides it.
+      // The SDK clients are aws-lite (lib/bundling.ts SDK_ALIASES): neither bundled nor imported.
       expect(code).not.toContain('@aws-sdk/client-sqs/dist');
+      expect(code).not.toMatch(/from\s*"@aws-sdk\//);
       await expect(readFile(`${bundle.path}.map`, 'utf8')).resolves.toContain('"sources"');
     }
     const written = JSON.parse(await readFile(path.join(outDir, 'meta.json'), 'utf8')) as typeof metafile;

@@ -12,6 +12,8 @@ const OUTPUTS = {
   [OUTPUT_KEYS.inboundDlqUrl]: 'https://sqs/inbound-dlq.fifo',
   [OUTPUT_KEYS.outboundDlqUrl]: 'https://sqs/outbound-dlq.fifo',
   [OUTPUT_KEYS.statusDlqUrl]: 'https://sqs/status-dlq',
+  [OUTPUT_KEYS.webhooksQueueUrl]: 'https://sqs/webhooks',
+  [OUTPUT_KEYS.webhooksDlqUrl]: 'https://sqs/webhooks-dlq',
 };
 
 function stackWith(outputs: Record<string, string>) {
@@ -42,6 +44,7 @@ describe('smsctl against AWS', () => {
         inbound: { url: 'https://sqs/inbound.fifo', dlqUrl: 'https://sqs/inbound-dlq.fifo' },
         outbound: { url: 'https://sqs/outbound.fifo', dlqUrl: 'https://sqs/outbound-dlq.fifo' },
         status: { url: 'https://sqs/status', dlqUrl: 'https://sqs/status-dlq' },
+        webhooks: { url: 'https://sqs/webhooks', dlqUrl: 'https://sqs/webhooks-dlq' },
       },
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../../cli/cli-error';
-import { operatorSendId } from '../../../cli/commands/send';
+import { takeVariables } from '../../../cli/commands/send';
 import { main } from '../../../cli/main';
 
 /** What smsctl refuses before it touches any platform. */
@@ -53,9 +53,75 @@ describe('smsctl without a platform', () => {
       /true or false/,
     ],
     [
-      ['send', '--tenant', 'ab', '--from', '+15005550006', '--to', '+15551230001', '--workflow', 'w'],
-      /not supported yet/,
+      [
+        'send',
+        '--tenant',
+        'ab',
+        '--from',
+        '+15005550006',
+        '--to',
+        '+15551230001',
+        '--workflow',
+        'w',
+        '--body',
+        'x',
+      ],
+      /exactly one of --workflow and --body/,
     ],
+    [
+      [
+        'send',
+        '--tenant',
+        'ab',
+        '--from',
+        '+15005550006',
+        '--to',
+        '+15551230001',
+        '--body',
+        'x',
+        '--var',
+        'a=1',
+      ],
+      /--var and --route go with --workflow/,
+    ],
+    [
+      [
+        'send',
+        '--tenant',
+        'ab',
+        '--from',
+        '+15005550006',
+        '--to',
+        '+15551230001',
+        '--workflow',
+        'w',
+        '--var',
+        'a',
+      ],
+      /expected name=value/,
+    ],
+    [
+      ['send', '--tenant', 'ab', '--from', '+15005550006', '--to', '5551230001', '--workflow', 'w'],
+      /to must be an E\.164 number/,
+    ],
+    ...['0', 'fast', '', '1e9'].map(
+      (rate) =>
+        [
+          [
+            'number',
+            'put',
+            '--tenant',
+            'ab',
+            '--number',
+            '+15005550006',
+            '--workflow',
+            'w',
+            '--segments-per-second',
+            rate,
+          ],
+          /--segments-per-second must be a number from 0\.1 to 1000/,
+        ] as [string[], RegExp],
+    ),
     [['conversation', 'show', '--tenant', 'ab', '--customer', 'bob'], /E\.164/],
     [['dlq', 'redrive', '--queue', 'nope'], /--queue must be one of/],
     [['dlq', 'purge'], /unknown dlq action/],
@@ -64,9 +130,10 @@ describe('smsctl without a platform', () => {
     await expect(main(argv)).rejects.toThrow(reason);
   });
 
-  it('derives the same send id from the same idempotency key, per tenant', () => {
-    expect(operatorSendId('acme', 'k1')).toBe(operatorSendId('acme', 'k1'));
-    expect(operatorSendId('acme', 'k1')).not.toBe(operatorSendId('other', 'k1'));
-    expect(operatorSendId('acme', undefined)).not.toBe(operatorSendId('acme', undefined));
+  it('takes repeated --var k=v (values may contain =) out of the arguments', () => {
+    expect(takeVariables(['--var', 'a=1', '--tenant', 't', '--var=b=x=y'])).toEqual({
+      variables: { a: '1', b: 'x=y' },
+      rest: ['--tenant', 't'],
+    });
   });
 });

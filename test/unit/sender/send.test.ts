@@ -7,6 +7,7 @@ import type { OptOutStore } from '../../../lambdas/ports/opt-out-store';
 import type { SendSmsRequest, SentSms, SmsGateway } from '../../../lambdas/ports/sms-gateway';
 import type { TenantCredentialsSource } from '../../../lambdas/ports/tenant-credentials';
 import { processSend, RetryableSendError, type SendDeps, type SendEvent } from '../../../lambdas/sender/send';
+import { MemorySendPacer } from '../../support/fakes';
 
 const CREDS: TenantTwilioCredentials = { accountSid: `AC${'d'.repeat(32)}`, authToken: 'old-token' };
 
@@ -96,13 +97,23 @@ describe('sender', () => {
   let credentials: RotatingCredentials;
   let events: SendEvent[];
   let optOuts: MemoryOptOuts;
+  let clockMs: number;
+  let pacer: MemorySendPacer;
+  let slept: number[];
+  let waitBudgetMs: number;
   const deps = (sms: SmsGateway): SendDeps => ({
     publicBaseUrl: 'https://hooks.example.com/',
     credentials,
     sms,
     messages: store,
     optOuts,
-    now: () => new Date('2026-11-22T12:00:01.000Z'),
+    pacer,
+    pacingWaitBudgetMs: () => waitBudgetMs,
+    sleep: async (ms) => {
+      slept.push(ms);
+      clockMs += ms;
+    },
+    now: () => new Date(clockMs),
     random: () => 0.5,
     onEvent: (event) => events.push(event),
   });
@@ -112,6 +123,10 @@ describe('sender', () => {
     credentials = new RotatingCredentials();
     events = [];
     optOuts = new MemoryOptOuts();
+    clockMs = Date.parse('2026-11-22T12:00:01.000Z');
+    pacer = new MemorySendPacer(() => clockMs);
+    slept = [];
+    waitBudgetMs = 5000;
   });
 
   it('sends with a StatusCallback and records the initial status from the create response', async () => {
@@ -205,5 +220,48 @@ describe('sender', () => {
     expect(sms.requests[0]?.messagingServiceSid).toBe(`MG${'1'.repeat(32)}`);
     expect(sms.requests[0]?.from).toBeUndefined();
     expect(store.sent[0]?.status).toBe('accepted');
+  });
+
+  describe('pacing per sender number', () => {
+    const sid = (n: number) => ({ sid: `SM${n}`, status: 'queued', numSegments: 1 });
+
+    it('spaces a long code one segment per second, waiting in process within the budget', async () => {
+      const sms = new ScriptedGateway([sid(1), sid(2), sid(3)]);
+      for (const index of [0, 1, 2]) await processSend({ ...queued, sendId: `SMx-${index}` }, 1, deps(sms));
+      expect(sms.requests).toHaveLength(3);
+      expect(slept).toEqual([1000, 1000]);
+      expect(pacer.requests.map((request) => request.segmentsPerSecond)).toEqual([1, 1, 1]);
+      expect(events.map((event) => event.type)).toEqual(['sent', 'paced', 'sent', 'paced', 'sent']);
+    });
+
+    it('counts segments, not messages, and honours a configured rate', async () => {
+      const sms = new ScriptedGateway([sid(1), sid(2)]);
+      const long = { ...queued, body: 'x'.repeat(400), senderSegmentsPerSecond: 3 }; // 3 segments
+      await processSend({ ...long, sendId: 'SMx-0' }, 1, deps(sms));
+      await processSend({ ...long, sendId: 'SMx-1' }, 1, deps(sms));
+      expect(pacer.requests.map((request) => [request.segments, request.segmentsPerSecond])).toEqual([
+        [3, 3],
+        [3, 3],
+      ]);
+      expect(slept).toEqual([1000]);
+    });
+
+    it('puts a send back on the queue, released and unsent, when the backlog exceeds the budget', async () => {
+      waitBudgetMs = 500;
+      const sms = new ScriptedGateway([sid(1)]);
+      await processSend({ ...queued, sendId: 'SMx-0' }, 1, deps(sms));
+      const deferred = processSend({ ...queued, sendId: 'SMx-1' }, 1, deps(sms));
+      await expect(deferred).rejects.toBeInstanceOf(RetryableSendError);
+      await expect(deferred).rejects.toMatchObject({ delaySeconds: 1 });
+      expect(sms.requests).toHaveLength(1);
+      expect(store.released).toBe(1);
+      expect(events.map((event) => event.type)).toEqual(['sent', 'pacingDeferred']);
+    });
+
+    it('paces a toll-free number at three segments per second by default', async () => {
+      const sms = new ScriptedGateway([sid(1)]);
+      await processSend({ ...queued, from: '+18005550100' }, 1, deps(sms));
+      expect(pacer.requests[0]?.segmentsPerSecond).toBe(3);
+    });
   });
 });

@@ -9,6 +9,7 @@ describe('parseFaultSettings', () => {
       apiSlowMs: 2000,
       apiSlowRate: 0.1,
       duplicateCallbacks: 0.2,
+      duplicateInbound: 0.1,
       reorderCallbacks: 0.2,
       undelivered: 0.1,
       undeliveredErrorCode: 30007,

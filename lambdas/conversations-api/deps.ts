@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
+import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
+import { SqsMessageQueue } from '../adapters/sqs-message-queue';
+import type { StartOutboundDeps } from './start-outbound';
+
+/** The adapters startOutbound runs on, wired the same way for the API function and for smsctl. */
+export function startOutboundDeps(
+  clients: { readonly dynamo: DynamoDBDocumentClient; readonly sqs: SQSClient },
+  where: { readonly tableName: string; readonly outboundQueueUrl: string },
+): StartOutboundDeps {
+  const { dynamo, sqs } = clients;
+  return {
+    tenants: new DynamoTenantDirectory(dynamo, where.tableName),
+    conversations: new DynamoConversationStore(dynamo, where.tableName),
+    optOuts: new DynamoOptOutStore(dynamo, where.tableName),
+    outbound: new SqsMessageQueue(sqs, where.outboundQueueUrl),
+    idempotency: new DynamoIdempotencyStore(dynamo, where.tableName),
+    now: () => new Date(),
+    randomId: () => randomUUID().replaceAll('-', ''),
+  };
+}

@@ -1,0 +1,222 @@
+import { transcriptKey } from '../conversation/turn';
+import {
+  fingerprintOf,
+  IDEMPOTENCY_KEY_TTL_HOURS,
+  type OutboundStart,
+  startIdFor,
+} from '../domain/outbound-request';
+import { conversationGroupId, type OutboundQueueMessage } from '../domain/queue-messages';
+import { splitForSms } from '../domain/segments';
+import type { SlotState } from '../domain/workflow/engine';
+import { startWorkflow } from '../domain/workflow/start';
+import type { ConversationRecord, ConversationStartStore, PlannedReply } from '../ports/conversation-store';
+import type { IdempotencyStore, StoredResponse } from '../ports/idempotency-store';
+import type { MessageQueue } from '../ports/message-queue';
+import type { OptOutStore } from '../ports/opt-out-store';
+import type { TenantLookup } from '../ports/tenant-directory';
+
+/**
+ * Starts what a business sends first: a workflow conversation or one message. The one place this
+ * logic lives: the conversations API function and `smsctl send` both call it. Everything goes
+ * through outbound.fifo like any reply, so the sender's opt-out check, idempotent claim and
+ * status tracking apply unchanged.
+ */
+export interface StartOutboundDeps {
+  readonly tenants: TenantLookup;
+  readonly conversations: ConversationStartStore;
+  readonly optOuts: OptOutStore;
+  readonly outbound: MessageQueue<OutboundQueueMessage>;
+  readonly idempotency: IdempotencyStore;
+  readonly now: () => Date;
+  readonly randomId: () => string;
+}
+
+export interface StartOutboundCommand {
+  readonly tenantId: string;
+  readonly start: OutboundStart;
+  readonly idempotencyKey?: string;
+}
+
+/** Why a start was refused; `status` is the HTTP status the API answers with. */
+export type StartRefusal =
+  | { status: 404; error: 'tenant-not-found' | 'number-not-found' | 'workflow-not-found'; message: string }
+  | { status: 409; error: 'opted-out' | 'conversation-active'; message: string }
+  | { status: 422; error: 'idempotency-key-reused' | 'workflow-cannot-start'; message: string };
+
+export interface StartedOutbound {
+  readonly tenantId: string;
+  readonly kind: OutboundStart['kind'];
+  /** The conversation the customer's reply continues; empty for a single message. */
+  readonly conversationId: string;
+  readonly sends: readonly { readonly sendId: string; readonly transcriptKey: string }[];
+  readonly status: 'queued';
+  readonly at: string;
+}
+
+export type StartOutboundResult =
+  | { ok: true; status: 201; started: StartedOutbound; replayed: boolean }
+  | { ok: false; refusal: StartRefusal };
+
+/** Optimistic-lock conflicts: the customer texting at the same moment; a few rereads settle them. */
+const MAX_CONFLICT_RETRIES = 5;
+
+function refuse(refusal: StartRefusal): StartOutboundResult {
+  return { ok: false, refusal };
+}
+
+function replay(response: StoredResponse): StartOutboundResult {
+  // Stored by this function (complete() below): the body is a StartedOutbound.
+  return { ok: true, status: 201, started: response.body as unknown as StartedOutbound, replayed: true };
+}
+
+const KEY_REUSED: StartRefusal = {
+  status: 422,
+  error: 'idempotency-key-reused',
+  message: 'this Idempotency-Key was already used for a different request',
+};
+
+export async function startOutbound(
+  command: StartOutboundCommand,
+  deps: StartOutboundDeps,
+): Promise<StartOutboundResult> {
+  const { tenantId, start, idempotencyKey } = command;
+  const fingerprint = fingerprintOf(start);
+  let remembered = idempotencyKey ? await deps.idempotency.find(tenantId, idempotencyKey) : undefined;
+  if (remembered && remembered.fingerprint !== fingerprint) return refuse(KEY_REUSED);
+  if (remembered?.response) return replay(remembered.response);
+
+  // Checked before anything is written: a refused start leaves no trace and its key stays free.
+  if (!(await deps.tenants.tenantExists(tenantId)))
+    return refuse({ status: 404, error: 'tenant-not-found', message: `tenant ${tenantId} not found` });
+  if (!(await deps.tenants.getNumber(tenantId, start.from)))
+    return refuse({
+      status: 404,
+      error: 'number-not-found',
+      message: `from is not a number of tenant ${tenantId}`,
+    });
+  let text: string;
+  let opening: { workflowId: string; slots: SlotState; expiresAfterHours: number } | undefined;
+  if (start.kind === 'workflow') {
+    const workflow = await deps.tenants.getWorkflow(tenantId, start.workflowId);
+    if (!workflow)
+      return refuse({
+        status: 404,
+        error: 'workflow-not-found',
+        message: `workflow ${start.workflowId} not found for tenant ${tenantId}`,
+      });
+    const opened = startWorkflow({
+      workflow,
+      ...(start.routeId !== undefined ? { routeId: start.routeId } : {}),
+      variables: start.variables,
+      now: deps.now(),
+    });
+    if (!opened.ok) return refuse({ status: 422, error: 'workflow-cannot-start', message: opened.reason });
+    text = opened.replies.join(' ');
+    opening = { workflowId: workflow.id, slots: opened.state, expiresAfterHours: workflow.expiresAfterHours };
+  } else {
+    text = start.body;
+  }
+  // The sender checks again right before calling Twilio; this answers the caller now.
+  if (await deps.optOuts.isOptedOut(tenantId, start.to))
+    return refuse({ status: 409, error: 'opted-out', message: 'the customer has opted out (STOP)' });
+
+  if (idempotencyKey && !remembered) {
+    const claimed = {
+      fingerprint,
+      startId: startIdFor(tenantId, idempotencyKey, deps.randomId),
+      at: deps.now().toISOString(),
+    };
+    const expiresAt = new Date(Date.parse(claimed.at) + IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000).toISOString();
+    remembered = await deps.idempotency.claim(tenantId, idempotencyKey, claimed, expiresAt);
+    // Someone else won the race for this key.
+    if (remembered.fingerprint !== fingerprint) return refuse(KEY_REUSED);
+    if (remembered.response) return replay(remembered.response);
+  }
+  // A key that was claimed but never answered (a crash) resumes under the same ids and time.
+  const startId = remembered?.startId ?? startIdFor(tenantId, undefined, deps.randomId);
+  const at = remembered?.at ?? deps.now().toISOString();
+  const replies: PlannedReply[] = splitForSms(text).map((body, index) => {
+    const sendId = `${startId}-${index}`;
+    return { sendId, transcriptKey: transcriptKey(at, sendId), body };
+  });
+  const conversationId = opening ? startId : '';
+
+  for (let attempt = 1; ; attempt++) {
+    let record: ConversationRecord | undefined;
+    let expectedVersion: number | undefined;
+    if (opening) {
+      const current = await deps.conversations.load(tenantId, start.to);
+      const open = current && current.expiresAt > at && current.slots.status === 'collecting';
+      if (open && current.conversationId !== startId)
+        return refuse({
+          status: 409,
+          error: 'conversation-active',
+          message: 'the customer is in the middle of another conversation with this tenant',
+        });
+      record = {
+        tenantId,
+        customer: start.to,
+        conversationId,
+        businessNumber: start.from,
+        workflowId: opening.workflowId,
+        slots: opening.slots,
+        version: (current?.version ?? 0) + 1,
+        startedAt: at,
+        lastActivityAt: at,
+        expiresAt: new Date(Date.parse(at) + opening.expiresAfterHours * 3_600_000).toISOString(),
+      };
+      expectedVersion = current?.version;
+    }
+    const outcome = await deps.conversations.commitStart({
+      tenantId,
+      customer: start.to,
+      businessNumber: start.from,
+      ...(record ? { conversation: record } : {}),
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      replies,
+      conversationId,
+      at,
+    });
+    if (outcome !== 'conflict') break;
+    if (attempt >= MAX_CONFLICT_RETRIES)
+      throw new Error(
+        `Conversation of tenant ${tenantId} kept changing under ${MAX_CONFLICT_RETRIES} attempts`,
+      );
+  }
+
+  // Enqueued after the commit, and again by any retry: FIFO dedup (5 minutes) and the sender's
+  // claim on each send id make a repeat a no-op.
+  const queuedAt = deps.now().toISOString();
+  await deps.outbound.send(
+    replies.map((reply) => ({
+      body: {
+        v: 1,
+        tenantId,
+        sendId: reply.sendId,
+        conversationId,
+        transcriptKey: reply.transcriptKey,
+        from: start.from,
+        to: start.to,
+        body: reply.body,
+        mediaUrls: [],
+        queuedAt,
+      },
+      groupId: conversationGroupId(tenantId, start.to),
+      deduplicationId: reply.sendId,
+    })),
+  );
+  const started: StartedOutbound = {
+    tenantId,
+    kind: start.kind,
+    conversationId,
+    sends: replies.map(({ sendId, transcriptKey: key }) => ({ sendId, transcriptKey: key })),
+    status: 'queued',
+    at,
+  };
+  if (idempotencyKey)
+    await deps.idempotency.complete(tenantId, idempotencyKey, {
+      statusCode: 201,
+      body: started as unknown as Record<string, unknown>,
+    });
+  return { ok: true, status: 201, started, replayed: false };
+}

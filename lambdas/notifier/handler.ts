@@ -1,0 +1,94 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dlqUrlEnvName, ENV, functions, queues, queueUrlEnvName } from '../../lib/topology';
+import { DynamoWebhookDeliveries } from '../adapters/dynamodb/webhook-deliveries';
+import { FetchWebhookTransport } from '../adapters/fetch-webhook-transport';
+import { SecretsManagerWebhookKeys } from '../adapters/secrets-manager-webhook-keys';
+import type { WebhookQueueMessage } from '../domain/queue-messages';
+import { documentClient, sqsClient } from '../shared/clients';
+import { DeadLetterError, withDeadLetter } from '../shared/dead-letter';
+import { requireEnv } from '../shared/env';
+import { METRICS } from '../shared/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { MalformedRecordError, parseQueueRecord, receiveCount } from '../shared/queue-record';
+import { withRetryDelay } from '../shared/retry-later';
+import { CREDENTIALS_TTL_MS } from '../shared/tenant-credentials';
+import { deliverWebhook, type NotifierDeps } from './deliver';
+
+const sqs = sqsClient();
+const deps: NotifierDeps = {
+  deliveries: new DynamoWebhookDeliveries(documentClient(), requireEnv(ENV.tableName)),
+  signingKeys: new SecretsManagerWebhookKeys(
+    new SecretsManagerClient({}),
+    requireEnv(ENV.tenantSecretPrefix),
+    CREDENTIALS_TTL_MS,
+  ),
+  transport: new FetchWebhookTransport('sms-conversations-webhooks/1'),
+  leaseSeconds: functions.notifier.timeoutSeconds,
+  maxAttempts: queues.webhooks.maxReceiveCount,
+  now: () => new Date(),
+  random: Math.random,
+  // Records are handled in parallel, so every line names its webhook (no appendKeys).
+  onEvent: (event) => {
+    const { type, ...fields } = event;
+    switch (event.type) {
+      case 'delivered':
+        logger.info('Webhook delivered', fields);
+        emitTenantMetric(event.tenantId, METRICS.webhooksDelivered, MetricUnit.Count);
+        emitTenantMetric(event.tenantId, METRICS.webhookLatency, MetricUnit.Milliseconds, event.latencyMs);
+        return;
+      case 'attemptFailed':
+        logger.warn('Webhook attempt failed, will retry', fields);
+        emitTenantMetric(event.tenantId, METRICS.webhookAttemptsFailed, MetricUnit.Count);
+        return;
+      case 'deadLettered':
+        logger.error('Webhook moved to the DLQ', fields);
+        emitTenantMetric(event.tenantId, METRICS.webhooksFailed, MetricUnit.Count);
+        return;
+      default:
+        logger.info(`Webhook ${type}`, fields);
+    }
+  },
+};
+
+const processor = new BatchProcessor(EventType.SQS);
+
+const recordHandler = withRetryDelay(
+  sqs,
+  requireEnv(queueUrlEnvName('webhooks')),
+  withDeadLetter(sqs, requireEnv(dlqUrlEnvName('webhooks')), deliverRecord),
+);
+
+async function deliverRecord(record: SQSRecord): Promise<void> {
+  let job: WebhookQueueMessage;
+  try {
+    job = parseQueueRecord<WebhookQueueMessage>(record, [
+      'webhookId',
+      'tenantId',
+      'conversationId',
+      'customer',
+      'variables',
+      'completedAt',
+      'url',
+    ]);
+  } catch (error) {
+    // Never readable, however often it is received.
+    if (error instanceof MalformedRecordError) throw new DeadLetterError(error.message);
+    throw error;
+  }
+  // Ids only, never the URL (it may carry a token of the tenant's) or the variables (personal data).
+  logger.info('Delivering webhook', {
+    tenantId: job.tenantId,
+    webhookId: job.webhookId,
+    conversationId: job.conversationId,
+    receiveCount: receiveCount(record),
+  });
+  await deliverWebhook(job, receiveCount(record), deps);
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, processor, { context }),
+).use(injectLambdaContext(logger, { clearState: true }));

@@ -1,0 +1,93 @@
+import type { ConsoleTenant, ConversationSummary } from '../api-types';
+import { api } from './api-client';
+import { byId, ChangeGate, fillSelect, h } from './dom';
+import { clockTime } from './format';
+import { messageItem } from './message-view';
+
+/** A tenant's conversations, newest first; choosing one shows its transcript and variables. */
+export class ConversationsPanel {
+  private readonly tenant = byId('conversations-tenant', HTMLSelectElement);
+  private readonly list = byId('conversation-list', HTMLUListElement);
+  private readonly empty = byId('conversations-empty', HTMLParagraphElement);
+  private readonly transcript = byId('transcript', HTMLElement);
+  private readonly title = byId('transcript-title', HTMLHeadingElement);
+  private readonly summary = byId('transcript-summary', HTMLParagraphElement);
+  private readonly variables = byId('transcript-variables', HTMLDListElement);
+  private readonly noVariables = byId('transcript-no-variables', HTMLParagraphElement);
+  private readonly messages = byId('transcript-messages', HTMLOListElement);
+  private readonly gate = new ChangeGate();
+  private selected: string | undefined;
+
+  constructor() {
+    this.tenant.addEventListener('change', () => {
+      this.selected = undefined;
+      this.transcript.hidden = true;
+      void this.refresh();
+    });
+  }
+
+  setTenants(tenants: readonly ConsoleTenant[]): void {
+    fillSelect(
+      this.tenant,
+      tenants.map((tenant) => ({ value: tenant.tenantId, label: `${tenant.name} (${tenant.tenantId})` })),
+    );
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.tenant.value) return;
+    const conversations = await api.conversations(this.tenant.value);
+    if (this.gate.changed(`list:${this.tenant.value}`, { conversations, selected: this.selected })) {
+      this.renderList(conversations);
+    }
+    if (this.selected) await this.refreshTranscript(this.selected);
+  }
+
+  private renderList(conversations: readonly ConversationSummary[]): void {
+    // Rebuilding the list must not throw the keyboard user's focus away.
+    const focused =
+      document.activeElement instanceof HTMLElement ? document.activeElement.dataset.customer : undefined;
+    this.list.replaceChildren(
+      ...conversations.map((conversation) => {
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            'data-customer': conversation.customer,
+            'aria-pressed': conversation.customer === this.selected ? 'true' : 'false',
+          },
+          `${conversation.customer} · ${conversation.status} · ${conversation.routeId ?? conversation.workflowId} · last message ${clockTime(conversation.lastActivityAt)}`,
+        );
+        button.addEventListener('click', () => void this.select(conversation.customer));
+        return h('li', {}, button);
+      }),
+    );
+    this.empty.hidden = conversations.length > 0;
+    if (focused)
+      this.list.querySelector<HTMLButtonElement>(`button[data-customer="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  private async select(customer: string): Promise<void> {
+    this.selected = customer;
+    for (const button of this.list.querySelectorAll('button')) {
+      button.setAttribute('aria-pressed', button.dataset.customer === customer ? 'true' : 'false');
+    }
+    await this.refreshTranscript(customer);
+    this.transcript.hidden = false;
+  }
+
+  private async refreshTranscript(customer: string): Promise<void> {
+    const detail = await api.conversation(this.tenant.value, customer);
+    if (!this.gate.changed('transcript', detail)) return;
+    const conversation = detail.conversation;
+    this.title.textContent = `Transcript: ${customer}`;
+    this.summary.textContent = conversation
+      ? `Workflow ${conversation.workflowId}, route ${conversation.routeId ?? 'not chosen yet'}, status ${conversation.status}; started ${clockTime(conversation.startedAt)}.`
+      : 'No conversation state (the messages did not start a conversation).';
+    const variables = Object.entries(conversation?.variables ?? {});
+    this.variables.replaceChildren(
+      ...variables.flatMap(([name, value]) => [h('dt', {}, name), h('dd', { 'data-variable': name }, value)]),
+    );
+    this.noVariables.hidden = variables.length > 0;
+    this.messages.replaceChildren(...detail.transcript.map((entry) => messageItem(entry, 'transcript')));
+  }
+}

@@ -1,0 +1,228 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { METRICS } from '../../lambdas/shared/metric-catalog';
+import type { QueueId } from '../../lib/topology';
+import type { LocalStack } from '../stack';
+
+/**
+ * Ground truth against the platform's records, once the pipeline is quiet. Ground truth is what
+ * the Twilio simulator saw: the incoming webhooks the platform accepted and the messages created
+ * through its API, with their final statuses. The platform's records are the DynamoDB table
+ * (transcripts, sends, messages), the dead-letter queues and the EMF metrics the functions printed.
+ *
+ * - lost: customer messages the platform accepted (a webhook answered 200) that are neither an
+ *   inbound transcript entry nor in the inbound DLQ.
+ * - lostReplies: replies the platform decided to send (outbound transcript entries) that are still
+ *   `pending` (never sent, never failed) and not in the outbound DLQ.
+ * - duplicateTurns: customer messages recorded more than once (a retried webhook turned twice).
+ * - duplicateSends: messages Twilio created for a customer whose SID no transcript entry records.
+ *   The sender records the one SID of each send on its transcript entry, so a second Twilio message
+ *   for a send (a retry that sent again) has no entry; one SID on two entries counts too.
+ * - storeStatusMismatch: recorded messages whose transcript or message status differs from the
+ *   final status the simulator reported.
+ * - metricsMismatch: the sum over the delivery metrics of |EMF total - ground truth|:
+ *   MessagesSent (sender) vs messages Twilio created that the store records; MessagesDelivered
+ *   and MessagesUndelivered (status) vs those of them the simulator finished delivered /
+ *   undelivered; MessagesFailed (sender) vs sends the store records failed by a Twilio error;
+ *   SendsBlockedByOptOut (sender) vs sends the store records refused because of an opt-out.
+ */
+export interface AuditInput {
+  readonly stack: LocalStack;
+  readonly tenantId: string;
+  readonly customers: ReadonlySet<string>;
+  /** The bodies of the messages left in each DLQ at the end. */
+  readonly deadLetters: Readonly<Record<QueueId, readonly unknown[]>>;
+}
+
+export interface MetricCheck {
+  readonly emitted: number;
+  readonly truth: number;
+}
+
+export interface AuditReport {
+  readonly accepted: number;
+  readonly lost: number;
+  readonly lostReplies: number;
+  readonly duplicateTurns: number;
+  readonly duplicateSends: number;
+  readonly storeStatusMismatch: number;
+  readonly metricsMismatch: number;
+  readonly metrics: Readonly<Record<string, MetricCheck>>;
+  /** Messages Twilio created for the soak's customers. */
+  readonly replies: number;
+  readonly delivered: number;
+  readonly undelivered: number;
+  readonly failed: number;
+  readonly blockedByOptOut: number;
+  /** Incoming webhooks the phone posted twice (fault duplicateInbound). */
+  readonly inboundDuplicates: number;
+  /** A few examples of each problem, to start a diagnosis from. */
+  readonly examples: Readonly<Record<string, readonly string[]>>;
+}
+
+type Item = Record<string, unknown>;
+
+const OPT_OUT_REASON = 'recipient opted out';
+const EXAMPLES = 5;
+
+async function scanTable(stack: LocalStack): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await stack.clients.dynamo.send(
+      new ScanCommand({ TableName: stack.tableName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
+    items.push(...((page.Items ?? []) as Item[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+function field(value: unknown, ...path: string[]): string | undefined {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return typeof current === 'string' ? current : undefined;
+}
+
+export async function audit(input: AuditInput): Promise<AuditReport> {
+  const { stack, tenantId, customers } = input;
+  const examples: Record<string, string[]> = {};
+  const note = (problem: string, example: string) => {
+    const list = (examples[problem] ??= []);
+    if (list.length < EXAMPLES) list.push(example);
+  };
+
+  // Ground truth: what the simulator saw.
+  const webhooks = stack.simulator
+    .inboundWebhooks()
+    .filter((webhook) => webhook.tenantId === tenantId && customers.has(webhook.params.From ?? ''));
+  const accepted = new Set(
+    webhooks.filter((webhook) => webhook.responseStatus === 200).map((webhook) => webhook.messageSid),
+  );
+  const twilioMessages = stack.simulator.messages().filter((message) => customers.has(message.resource.to));
+
+  // The platform's records.
+  const items = await scanTable(stack);
+  const conversationPrefix = `CONV#${tenantId}#`;
+  const transcript = items.filter(
+    (item) => String(item.pk).startsWith(conversationPrefix) && String(item.sk).startsWith('MSG#'),
+  );
+  const inboundEntries = transcript.filter((item) => item.direction === 'inbound');
+  const outboundEntries = transcript.filter(
+    (item) => item.direction === 'outbound' && customers.has(String(item.to)),
+  );
+  const sends = items.filter((item) => String(item.pk).startsWith(`SEND#${tenantId}#`));
+  const messageMeta = new Map(
+    items
+      .filter((item) => String(item.pk).startsWith('MESSAGE#') && item.sk === 'META')
+      .map((item) => [String(item.pk).slice('MESSAGE#'.length), item]),
+  );
+  const inboundDeadLetters = new Set(
+    input.deadLetters.inbound.map((body) => field(body, 'message', 'messageSid')).filter(Boolean),
+  );
+  const outboundDeadLetters = new Set(
+    input.deadLetters.outbound.map((body) => field(body, 'sendId')).filter(Boolean),
+  );
+
+  const recordedTurns = new Map<string, number>();
+  for (const entry of inboundEntries) {
+    const sid = String(entry.messageSid);
+    recordedTurns.set(sid, (recordedTurns.get(sid) ?? 0) + 1);
+  }
+  let lost = 0;
+  for (const sid of accepted) {
+    if (recordedTurns.has(sid) || inboundDeadLetters.has(sid)) continue;
+    lost++;
+    note('lost', sid);
+  }
+  let duplicateTurns = 0;
+  for (const [sid, count] of recordedTurns) {
+    if (count <= 1) continue;
+    duplicateTurns += count - 1;
+    note('duplicateTurns', sid);
+  }
+
+  let lostReplies = 0;
+  const entryBySid = new Map<string, Item>();
+  let duplicateSends = 0;
+  for (const entry of outboundEntries) {
+    if (entry.status === 'pending' && !outboundDeadLetters.has(String(entry.sendId))) {
+      lostReplies++;
+      note('lostReplies', String(entry.sendId));
+    }
+    if (typeof entry.sid !== 'string') continue;
+    if (entryBySid.has(entry.sid)) {
+      duplicateSends++;
+      note('duplicateSends', `${entry.sid} recorded twice`);
+    }
+    entryBySid.set(entry.sid, entry);
+  }
+
+  let storeStatusMismatch = 0;
+  const truth = { sent: 0, delivered: 0, undelivered: 0 };
+  for (const message of twilioMessages) {
+    const entry = entryBySid.get(message.sid);
+    if (!entry) {
+      duplicateSends++;
+      note(
+        'duplicateSends',
+        `${message.sid} to ${message.resource.to}: ${message.resource.body.slice(0, 40)}`,
+      );
+      continue;
+    }
+    truth.sent++;
+    const final = message.resource.status;
+    if (final === 'delivered') truth.delivered++;
+    if (final === 'undelivered') truth.undelivered++;
+    const stored = messageMeta.get(message.sid)?.status;
+    if (entry.status !== final || stored !== final) {
+      storeStatusMismatch++;
+      note(
+        'storeStatusMismatch',
+        `${message.sid}: twilio ${final}, transcript ${String(entry.status)}, message ${String(stored)}`,
+      );
+    }
+  }
+
+  const failedSends = sends.filter((send) => send.state === 'failed');
+  const blockedByOptOut = failedSends.filter((send) => send.reason === OPT_OUT_REASON).length;
+  const failed = failedSends.length - blockedByOptOut;
+  const emitted = (name: string) => stack.metrics.sum(name, { TenantId: tenantId });
+  const metrics: Record<string, MetricCheck> = {
+    [METRICS.messagesSent]: { emitted: emitted(METRICS.messagesSent), truth: truth.sent },
+    [METRICS.messagesDelivered]: { emitted: emitted(METRICS.messagesDelivered), truth: truth.delivered },
+    [METRICS.messagesUndelivered]: {
+      emitted: emitted(METRICS.messagesUndelivered),
+      truth: truth.undelivered,
+    },
+    [METRICS.messagesFailed]: { emitted: emitted(METRICS.messagesFailed), truth: failed },
+    [METRICS.sendsBlockedByOptOut]: {
+      emitted: emitted(METRICS.sendsBlockedByOptOut),
+      truth: blockedByOptOut,
+    },
+  };
+  const metricsMismatch = Object.values(metrics).reduce(
+    (total, check) => total + Math.abs(check.emitted - check.truth),
+    0,
+  );
+
+  return {
+    accepted: accepted.size,
+    lost,
+    lostReplies,
+    duplicateTurns,
+    duplicateSends,
+    storeStatusMismatch,
+    metricsMismatch,
+    metrics,
+    replies: twilioMessages.length,
+    delivered: truth.delivered,
+    undelivered: truth.undelivered,
+    failed,
+    blockedByOptOut,
+    inboundDuplicates: webhooks.filter((webhook) => webhook.delivery === 'duplicate').length,
+    examples,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * A small chaos soak in every `npm test`: 200 customer turns through the whole local stack under
+ * every injected Twilio fault at 10 % and crashed invocations, audited against ground truth.
+ * `npm run soak` runs the same thing at any size (README, "Chaos soak").
+ */
+import { describe, expect, it } from 'vitest';
+import { parseSoakOptions } from '../../local/soak/options';
+import { runSoak } from '../../local/soak/run';
+
+describe('chaos soak', () => {
+  it('loses nothing and sends nothing twice under faults and crashes', { timeout: 240_000 }, async () => {
+    const parsed = parseSoakOptions([
+      '--turns=200',
+      '--fault-rate=0.1',
+      '--seed=6',
+      '--customers=40',
+      // Short waits keep it quick on a small machine: customers text on after 3 s without a reply,
+      // and a crashed batch is retried after 5 s.
+      '--reply-timeout-ms=3000',
+      '--visibility-s=5',
+      '--time-limit-s=200',
+    ]);
+    if (parsed.ok !== true) throw new Error('bad soak options');
+    const summary = await runSoak(parsed.options);
+
+    expect(summary, JSON.stringify(summary)).toMatchObject({
+      turns: 200,
+      lost: 0,
+      lostReplies: 0,
+      duplicateTurns: 0,
+      duplicateSends: 0,
+      storeStatusMismatch: 0,
+      quiescent: true,
+    });
+    // Known gap (README, "Chaos soak"): a crash while the commit that decides a delivery metric is
+    // in flight loses that metric, since the retry finds the work done. Only crashes of the two
+    // functions that emit them can explain a difference; anything beyond is a bug. Tighten to
+    // `metricsMismatch: 0` once a retry re-emits an unreported commit of its own.
+    const { sender = 0, status = 0 } = summary.crashesByFunction;
+    expect(summary.metricsMismatch, JSON.stringify(summary.metrics)).toBeLessThanOrEqual(sender + status);
+    // The faults really happened.
+    expect(summary.crashes).toBeGreaterThan(0);
+    expect(summary.inboundDuplicates).toBeGreaterThan(0);
+    expect(summary.faultsInjected).toMatchObject({ api429: expect.any(Number), api500: expect.any(Number) });
+    expect((summary.faultsInjected.api429 ?? 0) + (summary.faultsInjected.api500 ?? 0)).toBeGreaterThan(0);
+    expect(summary.undelivered).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { AttemptResult } from '../../../lambdas/domain/completion-webhook/outcome';
+import { webhookBody } from '../../../lambdas/domain/completion-webhook/payload';
+import { verifyWebhookSignature } from '../../../lambdas/domain/completion-webhook/signature';
+import type { WebhookQueueMessage } from '../../../lambdas/domain/queue-messages';
+import { deliverWebhook, type NotifierDeps, type NotifierEvent } from '../../../lambdas/notifier/deliver';
+import type { WebhookClaim, WebhookDeliveries, WebhookKey } from '../../../lambdas/ports/webhook-deliveries';
+import type { WebhookRequest } from '../../../lambdas/ports/webhook-transport';
+import { DeadLetterError } from '../../../lambdas/shared/dead-letter';
+import { RetryLaterError } from '../../../lambdas/shared/retry-later';
+
+const KEY = 'whsec_unit_0123456789abcdef0123456789';
+const NOW = new Date('2026-12-11T09:30:00.000Z');
+
+const job: WebhookQueueMessage = {
+  v: 1,
+  webhookId: 'wh_0123456789abcdef0123456789abcdef',
+  tenantId: 'demo',
+  conversationId: 'SMconv',
+  workflowId: 'order-status',
+  routeId: 'track-order',
+  customer: '+15551234567',
+  variables: { order_number: '123456' },
+  completedAt: '2026-12-11T09:29:00.000Z',
+  url: 'https://example.com/hook',
+};
+
+/** The delivery records' state machine, in memory (same rules as the DynamoDB adapter). */
+class MemoryDeliveries implements WebhookDeliveries {
+  state: 'new' | 'inFlight' | 'delivered' | 'retrying' | 'rejected' = 'new';
+  leaseUntil = 0;
+  attempts = 0;
+  lastError?: string;
+  async claim(_key: WebhookKey, at: Date, leaseSeconds: number): Promise<WebhookClaim> {
+    if (this.state === 'delivered') return { outcome: 'delivered' };
+    if (this.state === 'inFlight' && this.leaseUntil > at.getTime()) {
+      return { outcome: 'leased', retryInSeconds: Math.ceil((this.leaseUntil - at.getTime()) / 1000) };
+    }
+    this.state = 'inFlight';
+    this.leaseUntil = at.getTime() + leaseSeconds * 1000;
+    return { outcome: 'claimed', attempt: ++this.attempts };
+  }
+  async recordDelivered(): Promise<void> {
+    this.state = 'delivered';
+  }
+  async recordFailedAttempt(_key: WebhookKey, _at: Date, reason: string, final: boolean): Promise<void> {
+    if (this.state === 'delivered') return;
+    this.state = final ? 'rejected' : 'retrying';
+    this.lastError = reason;
+  }
+}
+
+function setup(answers: AttemptResult[], signingKey: { key: string } | { problem: string } = { key: KEY }) {
+  const requests: WebhookRequest[] = [];
+  const events: NotifierEvent[] = [];
+  const deliveries = new MemoryDeliveries();
+  const deps: NotifierDeps = {
+    deliveries,
+    signingKeys: { get: async () => signingKey },
+    transport: {
+      post: async (request) => {
+        requests.push(request);
+        return answers.shift() ?? { kind: 'response', status: 200 };
+      },
+    },
+    leaseSeconds: 30,
+    maxAttempts: 10,
+    now: () => NOW,
+    random: () => 0.5,
+    onEvent: (event) => events.push(event),
+  };
+  return { deps, requests, events, deliveries };
+}
+
+describe('deliverWebhook', () => {
+  it('POSTs the signed body once and records it delivered', async () => {
+    const { deps, requests, events, deliveries } = setup([{ kind: 'response', status: 204 }]);
+    await deliverWebhook(job, 1, deps);
+    expect(requests).toHaveLength(1);
+    const [request] = requests as [WebhookRequest];
+    expect(request.url).toBe(job.url);
+    expect(request.body).toBe(webhookBody(job));
+    expect(request.timeoutMs).toBe(5000);
+    expect(request.headers).toMatchObject({
+      'Content-Type': 'application/json',
+      'X-Sms-Webhook-Id': job.webhookId,
+      'X-Sms-Webhook-Timestamp': String(NOW.getTime() / 1000),
+    });
+    expect(
+      verifyWebhookSignature({
+        signingKey: KEY,
+        body: request.body,
+        timestamp: request.headers['X-Sms-Webhook-Timestamp'] ?? '',
+        signature: request.headers['X-Sms-Webhook-Signature'] ?? '',
+        nowSeconds: NOW.getTime() / 1000,
+      }),
+    ).toBe(true);
+    expect(deliveries.state).toBe('delivered');
+    expect(events.map((event) => event.type)).toEqual(['delivered']);
+  });
+
+  it('never POSTs a delivered webhook again (a redelivered SQS message)', async () => {
+    const { deps, requests, events } = setup([]);
+    await deliverWebhook(job, 1, deps);
+    await deliverWebhook(job, 1, deps);
+    expect(requests).toHaveLength(1);
+    expect(events.map((event) => event.type)).toEqual(['delivered', 'alreadyDelivered']);
+  });
+
+  it('waits while a duplicate holds the lease instead of POSTing concurrently', async () => {
+    const { deps, requests, deliveries } = setup([]);
+    deliveries.state = 'inFlight';
+    deliveries.leaseUntil = NOW.getTime() + 12_000;
+    const error = await deliverWebhook(job, 1, deps).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).delaySeconds).toBe(12);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('retries 5xx, 429 and timeouts with backoff, then delivers once', async () => {
+    const { deps, requests, events, deliveries } = setup([
+      { kind: 'response', status: 500 },
+      { kind: 'timeout' },
+      { kind: 'response', status: 429, retryAfter: '60' },
+    ]);
+    const delays: number[] = [];
+    for (let receive = 1; receive <= 3; receive++) {
+      const error = await deliverWebhook(job, receive, deps).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RetryLaterError);
+      delays.push((error as RetryLaterError).delaySeconds);
+    }
+    // Full jitter at random 0.5: ceil(0.5 * 5), ceil(0.5 * 10); Retry-After 60 wins over ceil(0.5 * 20).
+    expect(delays).toEqual([3, 5, 60]);
+    expect(deliveries.state).toBe('retrying');
+    await deliverWebhook(job, 4, deps);
+    expect(requests).toHaveLength(4);
+    expect(new Set(requests.map((request) => request.body)).size).toBe(1);
+    expect(events.map((event) => event.type)).toEqual([
+      'attemptFailed',
+      'attemptFailed',
+      'attemptFailed',
+      'delivered',
+    ]);
+    expect(deliveries.state).toBe('delivered');
+  });
+
+  it('dead-letters a 4xx at once, with the reason, without retrying', async () => {
+    const { deps, requests, events, deliveries } = setup([{ kind: 'response', status: 400 }]);
+    const error = await deliverWebhook(job, 1, deps).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadLetterError);
+    expect((error as Error).message).toBe('receiver refused: HTTP 400');
+    expect(requests).toHaveLength(1);
+    expect(deliveries.state).toBe('rejected');
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'deadLettered', reason: 'receiver refused: HTTP 400' }),
+    ]);
+  });
+
+  it('dead-letters a retryable failure on the last receive instead of letting SQS drop the reason', async () => {
+    const { deps } = setup([{ kind: 'response', status: 503 }]);
+    const error = await deliverWebhook(job, 10, deps).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadLetterError);
+    expect((error as Error).message).toBe('gave up after 10 attempts, last: HTTP 503');
+  });
+
+  it('a redriven rejected webhook is tried again', async () => {
+    const { deps, requests, deliveries } = setup([{ kind: 'response', status: 400 }]);
+    await deliverWebhook(job, 1, deps).catch(() => undefined);
+    await deliverWebhook(job, 1, deps);
+    expect(requests).toHaveLength(2);
+    expect(deliveries.state).toBe('delivered');
+  });
+
+  it('dead-letters without POSTing when the tenant has no usable signing key', async () => {
+    const { deps, requests } = setup([], { problem: 'no signing key: create secret x' });
+    const error = await deliverWebhook(job, 1, deps).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadLetterError);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a URL the schema would refuse, before claiming or POSTing', async () => {
+    const { deps, requests, deliveries } = setup([]);
+    const error = await deliverWebhook({ ...job, url: 'http://169.254.169.254/latest' }, 1, deps).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DeadLetterError);
+    expect(requests).toHaveLength(0);
+    expect(deliveries.attempts).toBe(0);
+  });
+});
