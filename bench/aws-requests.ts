@@ -167,6 +167,16 @@ export class AwsRequestCounter {
     }
     const consumed = (JSON.parse(text) as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
       .ConsumedCapacity;
+    if (operation === 'TransactWriteItems') {
+      // DynamoDB Local under-reports transactions (an item that updates an existing item often
+      // reports nothing); AWS bills two write units per item and KB, so count at least that.
+      const reported = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+        (sum, entry) => sum + (entry.WriteCapacityUnits ?? entry.CapacityUnits ?? 0),
+        0,
+      );
+      this.writeUnits += Math.max(reported, 2 * itemCount);
+      return;
+    }
     for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
       const read = entry.ReadCapacityUnits ?? 0;
       const write = entry.WriteCapacityUnits ?? 0;

@@ -18,9 +18,22 @@ export interface FunctionFigures {
   readonly coldStarts: number;
   readonly errors: number;
   readonly billedMs: number;
+  /** Everything printed (application lines and EMF records): CloudWatch Logs ingests and bills both. */
   readonly logBytes: number;
   readonly logLines: number;
+  /** Of those, the EMF records (metrics written as log lines). */
+  readonly emfBytes: number;
+  readonly emfRecords: number;
 }
+
+interface LogTally {
+  bytes: number;
+  lines: number;
+  emfBytes: number;
+  emfRecords: number;
+}
+
+const NO_LOGS: LogTally = { bytes: 0, lines: 0, emfBytes: 0, emfRecords: 0 };
 
 export interface PipelineFigures {
   readonly turns: number;
@@ -111,17 +124,23 @@ const secretCalls = (counts: AwsRequestCounts) => counts.requests['secretsManage
 
 export async function measurePipeline(options: { customers: number }): Promise<PipelineFigures> {
   const counter = new AwsRequestCounter();
-  const logs = new Map<string, { bytes: number; lines: number }>();
+  const logs = new Map<string, LogTally>();
   const stack = await startLocalStack({
     port: 0,
     twilioSimPort: 0,
     callbackDelayMs: 20,
     functionAwsEndpoints: (standIns) => counter.proxyAll(standIns),
     onLog: (functionName, line) => {
-      const entry = logs.get(functionName) ?? { bytes: 0, lines: 0 };
+      const entry = logs.get(functionName) ?? { ...NO_LOGS };
       // What CloudWatch Logs ingests: the line and its newline.
-      entry.bytes += Buffer.byteLength(line) + 1;
+      const bytes = Buffer.byteLength(line) + 1;
+      entry.bytes += bytes;
       entry.lines++;
+      // An EMF record is a JSON line with the `_aws` metadata CloudWatch extracts metrics from.
+      if (line.includes('"_aws":{')) {
+        entry.emfBytes += bytes;
+        entry.emfRecords++;
+      }
       logs.set(functionName, entry);
     },
   });
@@ -176,8 +195,8 @@ export async function measurePipeline(options: { customers: number }): Promise<P
     for (const fn of Object.values(stack.functions)) {
       const now = fn.stats();
       const was = before[fn.name];
-      const logNow = logs.get(fn.name) ?? { bytes: 0, lines: 0 };
-      const logWas = logsBefore.get(fn.name) ?? { bytes: 0, lines: 0 };
+      const logNow = logs.get(fn.name) ?? NO_LOGS;
+      const logWas = logsBefore.get(fn.name) ?? NO_LOGS;
       figures[fn.name] = {
         invocations: now.invocations - (was?.invocations ?? 0),
         coldStarts: now.coldStarts - (was?.coldStarts ?? 0),
@@ -185,6 +204,8 @@ export async function measurePipeline(options: { customers: number }): Promise<P
         billedMs: now.billedMs - (was?.billedMs ?? 0),
         logBytes: logNow.bytes - logWas.bytes,
         logLines: logNow.lines - logWas.lines,
+        emfBytes: logNow.emfBytes - logWas.emfBytes,
+        emfRecords: logNow.emfRecords - logWas.emfRecords,
       };
     }
     const aws = counter.snapshot();

@@ -112,6 +112,21 @@ const logBytesPerInvocation = Object.fromEntries(
     .filter(([, fn]) => fn.invocations > 0)
     .map(([id, fn]) => [id, round(fn.logBytes / fn.invocations, 0)]),
 );
+/**
+ * The budget is on the total: EMF records are metrics, but CloudWatch Logs ingests and bills them
+ * like any line. Reported apart so a change to either is visible.
+ */
+const logBytesPerInvocationSplit = Object.fromEntries(
+  Object.entries(pipeline.functions)
+    .filter(([, fn]) => fn.invocations > 0)
+    .map(([id, fn]) => [
+      id,
+      {
+        applicationLines: round((fn.logBytes - fn.emfBytes) / fn.invocations, 0),
+        emfRecords: round(fn.emfBytes / fn.invocations, 0),
+      },
+    ]),
+);
 const pipelineChecks = {
   dollarsPer1000Turns: dollars.requestFeesTotal <= DOLLARS_PER_1000_TURNS_BUDGET,
   logBytesPerInvocation: Object.values(logBytesPerInvocation).every(
@@ -142,6 +157,7 @@ const result = {
     eventSourceSqs: pipeline.eventSourceSqs,
     failedRequests: pipeline.aws.failed,
     logBytesPerInvocation,
+    logBytesPerInvocationSplit,
     secretsCallsPerEnvironment: round(pipeline.secretsCallsPerEnvironment, 3),
     dollarsPer1000Turns: dollars,
     pricesCheckedOn: PRICES_CHECKED_ON,
@@ -196,6 +212,9 @@ console.log(
 );
 console.log(
   `logs bytes/invoc.  ${JSON.stringify(logBytesPerInvocation)} ${mark(pipelineChecks.logBytesPerInvocation)}; ` +
+    `(application lines / EMF: ${Object.entries(logBytesPerInvocationSplit)
+      .map(([id, split]) => `${id} ${split.applicationLines}/${split.emfRecords}`)
+      .join(', ')}); ` +
     `Secrets calls per environment ${round(pipeline.secretsCallsPerEnvironment, 2)} ${mark(pipelineChecks.secretsCallsPerEnvironment)}; ` +
     `example replies in one segment ${segments.oneSegment}/${segments.replies}`,
 );

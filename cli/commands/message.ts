@@ -1,4 +1,4 @@
-import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { DynamoTenantAdmin, messageEventsOf } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { maskPhone } from '../../lambdas/domain/phone';
 import { CliError } from '../cli-error';
 import { parseCommand, tenantId } from '../flags';
@@ -40,15 +40,8 @@ export async function messageCommand(
   const meta = items.find((item) => item.sk === 'META');
   // Another tenant's message is "not found", not "forbidden": its existence is not ours to tell.
   if (!meta || meta.tenantId !== id) throw new CliError(`message ${sid} not found for tenant ${id}`);
-  const events = items
-    .filter((item) => String(item.sk).startsWith('EVENT#'))
-    .map((item) => ({
-      ...withoutKeys(item),
-      status: String(item.sk).slice('EVENT#'.length),
-      at: String(item.at ?? ''),
-    }))
-    .sort((a, b) => a.at.localeCompare(b.at));
-  const message = withoutKeys(meta);
+  const events = messageEventsOf(items);
+  const { events: _history, ...message } = withoutKeys(meta);
   for (const field of ['to', 'from', 'conversationPk', 'transcriptSk'] as const) {
     const value = message[field];
     if (typeof value === 'string' && !reveal) message[field] = maskNumbersIn(value);

@@ -41,7 +41,8 @@ const deps: SendDeps = {
   onEvent: (event) => {
     switch (event.type) {
       case 'sent':
-        logger.info('Message sent', { sid: event.sid });
+        // DEBUG: the MessagesSent metric counts sends and the message item links sid and sendId.
+        logger.debug('Message sent', { sid: event.sid });
         emitTenantMetric(event.tenantId, METRICS.messagesSent, MetricUnit.Count);
         return;
       case 'failed':
@@ -67,6 +68,10 @@ const deps: SendDeps = {
         });
         emitTenantMetric(event.tenantId, METRICS.twilioApiFailures, MetricUnit.Count);
         return;
+      case 'paced':
+        // Pacing is the normal case for a busy number: the deferrals above are what is worth an INFO.
+        logger.debug('Send paced', { waitMs: event.waitMs });
+        return;
       default:
         logger.info('Send event', { ...event });
     }
@@ -80,7 +85,7 @@ const recordHandler = withRetryDelay(sqsClient(), requireEnv(queueUrlEnvName('ou
 async function sendRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<OutboundQueueMessage>(record, ['tenantId', 'sendId', 'to', 'from', 'body']);
   logger.appendKeys({ tenantId: queued.tenantId, sendId: queued.sendId });
-  logger.info('Sending', { to: maskPhone(queued.to), from: maskPhone(queued.from) });
+  logger.debug('Sending', { to: maskPhone(queued.to), from: maskPhone(queued.from) });
   await processSend(queued, receiveCount(record), deps);
 }
 

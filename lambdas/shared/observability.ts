@@ -1,11 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { LeanLogFormatter } from './lean-log-formatter';
 import { DIMENSIONS, METRIC_SERVICE, METRICS } from './metric-catalog';
 
 export { MetricUnit };
 
 /** JSON logs; the service name comes from POWERTOOLS_SERVICE_NAME (the function's id). */
-export const logger = new Logger();
+export const logger = new Logger({ logFormatter: new LeanLogFormatter() });
 
 /** One Metrics instance per container; the namespace comes from POWERTOOLS_METRICS_NAMESPACE. */
 export const metrics = new Metrics({ serviceName: METRIC_SERVICE });

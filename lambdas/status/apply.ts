@@ -12,6 +12,7 @@ export type StatusEvent =
   | {
       type: 'outcome';
       tenantId: string;
+      sid: string;
       outcome: DeliveryOutcome;
       from: string;
       latencyMs?: number;
@@ -58,6 +59,7 @@ export async function applyStatusCallback(
         deps.onEvent({
           type: 'outcome',
           tenantId,
+          sid: callback.messageSid,
           outcome,
           from: result.from,
           ...(outcome === 'delivered' && latencyMs >= 0 ? { latencyMs } : {}),

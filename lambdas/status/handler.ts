@@ -24,7 +24,8 @@ const recordHandler = withRetryDelay(sqsClient(), requireEnv(queueUrlEnvName('st
 
 async function applyRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<StatusQueueMessage>(record, ['tenantId', 'callback', 'receivedAt']);
-  logger.appendKeys({ tenantId: queued.tenantId, messageSid: queued.callback.messageSid });
+  // No appended keys: BatchProcessor runs a batch's records concurrently, so a record's keys would
+  // land on another record's lines. The lines of report.ts carry tenantId and messageSid themselves.
   await applyStatusCallback(queued, receiveCount(record), deps);
 }
 

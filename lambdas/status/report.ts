@@ -11,7 +11,11 @@ const OUTCOME_METRIC = {
 /** Turns status events into logs and EMF metrics; shared by the status and reconcile functions. */
 export function reportStatusEvent(event: StatusEvent): void {
   if (event.type === 'outcome') {
-    logger.info('Delivery outcome', { outcome: event.outcome, errorCode: event.errorCode });
+    // Keys per line, not appended: the status function applies a batch's records concurrently.
+    const keys = { tenantId: event.tenantId, messageSid: event.sid };
+    // A delivery is counted by its metric; only a failed one says something the metric does not.
+    if (event.outcome === 'delivered') logger.debug('Delivery outcome', { ...keys, outcome: event.outcome });
+    else logger.info('Delivery outcome', { ...keys, outcome: event.outcome, errorCode: event.errorCode });
     emitTenantMetric(event.tenantId, OUTCOME_METRIC[event.outcome], MetricUnit.Count);
     if (event.errorCode) emitErrorCodeMetric(event.tenantId, event.errorCode);
     if (event.latencyMs !== undefined) {
@@ -21,5 +25,9 @@ export function reportStatusEvent(event: StatusEvent): void {
   }
   if (event.type === 'unknown')
     emitTenantMetric(event.tenantId, METRICS.unknownMessageStatus, MetricUnit.Count);
-  logger.info('Status callback not applied', { ...event });
+  logger.info('Status callback not applied', {
+    type: event.type,
+    tenantId: event.tenantId,
+    messageSid: event.sid,
+  });
 }

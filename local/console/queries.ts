@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoConversationStore } from '../../lambdas/adapters/dynamodb/conversation-store';
 import { keys } from '../../lambdas/adapters/dynamodb/keys';
-import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { DynamoTenantAdmin, messageEventsOf } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { isOutboundStatus, statusRank } from '../../lambdas/domain/message-status';
 import type { ConversationRecord } from '../../lambdas/ports/conversation-store';
 import type { ProvisionedQueue } from '../provision';
@@ -64,8 +64,8 @@ export function consoleQueries(deps: {
   async function statusHistory(sid: string): Promise<StatusStep[]> {
     const items = await admin.messageHistory(sid);
     return (
-      items
-        .filter((item) => String(item.sk).startsWith('EVENT#') && item.unknownMessage !== true)
+      messageEventsOf(items)
+        .filter((item) => item.unknownMessage !== true)
         .map((item) => ({
           status: String(item.status),
           at: String(item.at),

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -5,6 +6,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
 import type {
@@ -148,75 +150,108 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
   }
 
   /**
-   * One transaction: the inbound message (only once: keyed by its MessageSid), the new state
-   * (only if nobody changed it since it was read) and the replies waiting to be sent.
+   * The inbound message (only once: keyed by its MessageSid) and the new state (only if nobody
+   * changed it since it was read) in one transaction; without a state change, one conditional put.
+   * The replies' transcript entries follow as single conditional puts (a transaction bills every
+   * item twice): the inbound entry carries the replies, so a retry after a crash before them finds
+   * the turn recorded (`duplicate`) and writes them then, always before anything is queued.
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
     const { tenantId, customer, inbound, conversation } = commit;
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.transcriptEntry(tenantId, customer, inbound.transcriptKey),
-            direction: 'inbound',
-            conversationId: inbound.conversationId,
-            messageSid: inbound.messageSid,
-            from: inbound.from,
-            to: inbound.to,
-            body: inbound.body,
-            mediaUrls: inbound.mediaUrls,
-            at: inbound.at,
-            ...(inbound.note ? { note: inbound.note } : {}),
-            replies: commit.replies,
-            // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
-            ...(commit.webhook ? { webhook: commit.webhook } : {}),
-            expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
+    const inboundPut = {
+      TableName: this.tableName,
+      Item: {
+        ...keys.transcriptEntry(tenantId, customer, inbound.transcriptKey),
+        direction: 'inbound',
+        conversationId: inbound.conversationId,
+        messageSid: inbound.messageSid,
+        from: inbound.from,
+        to: inbound.to,
+        body: inbound.body,
+        mediaUrls: inbound.mediaUrls,
+        at: inbound.at,
+        ...(inbound.note ? { note: inbound.note } : {}),
+        replies: commit.replies,
+        // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
+        ...(commit.webhook ? { webhook: commit.webhook } : {}),
+        expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
       },
-    ];
-    if (conversation)
-      items.push(this.conversationPut(tenantId, customer, conversation, commit.expectedVersion));
-    for (const reply of commit.replies) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
-            direction: 'outbound',
-            conversationId: inbound.conversationId,
-            sendId: reply.sendId,
-            from: inbound.to,
-            to: customer,
-            body: reply.body,
-            status: 'pending',
-            at: inbound.at,
-            expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
-          },
-        },
-      });
-    }
-
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    let recorded: Record<string, unknown> | undefined;
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return { outcome: 'committed' };
-    } catch (error) {
-      const failed = cancelledConditions(error);
-      if (!failed) throw error;
-      if (failed[0]) {
-        const recorded = cancellationItem(error, 0);
-        const webhook = recorded?.webhook as WebhookQueueMessage | undefined;
-        return {
-          outcome: 'duplicate',
-          replies: (recorded?.replies as PlannedReply[] | undefined) ?? [],
-          ...(webhook ? { webhook } : {}),
-        };
+      if (conversation) {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: inboundPut },
+              this.conversationPut(tenantId, customer, conversation, commit.expectedVersion),
+            ],
+          }),
+        );
+      } else {
+        await this.client.send(new PutCommand(inboundPut));
       }
-      if (failed[1]) return { outcome: 'conflict' };
-      throw error;
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        recorded = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
+      } else {
+        const failed = cancelledConditions(error);
+        if (!failed) throw error;
+        if (failed[0]) recorded = cancellationItem(error, 0) ?? {};
+        else if (failed[1]) return { outcome: 'conflict' };
+        else throw error;
+      }
+    }
+    if (!recorded) {
+      await this.putReplyEntries(tenantId, customer, commit.replies, {
+        conversationId: inbound.conversationId,
+        from: inbound.to,
+        at: inbound.at,
+      });
+      return { outcome: 'committed' };
+    }
+    const replies = (recorded.replies as PlannedReply[] | undefined) ?? [];
+    await this.putReplyEntries(tenantId, customer, replies, {
+      conversationId: String(recorded.conversationId ?? ''),
+      from: String(recorded.to ?? inbound.to),
+      at: String(recorded.at ?? inbound.at),
+    });
+    const webhook = recorded.webhook as WebhookQueueMessage | undefined;
+    return { outcome: 'duplicate', replies, ...(webhook ? { webhook } : {}) };
+  }
+
+  /** The replies' transcript entries, each written once: a retry must not reset what the sender recorded. */
+  private async putReplyEntries(
+    tenantId: string,
+    customer: string,
+    replies: readonly PlannedReply[],
+    turn: { conversationId: string; from: string; at: string },
+  ): Promise<void> {
+    for (const reply of replies) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
+              direction: 'outbound',
+              conversationId: turn.conversationId,
+              sendId: reply.sendId,
+              from: turn.from,
+              to: customer,
+              body: reply.body,
+              status: 'pending',
+              at: turn.at,
+              expiresAt: ttlSeconds(turn.at, RETENTION_DAYS),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
   }
 }

@@ -1,12 +1,19 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { allowedPredecessors, isFinalStatus, type OutboundStatus } from '../../domain/message-status';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  allowedPredecessors,
+  isFinalStatus,
+  isOutboundStatus,
+  type OutboundStatus,
+} from '../../domain/message-status';
 import { table } from '../../../lib/topology';
 import type {
   MessageStore,
@@ -15,7 +22,7 @@ import type {
   SendIdentity,
   StatusApplyResult,
 } from '../../ports/message-store';
-import { cancelledConditions, isConditionFailure } from './errors';
+import { isConditionFailure } from './errors';
 import { keys, openShardOf, RETENTION_DAYS, ttlSeconds } from './keys';
 
 function transcriptKeyOf(send: SendIdentity) {
@@ -27,6 +34,14 @@ function transcriptKeyOf(send: SendIdentity) {
 }
 
 type SendState = 'sending' | 'released' | 'sent' | 'failed';
+
+/** One entry of a message item's `events` map (keyed by status): its history, one entry per status. */
+interface MessageEvent {
+  readonly at: string;
+  readonly source: 'api' | 'callback';
+  readonly errorCode?: string;
+  readonly rawDlrDoneDate?: string;
+}
 
 export class DynamoMessageStore implements MessageStore {
   constructor(
@@ -99,117 +114,114 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
+  /**
+   * Single-item writes instead of one transaction (a transaction bills every item twice), in an
+   * order that a crash between any two of them leaves recoverable: the send item, written last,
+   * is the marker. Until it says `sent`, a retry finds the claim in flight, asks Twilio for the
+   * message and records it again; every write is idempotent and none moves a status back.
+   */
   async recordSent(
     send: SendIdentity,
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
   ): Promise<void> {
     const expiresAt = ttlSeconds(sent.at, RETENTION_DAYS);
     const transcript = transcriptKeyOf(send);
+    const initialEvent: MessageEvent = { at: sent.at, source: 'api' };
     await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.send(send.tenantId, send.sendId),
-              UpdateExpression: 'SET #state = :sent, sid = :sid, sentAt = :at',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':sent': 'sent', ':sid': sent.sid, ':at': sent.at },
-            },
-          },
-          {
-            // if_not_exists everywhere: recording twice (a retry after a crash) changes nothing.
-            Update: {
-              TableName: this.tableName,
-              Key: keys.message(sent.sid),
-              UpdateExpression:
-                'SET tenantId = if_not_exists(tenantId, :tenant), sendId = if_not_exists(sendId, :sendId), ' +
-                '#from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to), ' +
-                '#status = if_not_exists(#status, :status), createdAt = if_not_exists(createdAt, :at), ' +
-                'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
-                'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
-                'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
-                'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at)',
-              ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':tenant': send.tenantId,
-                ':sendId': send.sendId,
-                ':from': send.from,
-                ':to': send.to,
-                ':status': sent.status,
-                ':at': sent.at,
-                ':segments': sent.numSegments ?? null,
-                ':conversationPk': transcript.pk,
-                ':transcriptSk': transcript.sk,
-                ':ttl': expiresAt,
-                ':shard': openShardOf(sent.sid),
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.messageEvent(sent.sid, sent.status),
-                status: sent.status,
-                at: sent.at,
-                source: 'api',
-                expiresAt,
-              },
-            },
-          },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: transcript,
-              UpdateExpression: 'SET sid = :sid, #status = :status',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':sid': sent.sid, ':status': sent.status },
-            },
-          },
-        ],
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.message(sent.sid),
+        // if_not_exists everywhere: recording twice (a retry after a crash) changes nothing.
+        UpdateExpression:
+          'SET tenantId = if_not_exists(tenantId, :tenant), sendId = if_not_exists(sendId, :sendId), ' +
+          '#from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to), ' +
+          '#status = if_not_exists(#status, :status), createdAt = if_not_exists(createdAt, :at), ' +
+          'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
+          'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
+          'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
+          'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at), ' +
+          '#events = if_not_exists(#events, :events)',
+        ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status', '#events': 'events' },
+        ExpressionAttributeValues: {
+          ':tenant': send.tenantId,
+          ':sendId': send.sendId,
+          ':from': send.from,
+          ':to': send.to,
+          ':status': sent.status,
+          ':at': sent.at,
+          ':segments': sent.numSegments ?? null,
+          ':conversationPk': transcript.pk,
+          ':transcriptSk': transcript.sk,
+          ':ttl': expiresAt,
+          ':shard': openShardOf(sent.sid),
+          // The initial status is an event like the callbacks' (Twilio never calls back with it).
+          ':events': { [sent.status]: initialEvent },
+        },
+      }),
+    );
+    // After the message item, so that status callbacks (which need it) can be applied at once.
+    // Only a `pending` entry takes the initial status: a callback may have moved it on already.
+    const sidOnly = await this.updateTranscriptEntry(transcript, {
+      UpdateExpression: 'SET sid = :sid, #status = :status',
+      ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':sid': sent.sid, ':status': sent.status, ':pending': 'pending' },
+    });
+    if (sidOnly) {
+      await this.updateTranscriptEntry(transcript, {
+        UpdateExpression: 'SET sid = :sid',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':sid': sent.sid },
+      });
+    }
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.send(send.tenantId, send.sendId),
+        UpdateExpression: 'SET #state = :sent, sid = :sid, sentAt = :at',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':sid': sent.sid, ':at': sent.at },
       }),
     );
   }
 
+  /**
+   * The transcript entry first, the send item (the marker) last: a crash in between leaves the
+   * claim in flight, and the retry meets the same refusal (Twilio, opt-out, credentials) again.
+   */
   async recordFailed(
     send: SendIdentity,
     failure: { errorCode?: number; reason: string; at: string },
   ): Promise<void> {
-    const transcript = transcriptKeyOf(send);
+    await this.updateTranscriptEntry(transcriptKeyOf(send), {
+      UpdateExpression: 'SET #status = :failed, errorCode = :code',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':failed': 'failed', ':code': failure.errorCode ?? null },
+    });
     await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.send(send.tenantId, send.sendId),
-              UpdateExpression: 'SET #state = :failed, errorCode = :code, reason = :reason, failedAt = :at',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: {
-                ':failed': 'failed',
-                ':code': failure.errorCode ?? null,
-                ':reason': failure.reason,
-                ':at': failure.at,
-              },
-            },
-          },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: transcript,
-              UpdateExpression: 'SET #status = :failed, errorCode = :code',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':failed': 'failed', ':code': failure.errorCode ?? null },
-            },
-          },
-        ],
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.send(send.tenantId, send.sendId),
+        UpdateExpression: 'SET #state = :failed, errorCode = :code, reason = :reason, failedAt = :at',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':code': failure.errorCode ?? null,
+          ':reason': failure.reason,
+          ':at': failure.at,
+        },
       }),
     );
   }
 
+  /**
+   * One conditional write to the message item both moves its status forward and records the event
+   * in its `events` map, keyed by status: the (MessageSid, status) dedup and the forward-only rule
+   * are one atomic condition, so of concurrent duplicates exactly one is `advanced` (and emits
+   * metrics). No read first: a failed condition returns the item as it was. The transcript entry's
+   * copy of the status follows, forward-only too; a crash before it is healed by the duplicate.
+   */
   async applyStatus(update: {
     tenantId: string;
     sid: string;
@@ -219,34 +231,23 @@ export class DynamoMessageStore implements MessageStore {
     at: string;
     recordUnknown: boolean;
   }): Promise<StatusApplyResult> {
-    const meta = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.message(update.sid), ConsistentRead: true }),
-    );
-    const event = {
-      ...keys.messageEvent(update.sid, update.status),
-      tenantId: update.tenantId,
-      status: update.status,
+    const event: MessageEvent = {
       at: update.at,
       source: 'callback',
       ...(update.errorCode ? { errorCode: update.errorCode } : {}),
       ...(update.rawDlrDoneDate ? { rawDlrDoneDate: update.rawDlrDoneDate } : {}),
-      expiresAt: ttlSeconds(update.at, RETENTION_DAYS),
     };
-    // A SID of another tenant is as unknown as one never sent: tenants never see each other's messages.
-    if (!meta.Item || meta.Item.tenantId !== update.tenantId) {
-      if (update.recordUnknown) await this.putEventOnce({ ...event, unknownMessage: true });
-      return { outcome: 'unknown' };
-    }
     const predecessors = allowedPredecessors(update.status);
     const values: Record<string, unknown> = {
       ':status': update.status,
       ':at': update.at,
       ':tenant': update.tenantId,
+      ':event': event,
     };
     predecessors.forEach((status, index) => {
       values[`:p${index}`] = status;
     });
-    const sets = ['#status = :status', 'updatedAt = :at'];
+    const sets = ['#status = :status', 'updatedAt = :at', '#events.#event = :event'];
     if (update.errorCode) {
       sets.push('errorCode = :code');
       values[':code'] = update.errorCode;
@@ -255,48 +256,80 @@ export class DynamoMessageStore implements MessageStore {
       sets.push('rawDlrDoneDate = :dlr');
       values[':dlr'] = update.rawDlrDoneDate;
     }
-    try {
+    const names = { '#status': 'status', '#events': 'events', '#event': update.status };
+    let previous: Record<string, unknown> | undefined;
+    // Twice at most: a message recorded before events moved into its item gets an empty map first.
+    for (let round = 0; round < 2; round++) {
+      try {
+        const advanced = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.message(update.sid),
+            // A final status leaves the open-messages index: reconcile has nothing more to ask.
+            UpdateExpression: `SET ${sets.join(', ')}${isFinalStatus(update.status) ? ' REMOVE openShard, openSince' : ''}`,
+            ConditionExpression:
+              `tenantId = :tenant AND #status IN (${predecessors.map((_, index) => `:p${index}`).join(', ')}) ` +
+              'AND attribute_exists(#events) AND attribute_not_exists(#events.#event)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        const message = advanced.Attributes ?? {};
+        await this.copyStatusToTranscript(message, update.status);
+        return { outcome: 'advanced', createdAt: String(message.createdAt), from: String(message.from) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        previous = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined;
+      }
+      // A SID of another tenant is as unknown as one never sent: tenants never see each other's messages.
+      if (!previous || previous.tenantId !== update.tenantId) {
+        if (update.recordUnknown) {
+          await this.putEventItemOnce({
+            ...keys.messageEvent(update.sid, update.status),
+            tenantId: update.tenantId,
+            status: update.status,
+            ...event,
+            unknownMessage: true,
+            expiresAt: ttlSeconds(update.at, RETENTION_DAYS),
+          });
+        }
+        return { outcome: 'unknown' };
+      }
+      if (previous.events !== undefined) break;
       await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: event,
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.message(update.sid),
-                // A final status leaves the open-messages index: reconcile has nothing more to ask.
-                UpdateExpression: `SET ${sets.join(', ')}${isFinalStatus(update.status) ? ' REMOVE openShard, openSince' : ''}`,
-                ConditionExpression: `tenantId = :tenant AND #status IN (${predecessors.map((_, index) => `:p${index}`).join(', ')})`,
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: values,
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: String(meta.Item.conversationPk), sk: String(meta.Item.transcriptSk) },
-                UpdateExpression: 'SET #status = :status',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':status': update.status },
-              },
-            },
-          ],
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(update.sid),
+          UpdateExpression: 'SET #events = if_not_exists(#events, :empty)',
+          ExpressionAttributeNames: { '#events': 'events' },
+          ExpressionAttributeValues: { ':empty': {} },
         }),
       );
-      return { outcome: 'advanced', createdAt: String(meta.Item.createdAt), from: String(meta.Item.from) };
+    }
+    const recorded = (previous?.events ?? {}) as Record<string, unknown>;
+    if (recorded[update.status] !== undefined) {
+      // The same (MessageSid, status) again: perhaps the retry of an attempt that died before
+      // copying the status to the transcript, so copy the message's current status once more.
+      await this.copyStatusToTranscript(previous ?? {}, String(previous?.status));
+      return { outcome: 'duplicate' };
+    }
+    // Not a step forward: keep the event, leave the status.
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(update.sid),
+          UpdateExpression: 'SET #events.#event = :event',
+          ConditionExpression: 'attribute_exists(#events) AND attribute_not_exists(#events.#event)',
+          ExpressionAttributeNames: { '#events': 'events', '#event': update.status },
+          ExpressionAttributeValues: { ':event': event },
+        }),
+      );
+      return { outcome: 'stale' };
     } catch (error) {
-      const failed = cancelledConditions(error);
-      if (!failed) throw error;
-      if (failed[0]) return { outcome: 'duplicate' };
-      if (failed[1])
-        return (await this.putEventOnce(event)) ? { outcome: 'stale' } : { outcome: 'duplicate' };
+      if (isConditionFailure(error)) return { outcome: 'duplicate' };
       throw error;
     }
   }
@@ -341,8 +374,67 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
-  /** Records an event unless the same (MessageSid, status) is recorded already. */
-  private async putEventOnce(item: Record<string, unknown>): Promise<boolean> {
+  /**
+   * The transcript entry's copy of a message's status, moved forward only (a late copy of an older
+   * status must not overwrite a newer one). Not finding it forward is not an error.
+   */
+  private async copyStatusToTranscript(message: Record<string, unknown>, status: string): Promise<void> {
+    if (typeof message.conversationPk !== 'string' || typeof message.transcriptSk !== 'string') return;
+    if (!isOutboundStatus(status)) return;
+    const earlier = ['pending', ...allowedPredecessors(status)];
+    const values: Record<string, unknown> = { ':status': status };
+    earlier.forEach((value, index) => {
+      values[`:e${index}`] = value;
+    });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: message.conversationPk, sk: message.transcriptSk },
+          UpdateExpression: 'SET #status = :status',
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${earlier.map((_, index) => `:e${index}`).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * A conditional update of a reply's transcript entry that must find the entry (a send has one).
+   * True when the entry is there but its condition did not hold (a retry, or a callback was first).
+   */
+  private async updateTranscriptEntry(
+    key: { pk: string; sk: string },
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          ...update,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return false;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Present but past this step (a retry): done. Missing: the send has nowhere to be recorded.
+      if (!error.Item) {
+        throw new Error(`Transcript entry ${key.pk} ${key.sk} of a send is missing`, { cause: error });
+      }
+      return true;
+    }
+  }
+
+  /** Records an event of an unknown message unless the same (MessageSid, status) is recorded already. */
+  private async putEventItemOnce(item: Record<string, unknown>): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({

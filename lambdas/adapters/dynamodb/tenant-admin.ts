@@ -161,7 +161,11 @@ export class DynamoTenantAdmin {
     }
   }
 
-  /** A message's META item and its EVENT# history (one partition per SID). */
+  /**
+   * A message's META item and its EVENT# items (one partition per SID). A message's own history is
+   * the `events` map of its META item (see messageEventsOf); EVENT# items are a callback's for a
+   * message unknown at the time, and the history of messages recorded before the map existed.
+   */
   async messageHistory(sid: string): Promise<Record<string, unknown>[]> {
     return this.queryPrefix(keys.message(sid).pk);
   }
@@ -196,4 +200,28 @@ export class DynamoTenantAdmin {
     } while (startKey);
     return items;
   }
+}
+
+/** One status of a message's history, from its META item's `events` map or an EVENT# item. */
+export interface MessageEventRecord extends Record<string, unknown> {
+  readonly status: string;
+  readonly at: string;
+}
+
+/** The status history in the items of `messageHistory`, oldest first. */
+export function messageEventsOf(items: readonly Record<string, unknown>[]): MessageEventRecord[] {
+  const byStatus = new Map<string, MessageEventRecord>();
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (!sk.startsWith('EVENT#')) continue;
+    const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...rest } = item;
+    const status = sk.slice('EVENT#'.length);
+    byStatus.set(status, { ...rest, status, at: String(item.at ?? '') });
+  }
+  const meta = items.find((item) => item.sk === 'META');
+  const inline = (meta?.events ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [status, event] of Object.entries(inline)) {
+    byStatus.set(status, { ...event, status, at: String(event.at ?? '') });
+  }
+  return [...byStatus.values()].sort((a, b) => a.at.localeCompare(b.at));
 }
