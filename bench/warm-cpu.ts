@@ -89,6 +89,8 @@ const memoryMessages: MessageStore = {
   releaseSend: async () => undefined,
   recordSent: async () => undefined,
   recordFailed: async () => undefined,
+  completeSend: async () => undefined,
+  confirmStatusReported: async () => undefined,
   applyStatus: async () => ({
     outcome: 'advanced',
     createdAt: '2026-11-22T12:00:00.000Z',
@@ -216,7 +218,7 @@ export async function measureWarmCpu(events: number) {
           status: 'delivered',
         },
       },
-      1,
+      { id: `delivery-${index}`, receiveCount: 1 },
       { messages: memoryMessages, onEvent: noop },
     );
   });

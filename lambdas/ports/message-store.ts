@@ -19,7 +19,11 @@ export interface SendIdentity {
 export type StatusApplyResult =
   /** The same (MessageSid, status) was applied before. */
   | { outcome: 'duplicate' }
-  /** The message's status moved forward to this one. */
+  /**
+   * The message's status moved forward to this one, by this delivery of the callback, and its
+   * report (metrics) is not confirmed yet: also when an earlier attempt of the same delivery
+   * applied it and died before confirming.
+   */
   | { outcome: 'advanced'; createdAt: string; from: string }
   /** Recorded as an event; the message already has a later status. */
   | { outcome: 'stale' }
@@ -38,13 +42,26 @@ export interface MessageStore {
   claimSend(tenantId: string, sendId: string, now: string): Promise<SendClaim>;
   /** The attempt failed in a way worth retrying: let the next attempt claim again. */
   releaseSend(tenantId: string, sendId: string): Promise<void>;
+  /**
+   * Records what Twilio accepted (message and transcript). The send stays claimed until
+   * `completeSend`: the caller reports the send in between, so a crash anywhere before the
+   * completion leaves the send in flight, and its retry finds the message and reports it.
+   */
   recordSent(
     send: SendIdentity,
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
   ): Promise<void>;
+  /** Records a send that will never succeed on the transcript; `completeSend` follows as above. */
   recordFailed(
     send: SendIdentity,
     failure: { errorCode?: number; reason: string; at: string },
+  ): Promise<void>;
+  /** The send's outcome is recorded and reported: no later attempt will touch it. */
+  completeSend(
+    send: SendIdentity,
+    outcome:
+      | { state: 'sent'; sid: string; at: string }
+      | { state: 'failed'; errorCode?: number; reason: string; at: string },
   ): Promise<void>;
   applyStatus(update: {
     tenantId: string;
@@ -53,9 +70,16 @@ export interface MessageStore {
     errorCode?: string;
     rawDlrDoneDate?: string;
     at: string;
+    /**
+     * Names this delivery of the callback (the SQS message id, stable across its redeliveries), so
+     * that a redelivery after a crash can tell its own unreported write from another delivery's.
+     */
+    deliveryId: string;
     /** Record the event even when the message is unknown (after retries ran out). */
     recordUnknown: boolean;
   }): Promise<StatusApplyResult>;
+  /** The `advanced` status has been reported (metrics emitted): a redelivery is now a duplicate. */
+  confirmStatusReported(sid: string, status: OutboundStatus): Promise<void>;
   /** Messages of one index shard that have been open since before `openBefore` (ISO), oldest first. */
   openMessages(shard: string, openBefore: string, limit: number): Promise<OpenMessage[]>;
   /** Stops reconciling a message (Twilio will not tell more). */

@@ -66,8 +66,9 @@ export async function reconcile(deps: ReconcileDeps, policy: ReconcilePolicy = D
                 ...(remote?.errorCode ? { errorCode: String(remote.errorCode) } : {}),
               },
             },
-            // Known message: an "unknown" answer cannot happen here, so never wait for a retry.
-            Number.POSITIVE_INFINITY,
+            // Known message: an "unknown" answer cannot happen here, so never wait for a retry. The
+            // id is fixed per (message, status): a rerun after a crash reports an unreported advance.
+            { id: `reconcile#${message.sid}#${status}`, receiveCount: Number.POSITIVE_INFINITY },
             deps.status,
           );
           if (outcome === 'advanced') summary.advanced++;

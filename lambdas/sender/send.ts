@@ -72,22 +72,23 @@ export async function processSend(
 
   // Checked here, at the last moment, so that no path to Twilio can skip it.
   if (await deps.optOuts.isOptedOut(queued.tenantId, queued.to)) {
-    await deps.messages.recordFailed(identity, {
-      errorCode: UNSUBSCRIBED_ERROR_CODE,
-      reason: 'recipient opted out',
-      at: deps.now().toISOString(),
-    });
-    deps.onEvent({ type: 'blockedByOptOut', tenantId: queued.tenantId, sendId: queued.sendId });
+    await recordFailure(
+      identity,
+      { errorCode: UNSUBSCRIBED_ERROR_CODE, reason: 'recipient opted out' },
+      { type: 'blockedByOptOut', tenantId: queued.tenantId, sendId: queued.sendId },
+      deps,
+    );
     return;
   }
 
   let credentials = await deps.credentials.get(queued.tenantId);
   if (!credentials) {
-    await deps.messages.recordFailed(identity, {
-      reason: 'tenant has no credentials',
-      at: deps.now().toISOString(),
-    });
-    deps.onEvent({ type: 'failed', tenantId: queued.tenantId, from: queued.from });
+    await recordFailure(
+      identity,
+      { reason: 'tenant has no credentials' },
+      { type: 'failed', tenantId: queued.tenantId, from: queued.from },
+      deps,
+    );
     return;
   }
 
@@ -141,17 +142,13 @@ export async function processSend(
           });
           deps.onEvent({ type: 'optOut', tenantId: queued.tenantId });
         }
-        await deps.messages.recordFailed(identity, {
-          ...(error.code !== undefined ? { errorCode: error.code } : {}),
-          reason: error.message,
-          at: deps.now().toISOString(),
-        });
-        deps.onEvent({
-          type: 'failed',
-          tenantId: queued.tenantId,
-          from: queued.from,
-          ...(error.code !== undefined ? { errorCode: error.code } : {}),
-        });
+        const errorCode = error.code !== undefined ? { errorCode: error.code } : {};
+        await recordFailure(
+          identity,
+          { ...errorCode, reason: error.message },
+          { type: 'failed', tenantId: queued.tenantId, from: queued.from, ...errorCode },
+          deps,
+        );
         return;
       }
       deps.onEvent({
@@ -216,14 +213,34 @@ function sendRequest(
   };
 }
 
+/**
+ * Record, report, complete, in that order: a crash before the completion leaves the send in flight,
+ * and its retry finds the message at Twilio and reports it, so the metric is never lost. (Only a
+ * crash in the instant between reporting and sending the completion reports a send twice.)
+ */
 async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Promise<void> {
   // Twilio never calls back with the initial status: record it from the create response.
   const status: OutboundStatus = isOutboundStatus(sent.status) ? sent.status : 'queued';
+  const at = deps.now().toISOString();
   await deps.messages.recordSent(identity, {
     sid: sent.sid,
     status,
     ...(sent.numSegments !== undefined ? { numSegments: sent.numSegments } : {}),
-    at: deps.now().toISOString(),
+    at,
   });
   deps.onEvent({ type: 'sent', tenantId: identity.tenantId, sid: sent.sid, from: identity.from });
+  await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
+}
+
+/** A send that will never succeed: recorded, reported and completed in the same order as `record`. */
+async function recordFailure(
+  identity: SendIdentity,
+  failure: { errorCode?: number; reason: string },
+  event: SendEvent,
+  deps: SendDeps,
+): Promise<void> {
+  const at = deps.now().toISOString();
+  await deps.messages.recordFailed(identity, { ...failure, at });
+  deps.onEvent(event);
+  await deps.messages.completeSend(identity, { state: 'failed', ...failure, at });
 }

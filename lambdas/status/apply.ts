@@ -35,11 +35,18 @@ export class MessageNotYetKnownError extends RetryLaterError {
   }
 }
 
+/** One delivery of a callback: its stable id (the SQS message id) and how often it was received. */
+export interface CallbackDelivery {
+  readonly id: string;
+  readonly receiveCount: number;
+}
+
 export async function applyStatusCallback(
   queued: StatusQueueMessage,
-  receiveCount: number,
+  delivery: CallbackDelivery,
   deps: StatusDeps,
 ): Promise<StatusApplyResult['outcome']> {
+  const { receiveCount } = delivery;
   const { tenantId, callback, receivedAt } = queued;
   const recordUnknown = receiveCount >= UNKNOWN_MESSAGE_RECEIVES;
   const result = await deps.messages.applyStatus({
@@ -49,6 +56,7 @@ export async function applyStatusCallback(
     ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
     ...(callback.rawDlrDoneDate ? { rawDlrDoneDate: callback.rawDlrDoneDate } : {}),
     at: receivedAt,
+    deliveryId: delivery.id,
     recordUnknown,
   });
   switch (result.outcome) {
@@ -65,6 +73,8 @@ export async function applyStatusCallback(
           ...(outcome === 'delivered' && latencyMs >= 0 ? { latencyMs } : {}),
           ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
         });
+        // Reported, then confirmed: a crash before this line has the redelivery report it again.
+        await deps.messages.confirmStatusReported(callback.messageSid, callback.status);
       }
       return result.outcome;
     }

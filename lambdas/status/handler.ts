@@ -26,7 +26,7 @@ async function applyRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<StatusQueueMessage>(record, ['tenantId', 'callback', 'receivedAt']);
   // No appended keys: BatchProcessor runs a batch's records concurrently, so a record's keys would
   // land on another record's lines. The lines of report.ts carry tenantId and messageSid themselves.
-  await applyStatusCallback(queued, receiveCount(record), deps);
+  await applyStatusCallback(queued, { id: record.messageId, receiveCount: receiveCount(record) }, deps);
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>

@@ -41,6 +41,12 @@ interface MessageEvent {
   readonly source: 'api' | 'callback';
   readonly errorCode?: string;
   readonly rawDlrDoneDate?: string;
+  /** The delivery (SQS message) of the callback that recorded the event. */
+  readonly deliveryId?: string;
+  /** Recorded without moving the status (it came after a later one). */
+  readonly stale?: true;
+  /** Its metrics are emitted (confirmStatusReported). */
+  readonly reported?: true;
 }
 
 export class DynamoMessageStore implements MessageStore {
@@ -174,20 +180,11 @@ export class DynamoMessageStore implements MessageStore {
         ExpressionAttributeValues: { ':sid': sent.sid },
       });
     }
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.send(send.tenantId, send.sendId),
-        UpdateExpression: 'SET #state = :sent, sid = :sid, sentAt = :at',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':sid': sent.sid, ':at': sent.at },
-      }),
-    );
   }
 
   /**
-   * The transcript entry first, the send item (the marker) last: a crash in between leaves the
-   * claim in flight, and the retry meets the same refusal (Twilio, opt-out, credentials) again.
+   * The transcript entry only: until `completeSend`, a crash leaves the claim in flight, and the
+   * retry meets the same refusal (Twilio, opt-out, credentials) again.
    */
   async recordFailed(
     send: SendIdentity,
@@ -199,18 +196,36 @@ export class DynamoMessageStore implements MessageStore {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':failed': 'failed', ':code': failure.errorCode ?? null },
     });
+  }
+
+  /** The send item is the marker: written last, after the outcome is recorded and reported. */
+  async completeSend(
+    send: SendIdentity,
+    outcome:
+      | { state: 'sent'; sid: string; at: string }
+      | { state: 'failed'; errorCode?: number; reason: string; at: string },
+  ): Promise<void> {
+    const update =
+      outcome.state === 'sent'
+        ? {
+            UpdateExpression: 'SET #state = :state, sid = :sid, sentAt = :at',
+            ExpressionAttributeValues: { ':state': 'sent', ':sid': outcome.sid, ':at': outcome.at },
+          }
+        : {
+            UpdateExpression: 'SET #state = :state, errorCode = :code, reason = :reason, failedAt = :at',
+            ExpressionAttributeValues: {
+              ':state': 'failed',
+              ':code': outcome.errorCode ?? null,
+              ':reason': outcome.reason,
+              ':at': outcome.at,
+            },
+          };
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.send(send.tenantId, send.sendId),
-        UpdateExpression: 'SET #state = :failed, errorCode = :code, reason = :reason, failedAt = :at',
+        ...update,
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':failed': 'failed',
-          ':code': failure.errorCode ?? null,
-          ':reason': failure.reason,
-          ':at': failure.at,
-        },
       }),
     );
   }
@@ -229,11 +244,13 @@ export class DynamoMessageStore implements MessageStore {
     errorCode?: string;
     rawDlrDoneDate?: string;
     at: string;
+    deliveryId: string;
     recordUnknown: boolean;
   }): Promise<StatusApplyResult> {
     const event: MessageEvent = {
       at: update.at,
       source: 'callback',
+      deliveryId: update.deliveryId,
       ...(update.errorCode ? { errorCode: update.errorCode } : {}),
       ...(update.rawDlrDoneDate ? { rawDlrDoneDate: update.rawDlrDoneDate } : {}),
     };
@@ -308,8 +325,14 @@ export class DynamoMessageStore implements MessageStore {
         }),
       );
     }
-    const recorded = (previous?.events ?? {}) as Record<string, unknown>;
-    if (recorded[update.status] !== undefined) {
+    const recorded = (previous?.events ?? {}) as Record<string, MessageEvent | undefined>;
+    const earlier = recorded[update.status];
+    if (earlier?.deliveryId === update.deliveryId && !earlier.reported && !earlier.stale && previous) {
+      // This delivery applied it before and died before reporting it: report it now (see the port).
+      await this.copyStatusToTranscript(previous, String(previous.status));
+      return { outcome: 'advanced', createdAt: String(previous.createdAt), from: String(previous.from) };
+    }
+    if (earlier !== undefined) {
       // The same (MessageSid, status) again: perhaps the retry of an attempt that died before
       // copying the status to the transcript, so copy the message's current status once more.
       await this.copyStatusToTranscript(previous ?? {}, String(previous?.status));
@@ -324,13 +347,31 @@ export class DynamoMessageStore implements MessageStore {
           UpdateExpression: 'SET #events.#event = :event',
           ConditionExpression: 'attribute_exists(#events) AND attribute_not_exists(#events.#event)',
           ExpressionAttributeNames: { '#events': 'events', '#event': update.status },
-          ExpressionAttributeValues: { ':event': event },
+          ExpressionAttributeValues: { ':event': { ...event, stale: true } },
         }),
       );
       return { outcome: 'stale' };
     } catch (error) {
       if (isConditionFailure(error)) return { outcome: 'duplicate' };
       throw error;
+    }
+  }
+
+  async confirmStatusReported(sid: string, status: OutboundStatus): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(sid),
+          UpdateExpression: 'SET #events.#event.reported = :true',
+          ConditionExpression: 'attribute_exists(#events.#event)',
+          ExpressionAttributeNames: { '#events': 'events', '#event': status },
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    } catch (error) {
+      // No such event (e.g. applied to an older EVENT# item): nothing a redelivery could re-report.
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -20,6 +20,8 @@ function setup(openMessages: OpenMessage[], remote: Record<string, SentSms | und
     releaseSend: async () => {},
     recordSent: async () => {},
     recordFailed: async () => {},
+    completeSend: async () => {},
+    confirmStatusReported: async () => {},
     applyStatus: async (update): Promise<StatusApplyResult> => {
       applied.push(`${update.sid}:${update.status}`);
       return { outcome: 'advanced', createdAt: '2026-11-22T11:00:00Z', from: '+15005550006' };

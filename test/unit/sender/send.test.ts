@@ -60,6 +60,13 @@ class MemoryMessageStore implements MessageStore {
   async recordFailed(_send: unknown, failure: { errorCode?: number }): Promise<void> {
     this.failed.push(failure);
   }
+  readonly completed: string[] = [];
+  async completeSend(_send: unknown, outcome: { state: string }): Promise<void> {
+    this.completed.push(outcome.state);
+  }
+  async confirmStatusReported(): Promise<never> {
+    throw new Error('not used by the sender');
+  }
   async applyStatus(): Promise<never> {
     throw new Error('not used by the sender');
   }
@@ -158,6 +165,30 @@ describe('sender', () => {
     await processSend(queued, 1, deps(sms));
     expect(sms.requests).toHaveLength(0);
     expect(store.sent[0]?.sid).toBe('SM9');
+    // The attempt that died may not have reported it: the adopting attempt does, then completes.
+    expect(events.map((event) => event.type)).toEqual(['sent', 'recovered']);
+    expect(store.completed).toEqual(['sent']);
+  });
+
+  it('reports a send before completing it, so a crash in between leaves it in flight, never unreported', async () => {
+    const completedAtReport: number[] = [];
+    const sms = new ScriptedGateway([
+      { sid: 'SM1', status: 'queued' },
+      new TwilioApiError(400, 21211, 'bad'),
+    ]);
+    const observed = (): SendDeps => ({
+      ...deps(sms),
+      onEvent: (event) => {
+        if (event.type === 'paced') return;
+        events.push(event);
+        completedAtReport.push(store.completed.length);
+      },
+    });
+    await processSend({ ...queued, sendId: 'SMx-0' }, 1, observed());
+    await processSend({ ...queued, sendId: 'SMx-1' }, 1, observed());
+    expect(events.map((event) => event.type)).toEqual(['sent', 'failed']);
+    expect(completedAtReport).toEqual([0, 1]);
+    expect(store.completed).toEqual(['sent', 'failed']);
   });
 
   it.each([21211, 21610, 21612, 21408, 21614])(

@@ -23,10 +23,20 @@ function callback(status: OutboundStatus, errorCode?: string): StatusQueueMessag
   };
 }
 
-function storeAnswering(result: StatusApplyResult): MessageStore & { recordUnknown: boolean[] } {
+function storeAnswering(
+  result: StatusApplyResult,
+): MessageStore & { recordUnknown: boolean[]; deliveryIds: string[]; confirmed: string[] } {
   const recordUnknown: boolean[] = [];
+  const deliveryIds: string[] = [];
+  const confirmed: string[] = [];
   return {
     recordUnknown,
+    deliveryIds,
+    confirmed,
+    completeSend: async () => {},
+    confirmStatusReported: async (sid, status) => {
+      confirmed.push(`${sid}:${status}`);
+    },
     claimSend: async () => ({ outcome: 'claimed' }),
     releaseSend: async () => {},
     recordSent: async () => {},
@@ -35,6 +45,7 @@ function storeAnswering(result: StatusApplyResult): MessageStore & { recordUnkno
     closeOpen: async () => {},
     applyStatus: async (update) => {
       recordUnknown.push(update.recordUnknown);
+      deliveryIds.push(update.deliveryId);
       return result;
     },
   };
@@ -42,10 +53,14 @@ function storeAnswering(result: StatusApplyResult): MessageStore & { recordUnkno
 
 async function apply(message: StatusQueueMessage, result: StatusApplyResult, receiveCount = 1) {
   const events: StatusEvent[] = [];
-  await applyStatusCallback(message, receiveCount, {
-    messages: storeAnswering(result),
-    onEvent: (e) => events.push(e),
-  });
+  await applyStatusCallback(
+    message,
+    { id: 'delivery-1', receiveCount },
+    {
+      messages: storeAnswering(result),
+      onEvent: (e) => events.push(e),
+    },
+  );
   return events;
 }
 
@@ -58,13 +73,27 @@ describe('status callbacks', () => {
 
   it('reports a delivery outcome with its latency when the status moves to delivered', async () => {
     expect(await apply(callback('delivered'), advanced)).toEqual([
-      { type: 'outcome', tenantId: 'demo', outcome: 'delivered', from: '+15005550006', latencyMs: 2500 },
+      {
+        type: 'outcome',
+        tenantId: 'demo',
+        sid: 'SM1',
+        outcome: 'delivered',
+        from: '+15005550006',
+        latencyMs: 2500,
+      },
     ]);
   });
 
   it('reports undelivered with its error code and no latency', async () => {
     expect(await apply(callback('undelivered', '30007'), advanced)).toEqual([
-      { type: 'outcome', tenantId: 'demo', outcome: 'undelivered', from: '+15005550006', errorCode: '30007' },
+      {
+        type: 'outcome',
+        tenantId: 'demo',
+        sid: 'SM1',
+        outcome: 'undelivered',
+        from: '+15005550006',
+        errorCode: '30007',
+      },
     ]);
   });
 
@@ -85,5 +114,37 @@ describe('status callbacks', () => {
     expect(await apply(callback('delivered'), { outcome: 'unknown' }, UNKNOWN_MESSAGE_RECEIVES)).toEqual([
       { type: 'unknown', tenantId: 'demo', sid: 'SM1' },
     ]);
+  });
+
+  it('confirms a reported outcome after reporting it, naming its delivery; nothing else is confirmed', async () => {
+    const order: string[] = [];
+    const store = storeAnswering(advanced);
+    const confirm = store.confirmStatusReported;
+    store.confirmStatusReported = async (sid, status) => {
+      order.push('confirm');
+      await confirm(sid, status);
+    };
+    await applyStatusCallback(
+      callback('delivered'),
+      { id: 'sqs-message-7', receiveCount: 2 },
+      {
+        messages: store,
+        onEvent: () => order.push('report'),
+      },
+    );
+    expect(store.deliveryIds).toEqual(['sqs-message-7']);
+    expect(store.confirmed).toEqual(['SM1:delivered']);
+    expect(order).toEqual(['report', 'confirm']);
+
+    const quiet = storeAnswering(advanced);
+    await applyStatusCallback(
+      callback('sent'),
+      { id: 'sqs-message-8', receiveCount: 1 },
+      {
+        messages: quiet,
+        onEvent: () => undefined,
+      },
+    );
+    expect(quiet.confirmed).toEqual([]);
   });
 });
