@@ -16,6 +16,7 @@ import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
+import { reportStatusEvent } from '../status/report';
 import { processSend, type SendDeps } from './send';
 
 const tableName = requireEnv(ENV.tableName);
@@ -56,6 +57,10 @@ const deps: SendDeps = {
       case 'blockedByOptOut':
         logger.info('Send blocked: recipient opted out', { sendId: event.sendId });
         emitTenantMetric(event.tenantId, METRICS.sendsBlockedByOptOut, MetricUnit.Count);
+        return;
+      case 'outcome':
+        // The same report a status callback makes, for a message recorded after Twilio finished it.
+        reportStatusEvent(event);
         return;
       case 'pacingDeferred':
         logger.info('Sender number at its rate: send deferred', { retryAfterMs: event.retryAfterMs });

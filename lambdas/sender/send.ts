@@ -1,5 +1,10 @@
 import { backoffSeconds } from '../domain/backoff';
-import { isOutboundStatus, type OutboundStatus } from '../domain/message-status';
+import {
+  type DeliveryOutcome,
+  deliveryOutcome,
+  isOutboundStatus,
+  type OutboundStatus,
+} from '../domain/message-status';
 import { UNSUBSCRIBED_ERROR_CODE } from '../domain/opt-out';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
 import { countSegments } from '../domain/segments';
@@ -36,6 +41,18 @@ export type SendEvent =
   | { type: 'blockedByOptOut'; tenantId: string; sendId: string }
   | { type: 'optOut'; tenantId: string }
   | { type: 'recovered'; tenantId: string; sid: string }
+  /**
+   * A message Twilio had already finished when it was recorded (an attempt that died after Twilio
+   * accepted it is recovered late, and its callbacks found no message): its outcome is reported here.
+   */
+  | {
+      type: 'outcome';
+      tenantId: string;
+      sid: string;
+      from: string;
+      outcome: DeliveryOutcome;
+      errorCode?: string;
+    }
   | { type: 'paced'; tenantId: string; from: string; waitMs: number }
   | { type: 'pacingDeferred'; tenantId: string; from: string; retryAfterMs: number };
 
@@ -229,6 +246,17 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
     at,
   });
   deps.onEvent({ type: 'sent', tenantId: identity.tenantId, sid: sent.sid, from: identity.from });
+  const outcome = deliveryOutcome(status);
+  if (outcome) {
+    deps.onEvent({
+      type: 'outcome',
+      tenantId: identity.tenantId,
+      sid: sent.sid,
+      from: identity.from,
+      outcome,
+      ...(sent.errorCode !== undefined ? { errorCode: String(sent.errorCode) } : {}),
+    });
+  }
   await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
 }
 

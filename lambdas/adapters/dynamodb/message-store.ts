@@ -145,7 +145,10 @@ export class DynamoMessageStore implements MessageStore {
           'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
           'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
           'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
-          'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at), ' +
+          // A message Twilio already finished (recorded late, after a crash) has nothing to reconcile.
+          (isFinalStatus(sent.status)
+            ? ''
+            : 'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at), ') +
           '#events = if_not_exists(#events, :events)',
         ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status', '#events': 'events' },
         ExpressionAttributeValues: {
@@ -159,7 +162,7 @@ export class DynamoMessageStore implements MessageStore {
           ':conversationPk': transcript.pk,
           ':transcriptSk': transcript.sk,
           ':ttl': expiresAt,
-          ':shard': openShardOf(sent.sid),
+          ...(isFinalStatus(sent.status) ? {} : { ':shard': openShardOf(sent.sid) }),
           // The initial status is an event like the callbacks' (Twilio never calls back with it).
           ':events': { [sent.status]: initialEvent },
         },

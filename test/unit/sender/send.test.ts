@@ -170,6 +170,25 @@ describe('sender', () => {
     expect(store.completed).toEqual(['sent']);
   });
 
+  it('reports the outcome of a message Twilio finished before it was recovered', async () => {
+    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
+    const sms = new ScriptedGateway([]);
+    sms.recent = { sid: 'SM9', status: 'undelivered', errorCode: 30007 };
+    await processSend(queued, 1, deps(sms));
+    expect(events).toEqual([
+      { type: 'sent', tenantId: 'demo', sid: 'SM9', from: queued.from },
+      {
+        type: 'outcome',
+        tenantId: 'demo',
+        sid: 'SM9',
+        from: queued.from,
+        outcome: 'undelivered',
+        errorCode: '30007',
+      },
+      { type: 'recovered', tenantId: 'demo', sid: 'SM9' },
+    ]);
+  });
+
   it('reports a send before completing it, so a crash in between leaves it in flight, never unreported', async () => {
     const completedAtReport: number[] = [];
     const sms = new ScriptedGateway([
