@@ -1,34 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoSendPacer } from '../../../lambdas/adapters/dynamodb/send-pacer';
-import { provisionTable } from '../../../local/provision';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/standins/dynamodb';
+import { useDynamoDbTable } from '../../support/dynamodb-table';
 
-const TABLE = 'pacing-test';
-let dynamoLocal: DynamoDbLocal;
-let client: DynamoDBClient;
-let documents: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamoLocal = await startDynamoDbLocal({ port: 0 });
-  client = new DynamoDBClient({
-    endpoint: dynamoLocal.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  documents = DynamoDBDocumentClient.from(client);
-  await provisionTable(client, TABLE);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamoLocal?.close();
-});
+const table = useDynamoDbTable('pacing-test');
 
 /** A clock frozen at `nowMs`, so the schedule is exact regardless of how long the calls take. */
 function pacerAt(nowMs: number) {
-  return new DynamoSendPacer(documents, TABLE, () => nowMs);
+  return new DynamoSendPacer(table().documents, table().tableName, () => nowMs);
 }
 
 describe('DynamoSendPacer on DynamoDB Local', () => {
@@ -44,8 +23,12 @@ describe('DynamoSendPacer on DynamoDB Local', () => {
       .map((decision) => (decision.kind === 'send' ? decision.sendAtMs : Number.NaN))
       .sort((a, b) => a - b);
     expect(slots).toEqual(Array.from({ length: 12 }, (_, index) => 1_000_000 + index * 500));
-    const item = await documents.send(
-      new GetCommand({ TableName: TABLE, Key: { pk: `PACE#${from}`, sk: 'PACE' }, ConsistentRead: true }),
+    const item = await table().documents.send(
+      new GetCommand({
+        TableName: table().tableName,
+        Key: { pk: `PACE#${from}`, sk: 'PACE' },
+        ConsistentRead: true,
+      }),
     );
     expect(item.Item?.tat).toBe(1_000_000 + 12 * 500);
     expect(item.Item?.expiresAt).toBeGreaterThan(1_000_000 / 1000);

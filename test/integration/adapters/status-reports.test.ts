@@ -1,41 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../../lambdas/adapters/dynamodb/keys';
 import { DynamoMessageStore } from '../../../lambdas/adapters/dynamodb/message-store';
 import type { OutboundStatus } from '../../../lambdas/domain/message-status';
 import type { SendIdentity } from '../../../lambdas/ports/message-store';
-import { provisionTable } from '../../../local/provision';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/standins/dynamodb';
+import { useDynamoDbTable } from '../../support/dynamodb-table';
 
 /**
  * The status write and its report: a redelivery of the same callback (same SQS message id) after a
  * crash between the write and the report is `advanced` again until the report is confirmed; any
  * other delivery of the same (MessageSid, status) is a duplicate.
  */
-const TABLE = 'status-reports-test';
-let dynamoLocal: DynamoDbLocal;
-let client: DynamoDBClient;
-let store: DynamoMessageStore;
-
-beforeAll(async () => {
-  dynamoLocal = await startDynamoDbLocal({ port: 0 });
-  client = new DynamoDBClient({
-    endpoint: dynamoLocal.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  store = new DynamoMessageStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    TABLE,
-  );
-  await provisionTable(client, TABLE);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamoLocal?.close();
-});
+const table = useDynamoDbTable('status-reports-test');
+const store = () => new DynamoMessageStore(table().documents, table().tableName);
 
 async function sentMessage(sid: string): Promise<void> {
   const send: SendIdentity = {
@@ -46,17 +23,17 @@ async function sentMessage(sid: string): Promise<void> {
     from: '+15005550006',
     to: '+15551230000',
   };
-  await DynamoDBDocumentClient.from(client).send(
+  await table().documents.send(
     new PutCommand({
-      TableName: TABLE,
+      TableName: table().tableName,
       Item: { ...keys.transcriptEntry('demo', '+15551230000', send.transcriptKey), status: 'pending' },
     }),
   );
-  await store.recordSent(send, { sid, status: 'queued', at: '2026-12-02T00:00:00.000Z' });
+  await store().recordSent(send, { sid, status: 'queued', at: '2026-12-02T00:00:00.000Z' });
 }
 
 function apply(sid: string, status: OutboundStatus, deliveryId: string) {
-  return store
+  return store()
     .applyStatus({
       tenantId: 'demo',
       sid,
@@ -76,7 +53,7 @@ describe('status reports on DynamoDB Local', () => {
     expect(await apply('SM0001', 'delivered', 'sqs-b')).toBe('duplicate');
     // The same SQS message again, its report never confirmed (a crash): report it.
     expect(await apply('SM0001', 'delivered', 'sqs-a')).toBe('advanced');
-    await store.confirmStatusReported('SM0001', 'delivered');
+    await store().confirmStatusReported('SM0001', 'delivered');
     expect(await apply('SM0001', 'delivered', 'sqs-a')).toBe('duplicate');
   });
 
@@ -89,7 +66,7 @@ describe('status reports on DynamoDB Local', () => {
 
   it('confirms nothing for a status that was never recorded', async () => {
     await sentMessage('SM0003');
-    await expect(store.confirmStatusReported('SM0003', 'delivered')).resolves.toBeUndefined();
+    await expect(store().confirmStatusReported('SM0003', 'delivered')).resolves.toBeUndefined();
     expect(await apply('SM0003', 'delivered', 'sqs-e')).toBe('advanced');
   });
 });
