@@ -16,6 +16,7 @@ const USAGE = `smsctl: operate the SMS conversation platform
 Usage:
   smsctl tenant put --tenant ID --account-sid AC… --auth-token TOKEN [--messaging-service-sid MG…] [--name N]
   smsctl tenant get --tenant ID | tenant list
+  smsctl tenant webhook-key --tenant ID [--key KEY]   completion webhooks' signing key (generated and shown once without --key)
   smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false]
   smsctl number list --tenant ID
   smsctl workflow put --tenant ID --file F   store a workflow (refused if it has lint errors)

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
-import { putTenantSecret } from '../../local/tenants';
+import { MIN_SIGNING_KEY_LENGTH } from '../../lambdas/domain/completion-webhook/signature';
+import { putTenantSecret, putTenantWebhookSecret } from '../../local/tenants';
 import { CliError } from '../cli-error';
 import { parseCommand, required, sid, tenantId } from '../flags';
 import type { CommandResult } from '../output';
@@ -7,6 +9,7 @@ import type { PlatformTarget } from '../target';
 
 const PUT_USAGE =
   'tenant put --tenant ID --account-sid AC… --auth-token TOKEN [--messaging-service-sid MG…] [--name N]';
+const WEBHOOK_KEY_USAGE = 'tenant webhook-key --tenant ID [--key KEY]';
 
 /** A profile as shown to operators: never any credential. */
 function profileView(item: Record<string, unknown>) {
@@ -61,6 +64,30 @@ export async function tenantCommand(
       const view = profileView({ tenantId: id, ...profile });
       return { json: { ok: true, tenant: view }, lines: [`tenant ${id} saved (${platform.description})`] };
     }
+    case 'webhook-key': {
+      // The key completion webhooks are signed with (README, "Completion webhooks"). A generated
+      // key is printed once, because the tenant's receiver needs it; a given one is never echoed.
+      const { values } = parseCommand(WEBHOOK_KEY_USAGE, args, {
+        tenant: { type: 'string' },
+        key: { type: 'string' },
+      });
+      const id = tenantId(values.tenant, WEBHOOK_KEY_USAGE);
+      if (values.key !== undefined && values.key.length < MIN_SIGNING_KEY_LENGTH)
+        throw new CliError(`--key must be at least ${MIN_SIGNING_KEY_LENGTH} characters`, 2);
+      const signingKey = values.key ?? randomBytes(32).toString('base64url');
+      const platform = await target();
+      if (!(await new DynamoTenantAdmin(platform.dynamo, platform.tableName).getProfile(id)))
+        throw new CliError(`tenant ${id} not found`);
+      await putTenantWebhookSecret(platform.secrets, platform.tenantSecretPrefix, id, { signingKey });
+      const generated = values.key === undefined;
+      return {
+        json: { ok: true, tenantId: id, ...(generated ? { signingKey } : {}) },
+        lines: [
+          `webhook signing key of tenant ${id} saved (${platform.description})`,
+          ...(generated ? [`signing key (shown once): ${signingKey}`] : []),
+        ],
+      };
+    }
     case 'get': {
       const usage = 'tenant get --tenant ID';
       const id = tenantId(parseCommand(usage, args, { tenant: { type: 'string' } }).values.tenant, usage);
@@ -87,6 +114,6 @@ export async function tenantCommand(
       };
     }
     default:
-      throw new CliError(`unknown tenant action "${action ?? ''}" (put, get, list)`, 2);
+      throw new CliError(`unknown tenant action "${action ?? ''}" (put, get, list, webhook-key)`, 2);
   }
 }

@@ -7,6 +7,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../cli/cli-error';
 import { main } from '../../cli/main';
+import { SecretsManagerWebhookKeys } from '../../lambdas/adapters/secrets-manager-webhook-keys';
 import { writeLocalEndpoints } from '../../local/endpoints';
 import { DEMO_TENANT } from '../../local/seed';
 import { messageRecord, repliesTo, text, useLocalStack, waitForReplies } from '../support/local-stack';
@@ -127,6 +128,43 @@ describe('smsctl --local', () => {
     expect(result.stdout).not.toContain(ACME.authToken);
     expect(JSON.parse(result.stdout)).toMatchObject({
       tenant: { tenantId: ACME.tenantId, name: 'Acme Co', accountSid: ACME.accountSid },
+    });
+  });
+
+  it('tenant webhook-key writes the signing key the notifier reads, shown once only when generated', async () => {
+    const keys = () => new SecretsManagerWebhookKeys(stack().clients.secrets, stack().tenantSecretPrefix, 0);
+    const generated = await json<{ signingKey: string }>(
+      'tenant',
+      'webhook-key',
+      '--tenant',
+      DEMO_TENANT.tenantId,
+    );
+    expect(generated.signingKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await keys().get(DEMO_TENANT.tenantId)).toEqual({ key: generated.signingKey });
+
+    const given = 'k'.repeat(40);
+    const rotated = await smsctl(
+      '--json',
+      'tenant',
+      'webhook-key',
+      '--tenant',
+      DEMO_TENANT.tenantId,
+      '--key',
+      given,
+    );
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).not.toContain(given);
+    expect(await keys().get(DEMO_TENANT.tenantId)).toEqual({ key: given });
+
+    expect(
+      await smsctl('tenant', 'webhook-key', '--tenant', DEMO_TENANT.tenantId, '--key', 'short'),
+    ).toMatchObject({
+      code: 2,
+      error: '--key must be at least 32 characters',
+    });
+    expect(await smsctl('tenant', 'webhook-key', '--tenant', 'nobody')).toMatchObject({
+      code: 1,
+      error: 'tenant nobody not found',
     });
   });
 
