@@ -3,7 +3,7 @@ import { api } from './api-client';
 import { byId } from './dom';
 
 /** The simulator's fault switches the console offers; other faults (set with curl) are kept as they are. */
-const SWITCHES = ['api429', 'undelivered', 'duplicateCallbacks'] as const;
+const SWITCHES = ['api429', 'undelivered', 'duplicateCallbacks', 'duplicateInbound'] as const;
 type Switch = (typeof SWITCHES)[number];
 
 const LABELS: Readonly<Record<string, string>> = {
@@ -12,6 +12,7 @@ const LABELS: Readonly<Record<string, string>> = {
   apiSlowRate: 'slow API',
   undelivered: 'undelivered',
   duplicateCallbacks: 'duplicate callbacks',
+  duplicateInbound: 'duplicate incoming webhooks',
   reorderCallbacks: 'callbacks out of order',
 };
 
