@@ -87,7 +87,7 @@ const noop = () => undefined;
 const memoryMessages: MessageStore = {
   claimSend: async () => ({ outcome: 'claimed' }),
   releaseSend: async () => undefined,
-  recordSent: async () => undefined,
+  recordSent: async () => ({ reportOutcome: false }),
   recordFailed: async () => undefined,
   completeSend: async () => undefined,
   confirmStatusReported: async () => undefined,

@@ -16,6 +16,14 @@ export interface SendIdentity {
   readonly to: string;
 }
 
+export interface RecordedSend {
+  /**
+   * Twilio had finished the message already (a send recovered late) and the final status is this
+   * send's own record, not yet reported: the sender reports the outcome and confirms it.
+   */
+  readonly reportOutcome: boolean;
+}
+
 export type StatusApplyResult =
   /** The same (MessageSid, status) was applied before. */
   | { outcome: 'duplicate' }
@@ -50,7 +58,7 @@ export interface MessageStore {
   recordSent(
     send: SendIdentity,
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
-  ): Promise<void>;
+  ): Promise<RecordedSend>;
   /** Records a send that will never succeed on the transcript; `completeSend` follows as above. */
   recordFailed(
     send: SendIdentity,

@@ -239,7 +239,7 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
   // Twilio never calls back with the initial status: record it from the create response.
   const status: OutboundStatus = isOutboundStatus(sent.status) ? sent.status : 'queued';
   const at = deps.now().toISOString();
-  await deps.messages.recordSent(identity, {
+  const recorded = await deps.messages.recordSent(identity, {
     sid: sent.sid,
     status,
     ...(sent.numSegments !== undefined ? { numSegments: sent.numSegments } : {}),
@@ -247,7 +247,8 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
   });
   deps.onEvent({ type: 'sent', tenantId: identity.tenantId, sid: sent.sid, from: identity.from });
   const outcome = deliveryOutcome(status);
-  if (outcome) {
+  // Only an outcome this send recorded itself: if a status callback recorded it, that reported it.
+  if (outcome && recorded.reportOutcome) {
     deps.onEvent({
       type: 'outcome',
       tenantId: identity.tenantId,
@@ -256,6 +257,7 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
       outcome,
       ...(sent.errorCode !== undefined ? { errorCode: String(sent.errorCode) } : {}),
     });
+    await deps.messages.confirmStatusReported(sent.sid, status);
   }
   await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
 }

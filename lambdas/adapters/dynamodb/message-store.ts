@@ -18,6 +18,7 @@ import { table } from '../../../lib/topology';
 import type {
   MessageStore,
   OpenMessage,
+  RecordedSend,
   SendClaim,
   SendIdentity,
   StatusApplyResult,
@@ -47,6 +48,11 @@ interface MessageEvent {
   readonly stale?: true;
   /** Its metrics are emitted (confirmStatusReported). */
   readonly reported?: true;
+}
+
+/** The delivery id of a status a send recorded itself (a message Twilio had finished already). */
+function sendDeliveryId(sendId: string): string {
+  return `send#${sendId}`;
 }
 
 export class DynamoMessageStore implements MessageStore {
@@ -129,11 +135,13 @@ export class DynamoMessageStore implements MessageStore {
   async recordSent(
     send: SendIdentity,
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
-  ): Promise<void> {
+  ): Promise<RecordedSend> {
     const expiresAt = ttlSeconds(sent.at, RETENTION_DAYS);
     const transcript = transcriptKeyOf(send);
-    const initialEvent: MessageEvent = { at: sent.at, source: 'api' };
-    await this.client.send(
+    // Named by the send, so that a retry of this send can tell its own unreported outcome apart.
+    const deliveryId = sendDeliveryId(send.sendId);
+    const initialEvent: MessageEvent = { at: sent.at, source: 'api', deliveryId };
+    const recorded = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.message(sent.sid),
@@ -166,6 +174,7 @@ export class DynamoMessageStore implements MessageStore {
           // The initial status is an event like the callbacks' (Twilio never calls back with it).
           ':events': { [sent.status]: initialEvent },
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
     // After the message item, so that status callbacks (which need it) can be applied at once.
@@ -183,6 +192,13 @@ export class DynamoMessageStore implements MessageStore {
         ExpressionAttributeValues: { ':sid': sent.sid },
       });
     }
+    const event = (recorded.Attributes?.events as Record<string, MessageEvent | undefined> | undefined)?.[
+      sent.status
+    ];
+    return {
+      reportOutcome:
+        isFinalStatus(sent.status) && event?.deliveryId === deliveryId && !event.reported && !event.stale,
+    };
   }
 
   /**

@@ -14,8 +14,8 @@ import { useDynamoDbTable } from '../../support/dynamodb-table';
 const table = useDynamoDbTable('status-reports-test');
 const store = () => new DynamoMessageStore(table().documents, table().tableName);
 
-async function sentMessage(sid: string): Promise<void> {
-  const send: SendIdentity = {
+function sendOf(sid: string): SendIdentity {
+  return {
     tenantId: 'demo',
     sendId: `${sid}-send`,
     conversationKey: { tenantId: 'demo', customer: '+15551230000' },
@@ -23,13 +23,21 @@ async function sentMessage(sid: string): Promise<void> {
     from: '+15005550006',
     to: '+15551230000',
   };
+}
+
+async function sentMessage(sid: string, status: OutboundStatus = 'queued') {
+  const send = sendOf(sid);
   await table().documents.send(
     new PutCommand({
       TableName: table().tableName,
       Item: { ...keys.transcriptEntry('demo', '+15551230000', send.transcriptKey), status: 'pending' },
     }),
   );
-  await store().recordSent(send, { sid, status: 'queued', at: '2026-12-02T00:00:00.000Z' });
+  return recordSent(sid, status);
+}
+
+function recordSent(sid: string, status: OutboundStatus) {
+  return store().recordSent(sendOf(sid), { sid, status, at: '2026-12-02T00:00:00.000Z' });
 }
 
 function apply(sid: string, status: OutboundStatus, deliveryId: string) {
@@ -68,5 +76,20 @@ describe('status reports on DynamoDB Local', () => {
     await sentMessage('SM0003');
     await expect(store().confirmStatusReported('SM0003', 'delivered')).resolves.toBeUndefined();
     expect(await apply('SM0003', 'delivered', 'sqs-e')).toBe('advanced');
+  });
+
+  it('has a send report the outcome of a message Twilio had finished, once, unless a callback recorded it', async () => {
+    // Recovered late: the send records the final status itself and must report it, until confirmed.
+    expect(await sentMessage('SM0004', 'delivered')).toEqual({ reportOutcome: true });
+    expect(await recordSent('SM0004', 'delivered')).toEqual({ reportOutcome: true });
+    // The callback for it is a duplicate: the send's record is not its delivery.
+    expect(await apply('SM0004', 'delivered', 'sqs-f')).toBe('duplicate');
+    await store().confirmStatusReported('SM0004', 'delivered');
+    expect(await recordSent('SM0004', 'delivered')).toEqual({ reportOutcome: false });
+
+    // Recorded while queued, then the callback delivered it: a late retry of the send reports nothing.
+    expect(await sentMessage('SM0005')).toEqual({ reportOutcome: false });
+    expect(await apply('SM0005', 'delivered', 'sqs-g')).toBe('advanced');
+    expect(await recordSent('SM0005', 'delivered')).toEqual({ reportOutcome: false });
   });
 });

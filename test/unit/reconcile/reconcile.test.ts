@@ -18,7 +18,7 @@ function setup(openMessages: OpenMessage[], remote: Record<string, SentSms | und
   const messages: MessageStore = {
     claimSend: async () => ({ outcome: 'claimed' }),
     releaseSend: async () => {},
-    recordSent: async () => {},
+    recordSent: async () => ({ reportOutcome: false }),
     recordFailed: async () => {},
     completeSend: async () => {},
     confirmStatusReported: async () => {},

@@ -54,8 +54,13 @@ class MemoryMessageStore implements MessageStore {
   async releaseSend(): Promise<void> {
     this.released++;
   }
-  async recordSent(_send: unknown, sent: { sid: string; status: string }): Promise<void> {
+  /** Whether a recorded final status is this send's own, unreported (see RecordedSend). */
+  ownsOutcome = true;
+  async recordSent(_send: unknown, sent: { sid: string; status: string }) {
     this.sent.push(sent);
+    return {
+      reportOutcome: this.ownsOutcome && ['delivered', 'undelivered', 'failed'].includes(sent.status),
+    };
   }
   async recordFailed(_send: unknown, failure: { errorCode?: number }): Promise<void> {
     this.failed.push(failure);
@@ -64,8 +69,9 @@ class MemoryMessageStore implements MessageStore {
   async completeSend(_send: unknown, outcome: { state: string }): Promise<void> {
     this.completed.push(outcome.state);
   }
-  async confirmStatusReported(): Promise<never> {
-    throw new Error('not used by the sender');
+  readonly confirmed: string[] = [];
+  async confirmStatusReported(sid: string, status: string): Promise<void> {
+    this.confirmed.push(`${sid}:${status}`);
   }
   async applyStatus(): Promise<never> {
     throw new Error('not used by the sender');
@@ -187,6 +193,17 @@ describe('sender', () => {
       },
       { type: 'recovered', tenantId: 'demo', sid: 'SM9' },
     ]);
+    expect(store.confirmed).toEqual(['SM9:undelivered']);
+  });
+
+  it('leaves a recovered outcome to the status callback that recorded it first', async () => {
+    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
+    store.ownsOutcome = false;
+    const sms = new ScriptedGateway([]);
+    sms.recent = { sid: 'SM9', status: 'delivered' };
+    await processSend(queued, 1, deps(sms));
+    expect(events.map((event) => event.type)).toEqual(['sent', 'recovered']);
+    expect(store.confirmed).toEqual([]);
   });
 
   it('reports a send before completing it, so a crash in between leaves it in flight, never unreported', async () => {

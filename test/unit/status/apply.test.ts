@@ -39,7 +39,7 @@ function storeAnswering(
     },
     claimSend: async () => ({ outcome: 'claimed' }),
     releaseSend: async () => {},
-    recordSent: async () => {},
+    recordSent: async () => ({ reportOutcome: false }),
     recordFailed: async () => {},
     openMessages: async () => [],
     closeOpen: async () => {},
