@@ -4,9 +4,10 @@ import { splitForSms } from '../domain/segments';
 import type {
   InboundQueueMessage,
   OutboundQueueMessage,
+  OutboundRoute,
   WebhookQueueMessage,
 } from '../domain/queue-messages';
-import { conversationGroupId, sendIdFor } from '../domain/queue-messages';
+import { outboundSend, sendIdFor } from '../domain/queue-messages';
 import { runTurn } from '../domain/workflow/engine';
 import type {
   ConversationRecord,
@@ -96,7 +97,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     await commitAndQueue(
       deps,
       { tenantId, customer: message.from, inbound, replies: [reply] },
-      { conversationId: '', from: message.to, ...senderRate(number) },
+      replyRoute(number, message.from, ''),
     );
     return;
   }
@@ -158,7 +159,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
         replies,
         ...(webhook ? { webhook } : {}),
       },
-      { conversationId, from: message.to, ...senderRate(number) },
+      replyRoute(number, message.from, conversationId),
     );
     if (result === 'conflict') {
       deps.onEvent({ type: 'conflict', tenantId, attempt });
@@ -176,36 +177,16 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
 async function commitAndQueue(
   deps: TurnDeps,
   commit: Parameters<ConversationStore['commitTurn']>[0],
-  sendContext: { conversationId: string; from: string; senderSegmentsPerSecond?: number } | undefined,
+  route: OutboundRoute | undefined,
 ): Promise<'committed' | 'conflict' | 'duplicate'> {
   const result = await deps.conversations.commitTurn(commit);
   if (result.outcome === 'conflict') return 'conflict';
   const replies = result.outcome === 'duplicate' ? result.replies : commit.replies;
   if (result.outcome === 'duplicate') deps.onEvent({ type: 'duplicate', tenantId: commit.tenantId });
-  if (sendContext && replies.length > 0) {
+  if (route && replies.length > 0) {
     const queuedAt = new Date().toISOString();
     // Queued after the commit: a crash in between is healed by the retry finding the turn recorded.
-    await deps.outbound.send(
-      replies.map((reply) => ({
-        body: {
-          v: 1,
-          tenantId: commit.tenantId,
-          sendId: reply.sendId,
-          conversationId: sendContext.conversationId,
-          transcriptKey: reply.transcriptKey,
-          from: sendContext.from,
-          to: commit.customer,
-          body: reply.body,
-          mediaUrls: [],
-          queuedAt,
-          ...(sendContext.senderSegmentsPerSecond !== undefined
-            ? { senderSegmentsPerSecond: sendContext.senderSegmentsPerSecond }
-            : {}),
-        },
-        groupId: conversationGroupId(commit.tenantId, commit.customer),
-        deduplicationId: reply.sendId,
-      })),
-    );
+    await deps.outbound.send(replies.map((reply) => outboundSend(route, reply, queuedAt)));
   }
   // Same discipline as the replies: queued after the commit, queued again by a retry that finds the
   // turn recorded. A second SQS message is harmless: the notifier POSTs each webhookId once.
@@ -217,9 +198,15 @@ async function commitAndQueue(
   return result.outcome;
 }
 
-/** The business number's configured send rate, carried to the sender so it needs no extra read. */
-function senderRate(number: TenantNumber): { senderSegmentsPerSecond?: number } {
-  return number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {};
+/** Replies go from the business number the customer texted, at that number's configured rate. */
+function replyRoute(number: TenantNumber, customer: string, conversationId: string): OutboundRoute {
+  return {
+    tenantId: number.tenantId,
+    conversationId,
+    from: number.number,
+    to: customer,
+    ...(number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {}),
+  };
 }
 
 /** Said when a turn fails for good and the workflow (or its failureMessage) cannot be read. */
@@ -248,22 +235,6 @@ export async function apologize(queued: InboundQueueMessage, deps: TurnDeps): Pr
     at: receivedAt,
   });
   await deps.outbound.send([
-    {
-      body: {
-        v: 1,
-        tenantId,
-        sendId,
-        conversationId: '',
-        transcriptKey: reply.transcriptKey,
-        from: message.to,
-        to: message.from,
-        body: reply.body,
-        mediaUrls: [],
-        queuedAt: new Date().toISOString(),
-        ...senderRate(number),
-      },
-      groupId: conversationGroupId(tenantId, message.from),
-      deduplicationId: sendId,
-    },
+    outboundSend(replyRoute(number, message.from, ''), reply, new Date().toISOString()),
   ]);
 }

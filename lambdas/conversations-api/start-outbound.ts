@@ -5,7 +5,7 @@ import {
   type OutboundStart,
   startIdFor,
 } from '../domain/outbound-request';
-import { conversationGroupId, type OutboundQueueMessage } from '../domain/queue-messages';
+import { type OutboundQueueMessage, type OutboundRoute, outboundSend } from '../domain/queue-messages';
 import { splitForSms } from '../domain/segments';
 import type { SlotState } from '../domain/workflow/engine';
 import { startWorkflow } from '../domain/workflow/start';
@@ -88,7 +88,8 @@ export async function startOutbound(
   // Checked before anything is written: a refused start leaves no trace and its key stays free.
   if (!(await deps.tenants.tenantExists(tenantId)))
     return refuse({ status: 404, error: 'tenant-not-found', message: `tenant ${tenantId} not found` });
-  if (!(await deps.tenants.getNumber(tenantId, start.from)))
+  const number = await deps.tenants.getNumber(tenantId, start.from);
+  if (!number)
     return refuse({
       status: 404,
       error: 'number-not-found',
@@ -187,24 +188,14 @@ export async function startOutbound(
   // Enqueued after the commit, and again by any retry: FIFO dedup (5 minutes) and the sender's
   // claim on each send id make a repeat a no-op.
   const queuedAt = deps.now().toISOString();
-  await deps.outbound.send(
-    replies.map((reply) => ({
-      body: {
-        v: 1,
-        tenantId,
-        sendId: reply.sendId,
-        conversationId,
-        transcriptKey: reply.transcriptKey,
-        from: start.from,
-        to: start.to,
-        body: reply.body,
-        mediaUrls: [],
-        queuedAt,
-      },
-      groupId: conversationGroupId(tenantId, start.to),
-      deduplicationId: reply.sendId,
-    })),
-  );
+  const route: OutboundRoute = {
+    tenantId,
+    conversationId,
+    from: start.from,
+    to: start.to,
+    ...(number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {}),
+  };
+  await deps.outbound.send(replies.map((reply) => outboundSend(route, reply, queuedAt)));
   const started: StartedOutbound = {
     tenantId,
     kind: start.kind,

@@ -53,6 +53,47 @@ export interface WebhookQueueMessage {
   readonly url: string;
 }
 
+/** Who a conversation's replies go to and from, and at what rate the sender number may send. */
+export interface OutboundRoute {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  /** The business number. */
+  readonly from: string;
+  /** The customer. */
+  readonly to: string;
+  readonly senderSegmentsPerSecond?: number;
+}
+
+/**
+ * One reply as the outbound FIFO queue takes it: grouped by conversation (in order), deduplicated
+ * by its send id (a re-queued reply within five minutes is dropped by the queue).
+ */
+export function outboundSend(
+  route: OutboundRoute,
+  reply: { readonly sendId: string; readonly transcriptKey: string; readonly body: string },
+  queuedAt: string,
+): { body: OutboundQueueMessage; groupId: string; deduplicationId: string } {
+  return {
+    body: {
+      v: 1,
+      tenantId: route.tenantId,
+      sendId: reply.sendId,
+      conversationId: route.conversationId,
+      transcriptKey: reply.transcriptKey,
+      from: route.from,
+      to: route.to,
+      body: reply.body,
+      mediaUrls: [],
+      queuedAt,
+      ...(route.senderSegmentsPerSecond !== undefined
+        ? { senderSegmentsPerSecond: route.senderSegmentsPerSecond }
+        : {}),
+    },
+    groupId: conversationGroupId(route.tenantId, route.to),
+    deduplicationId: reply.sendId,
+  };
+}
+
 /** FIFO group: one conversation (tenant + customer) at a time, in order. */
 export function conversationGroupId(tenantId: string, customer: string): string {
   return `${tenantId}#${customer}`;

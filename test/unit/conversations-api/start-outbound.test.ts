@@ -27,12 +27,19 @@ function world() {
   let clock = Date.parse('2026-03-10T12:00:00.000Z');
   let ids = 0;
   const numbers: Record<string, string> = { [ACME.number]: ACME.tenantId, [OTHER.number]: OTHER.tenantId };
+  const rates: Record<string, number | undefined> = {};
   const deps: StartOutboundDeps = {
     tenants: {
       tenantExists: async (tenantId) => tenantId === ACME.tenantId || tenantId === OTHER.tenantId,
       getNumber: async (tenantId, number) =>
         numbers[number] === tenantId
-          ? { tenantId, number, workflowId: workflow.id, allowInboundStart: true }
+          ? {
+              tenantId,
+              number,
+              workflowId: workflow.id,
+              allowInboundStart: true,
+              ...(rates[number] !== undefined ? { segmentsPerSecond: rates[number] } : {}),
+            }
           : undefined,
       getWorkflow: async (_tenantId, workflowId) => (workflowId === workflow.id ? workflow : undefined),
     },
@@ -72,7 +79,7 @@ function world() {
     now: () => new Date((clock += 1000)),
     randomId: () => `r${++ids}`,
   };
-  return { deps, conversations, idempotency, optedOut, outbound, commits };
+  return { deps, conversations, idempotency, optedOut, outbound, commits, rates };
 }
 
 const workflowStart = (
@@ -116,6 +123,13 @@ describe('startOutbound', () => {
         deduplicationId: result.started.sends[0]?.sendId,
       },
     ]);
+  });
+
+  it("sends at the from number's configured rate, as replies to inbound messages do", async () => {
+    const { deps, outbound, rates } = world();
+    rates[ACME.number] = 3;
+    await startOutbound({ tenantId: ACME.tenantId, start: workflowStart() }, deps);
+    expect(outbound.sent.map((message) => message.body.senderSegmentsPerSecond)).toEqual([3]);
   });
 
   it('replays the same answer for the same Idempotency-Key and request, and sends nothing new', async () => {
