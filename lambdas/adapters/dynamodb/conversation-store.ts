@@ -23,6 +23,27 @@ import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** The transcript entry of a reply, `pending` until the sender records what Twilio said. */
+function replyEntry(
+  tenantId: string,
+  customer: string,
+  reply: PlannedReply,
+  turn: { conversationId: string; from: string; at: string },
+) {
+  return {
+    ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
+    direction: 'outbound',
+    conversationId: turn.conversationId,
+    sendId: reply.sendId,
+    from: turn.from,
+    to: customer,
+    body: reply.body,
+    status: 'pending',
+    at: turn.at,
+    expiresAt: ttlSeconds(turn.at, RETENTION_DAYS),
+  };
+}
+
 export class DynamoConversationStore implements ConversationStore, ConversationStartStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -56,48 +77,20 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
   async recordReply(
     reply: PlannedReply & { tenantId: string; customer: string; businessNumber: string; at: string },
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.transcriptEntry(reply.tenantId, reply.customer, reply.transcriptKey),
-            direction: 'outbound',
-            conversationId: '',
-            sendId: reply.sendId,
-            from: reply.businessNumber,
-            to: reply.customer,
-            body: reply.body,
-            status: 'pending',
-            at: reply.at,
-            expiresAt: ttlSeconds(reply.at, RETENTION_DAYS),
-          },
-          // A retry must not reset the status the sender has recorded since.
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await this.putReplyEntries(reply.tenantId, reply.customer, [reply], {
+      conversationId: '',
+      from: reply.businessNumber,
+      at: reply.at,
+    });
   }
 
   async commitStart(commit: StartCommit): Promise<'committed' | 'conflict' | 'duplicate'> {
     const { tenantId, customer, conversation } = commit;
+    const turn = { conversationId: commit.conversationId, from: commit.businessNumber, at: commit.at };
     const items: TransactItem[] = commit.replies.map((reply, index) => ({
       Put: {
         TableName: this.tableName,
-        Item: {
-          ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
-          direction: 'outbound',
-          conversationId: commit.conversationId,
-          sendId: reply.sendId,
-          from: commit.businessNumber,
-          to: customer,
-          body: reply.body,
-          status: 'pending',
-          at: commit.at,
-          expiresAt: ttlSeconds(commit.at, RETENTION_DAYS),
-        },
+        Item: replyEntry(tenantId, customer, reply, turn),
         // The first entry is the start's marker: present means an earlier attempt committed it.
         ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       },
@@ -234,18 +227,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
-              direction: 'outbound',
-              conversationId: turn.conversationId,
-              sendId: reply.sendId,
-              from: turn.from,
-              to: customer,
-              body: reply.body,
-              status: 'pending',
-              at: turn.at,
-              expiresAt: ttlSeconds(turn.at, RETENTION_DAYS),
-            },
+            Item: replyEntry(tenantId, customer, reply, turn),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
