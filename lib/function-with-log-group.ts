@@ -44,6 +44,27 @@ export type TenantSecretKind = 'twilio' | 'webhook';
  * The wildcards are unavoidable (tenant ids, and the random suffix Secrets Manager appends to every
  * secret ARN; `*`, not `-??????`, so a lookup of a missing tenant's name is NotFound, not AccessDenied).
  */
+/** Which of a tenant's secrets a `tenantSecrets` binding may read, and why its wildcard is needed. */
+const TENANT_SECRET_GRANTS: Readonly<
+  Record<
+    Exclude<FunctionSpec['bindings']['tenantSecrets'], 'none'>,
+    { sid: string; kind: TenantSecretKind; wildcardReason: string }
+  >
+> = {
+  read: {
+    sid: 'ReadTenantTwilioSecrets',
+    kind: 'twilio',
+    wildcardReason:
+      'Tenants are created at run time (smsctl tenant put), each with a secret {prefix}/tenants/{tenantId}/twilio; the wildcard is limited to this stage prefix and the twilio secrets, and also covers the random ARN suffix.',
+  },
+  webhookSigningKeys: {
+    sid: 'ReadTenantWebhookSigningKeys',
+    kind: 'webhook',
+    wildcardReason:
+      'Each tenant configures its webhook signing key at run time as {prefix}/tenants/{tenantId}/webhook; the wildcard is limited to this stage prefix and the webhook secrets (no Twilio credentials), and also covers the random ARN suffix.',
+  },
+};
+
 export function tenantSecretsArnPattern(prefix: string, kind: TenantSecretKind = 'twilio'): string {
   return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/tenants/*/${kind}*`;
 }
@@ -228,35 +249,20 @@ export class FunctionWithLogGroup extends Construct {
         appliesTo: ['Resource::*'],
       },
     ];
-    if (bindings.tenantSecrets === 'read') {
-      // GetSecretValue only (also serves AWSPREVIOUS/AWSPENDING during token rotation); no DescribeSecret/List*.
+    if (bindings.tenantSecrets !== 'none') {
+      const grant = TENANT_SECRET_GRANTS[bindings.tenantSecrets];
+      // GetSecretValue only (also serves AWSPREVIOUS/AWSPENDING during rotation); no DescribeSecret/List*.
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          sid: 'ReadTenantTwilioSecrets',
+          sid: grant.sid,
           actions: ['secretsmanager:GetSecretValue'],
-          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix, 'twilio')],
+          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix, grant.kind)],
         }),
       );
       nagFindings.push({
         id: 'AwsSolutions-IAM5',
-        reason:
-          'Tenants are created at run time (smsctl tenant put), each with a secret {prefix}/tenants/{tenantId}/twilio; the wildcard is limited to this stage prefix and the twilio secrets, and also covers the random ARN suffix.',
-        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, 'twilio')],
-      });
-    }
-    if (bindings.tenantSecrets === 'webhookSigningKeys') {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadTenantWebhookSigningKeys',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [tenantSecretsArnPattern(config.tenantSecretPrefix, 'webhook')],
-        }),
-      );
-      nagFindings.push({
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Each tenant configures its webhook signing key at run time as {prefix}/tenants/{tenantId}/webhook; the wildcard is limited to this stage prefix and the webhook secrets (no Twilio credentials), and also covers the random ARN suffix.',
-        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, 'webhook')],
+        reason: grant.wildcardReason,
+        appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, grant.kind)],
       });
     }
     // The findings are reported on the role's DefaultPolicy child, hence applyToChildren.

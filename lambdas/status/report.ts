@@ -8,7 +8,7 @@ const OUTCOME_METRIC = {
   failed: METRICS.messagesFailed,
 } as const;
 
-/** Turns status events into logs and EMF metrics; shared by the status and reconcile functions. */
+/** Turns status events into logs and EMF metrics; shared by the status, reconcile and sender functions. */
 export function reportStatusEvent(event: StatusEvent): void {
   if (event.type === 'outcome') {
     // Keys per line, not appended: the status function applies a batch's records concurrently.
