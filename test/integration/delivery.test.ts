@@ -58,7 +58,10 @@ describe('delivery', () => {
     stack().simulator.setFaults({ api429: 1 });
     try {
       await textDemo(stack(), customer, 'Where is my package?');
-      await waitFor('two throttled attempts', () => (apiCallsTo(customer).length >= 2 ? true : undefined), {
+      // Answered 429, not merely received: the simulator records a request before it decides the answer,
+      // so resetting the faults while a second request is in flight would let it through.
+      const throttled = () => apiCallsTo(customer).filter((request) => request.responseStatus === 429).length;
+      await waitFor('two throttled attempts', () => (throttled() >= 2 ? true : undefined), {
         timeoutMs: 30_000,
       });
     } finally {
