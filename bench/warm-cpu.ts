@@ -88,7 +88,6 @@ const memoryMessages: MessageStore = {
   claimSend: async () => ({ outcome: 'claimed' }),
   releaseSend: async () => undefined,
   recordSent: async () => ({ reportOutcome: false }),
-  recordFailed: async () => undefined,
   completeSend: async () => undefined,
   confirmStatusReported: async () => undefined,
   applyStatus: async () => ({

@@ -7,13 +7,21 @@ export type SendClaim =
   /** An earlier attempt started sending and never recorded the outcome. */
   | { outcome: 'inFlight'; claimedAt: string };
 
+/**
+ * One reply to send, as the sender claims it. The reply's transcript entry is the send's record:
+ * its claim, its outcome and the link (sid) to the message item that status callbacks update.
+ */
 export interface SendIdentity {
   readonly tenantId: string;
   readonly sendId: string;
   readonly conversationKey: { readonly tenantId: string; readonly customer: string };
   readonly transcriptKey: string;
+  readonly conversationId: string;
   readonly from: string;
   readonly to: string;
+  readonly body: string;
+  /** When the reply was queued: the transcript entry's time if the sender is the first to write it. */
+  readonly queuedAt: string;
 }
 
 export interface RecordedSend {
@@ -47,24 +55,27 @@ export interface OpenMessage {
 }
 
 export interface MessageStore {
-  claimSend(tenantId: string, sendId: string, now: string): Promise<SendClaim>;
-  /** The attempt failed in a way worth retrying: let the next attempt claim again. */
-  releaseSend(tenantId: string, sendId: string): Promise<void>;
   /**
-   * Records what Twilio accepted (message and transcript). The send stays claimed until
-   * `completeSend`: the caller reports the send in between, so a crash anywhere before the
-   * completion leaves the send in flight, and its retry finds the message and reports it.
+   * Exactly one attempt holds a send at a time; a finished send is never claimed again. Writes the
+   * reply's transcript entry if nobody did yet (a turn leaves its replies on the inbound entry).
+   */
+  claimSend(send: SendIdentity, now: string): Promise<SendClaim>;
+  /** The attempt failed in a way worth retrying: let the next attempt claim again. */
+  releaseSend(send: SendIdentity): Promise<void>;
+  /**
+   * Records what Twilio accepted: the message item, which status callbacks update. The send stays
+   * claimed until `completeSend`: the caller reports the send in between, so a crash anywhere before
+   * the completion leaves the send in flight, and its retry finds the message and reports it.
    */
   recordSent(
     send: SendIdentity,
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
   ): Promise<RecordedSend>;
-  /** Records a send that will never succeed on the transcript; `completeSend` follows as above. */
-  recordFailed(
-    send: SendIdentity,
-    failure: { errorCode?: number; reason: string; at: string },
-  ): Promise<void>;
-  /** The send's outcome is recorded and reported: no later attempt will touch it. */
+  /**
+   * The send's outcome is recorded and reported: no later attempt will touch it. A sent reply's
+   * transcript entry gets the message's sid (its status is the message item's); a failed one keeps
+   * the reason and the Twilio error code.
+   */
   completeSend(
     send: SendIdentity,
     outcome:

@@ -88,7 +88,15 @@ const processor = new SqsFifoPartialProcessorAsync();
 const recordHandler = withRetryDelay(sqsClient(), requireEnv(queueUrlEnvName('outbound')), sendRecord);
 
 async function sendRecord(record: SQSRecord): Promise<void> {
-  const queued = parseQueueRecord<OutboundQueueMessage>(record, ['tenantId', 'sendId', 'to', 'from', 'body']);
+  const queued = parseQueueRecord<OutboundQueueMessage>(record, [
+    'tenantId',
+    'sendId',
+    'transcriptKey',
+    'to',
+    'from',
+    'body',
+    'queuedAt',
+  ]);
   logger.appendKeys({ tenantId: queued.tenantId, sendId: queued.sendId });
   logger.debug('Sending', { to: maskPhone(queued.to), from: maskPhone(queued.from) });
   await processSend(queued, receiveCount(record), deps);

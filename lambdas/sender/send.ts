@@ -78,10 +78,13 @@ export async function processSend(
     sendId: queued.sendId,
     conversationKey: { tenantId: queued.tenantId, customer: queued.to },
     transcriptKey: queued.transcriptKey,
+    conversationId: queued.conversationId,
     from: queued.from,
     to: queued.to,
+    body: queued.body,
+    queuedAt: queued.queuedAt,
   };
-  const claim = await deps.messages.claimSend(queued.tenantId, queued.sendId, deps.now().toISOString());
+  const claim = await deps.messages.claimSend(identity, deps.now().toISOString());
   if (claim.outcome === 'done') {
     deps.onEvent({ type: 'alreadySent', tenantId: queued.tenantId, sendId: queued.sendId });
     return;
@@ -128,7 +131,7 @@ export async function processSend(
   const deferral = await waitForSendSlot(queued, deps);
   if (deferral) {
     // Back to the queue until the slot is near: throttled, never dropped.
-    await deps.messages.releaseSend(queued.tenantId, queued.sendId);
+    await deps.messages.releaseSend(identity);
     throw new RetryableSendError(
       'sender number is at its rate limit',
       Math.max(1, Math.ceil(deferral.retryAfterMs / 1000)),
@@ -175,7 +178,7 @@ export async function processSend(
         ...(error.code !== undefined ? { errorCode: error.code } : {}),
         ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
       });
-      await deps.messages.releaseSend(queued.tenantId, queued.sendId);
+      await deps.messages.releaseSend(identity);
       throw new RetryableSendError(error.message, backoffSeconds(attempt, deps.random));
     }
   }
@@ -262,15 +265,16 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
   await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
 }
 
-/** A send that will never succeed: recorded, reported and completed in the same order as `record`. */
+/**
+ * A send that will never succeed: reported, then completed with the reason, as in `record` (a crash
+ * before the completion leaves the claim in flight, and the retry meets the same refusal again).
+ */
 async function recordFailure(
   identity: SendIdentity,
   failure: { errorCode?: number; reason: string },
   event: SendEvent,
   deps: SendDeps,
 ): Promise<void> {
-  const at = deps.now().toISOString();
-  await deps.messages.recordFailed(identity, { ...failure, at });
   deps.onEvent(event);
-  await deps.messages.completeSend(identity, { state: 'failed', ...failure, at });
+  await deps.messages.completeSend(identity, { state: 'failed', ...failure, at: deps.now().toISOString() });
 }

@@ -2,23 +2,24 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { METRICS } from '../../lambdas/shared/metric-catalog';
 import type { QueueId } from '../../lib/topology';
 import type { LocalStack } from '../stack';
+import { transcriptView } from '../../lambdas/adapters/dynamodb/transcript-view';
 
 /**
  * Ground truth against the platform's records, once the pipeline is quiet. Ground truth is what
  * the Twilio simulator saw: the incoming webhooks the platform accepted and the messages created
  * through its API, with their final statuses. The platform's records are the DynamoDB table
- * (transcripts, sends, messages), the dead-letter queues and the EMF metrics the functions printed.
+ * (transcripts, whose reply entries hold the sends, and messages), the dead-letter queues and the EMF metrics the functions printed.
  *
  * - lost: customer messages the platform accepted (a webhook answered 200) that are neither an
  *   inbound transcript entry nor in the inbound DLQ.
- * - lostReplies: replies the platform decided to send (outbound transcript entries) that are still
- *   `pending` (never sent, never failed) and not in the outbound DLQ.
+ * - lostReplies: replies the platform decided to send (on the turn's inbound entry, or outbound
+ *   transcript entries) that are still `pending` (never sent, never failed) and not in the outbound DLQ.
  * - duplicateTurns: customer messages recorded more than once (a retried webhook turned twice).
  * - duplicateSends: messages Twilio created for a customer whose SID no transcript entry records.
  *   The sender records the one SID of each send on its transcript entry, so a second Twilio message
  *   for a send (a retry that sent again) has no entry; one SID on two entries counts too.
- * - storeStatusMismatch: recorded messages whose transcript or message status differs from the
- *   final status the simulator reported.
+ * - storeStatusMismatch: recorded messages whose status (the message item's, which transcripts
+ *   show) differs from the final status the simulator reported.
  * - metricsMismatch: the sum over the delivery metrics of |EMF total - ground truth|:
  *   MessagesSent (sender) vs messages Twilio created that the store records; MessagesDelivered
  *   and MessagesUndelivered (status) vs those of them the simulator finished delivered /
@@ -106,18 +107,20 @@ export async function audit(input: AuditInput): Promise<AuditReport> {
   // The platform's records.
   const items = await scanTable(stack);
   const conversationPrefix = `CONV#${tenantId}#`;
-  const transcript = items.filter(
-    (item) => String(item.pk).startsWith(conversationPrefix) && String(item.sk).startsWith('MSG#'),
-  );
-  const inboundEntries = transcript.filter((item) => item.direction === 'inbound');
-  const outboundEntries = transcript.filter(
-    (item) => item.direction === 'outbound' && customers.has(String(item.to)),
-  );
-  const sends = items.filter((item) => String(item.pk).startsWith(`SEND#${tenantId}#`));
   const messageMeta = new Map(
     items
       .filter((item) => String(item.pk).startsWith('MESSAGE#') && item.sk === 'META')
       .map((item) => [String(item.pk).slice('MESSAGE#'.length), item]),
+  );
+  const transcript = transcriptView(
+    items.filter(
+      (item) => String(item.pk).startsWith(conversationPrefix) && String(item.sk).startsWith('MSG#'),
+    ),
+    messageMeta,
+  );
+  const inboundEntries = transcript.filter((item) => item.direction === 'inbound');
+  const outboundEntries = transcript.filter(
+    (item) => item.direction === 'outbound' && customers.has(String(item.to)),
   );
   const inboundDeadLetters = new Set(
     input.deadLetters.inbound.map((body) => field(body, 'message', 'messageSid')).filter(Boolean),
@@ -176,17 +179,13 @@ export async function audit(input: AuditInput): Promise<AuditReport> {
     const final = message.resource.status;
     if (final === 'delivered') truth.delivered++;
     if (final === 'undelivered') truth.undelivered++;
-    const stored = messageMeta.get(message.sid)?.status;
-    if (entry.status !== final || stored !== final) {
+    if (entry.status !== final) {
       storeStatusMismatch++;
-      note(
-        'storeStatusMismatch',
-        `${message.sid}: twilio ${final}, transcript ${String(entry.status)}, message ${String(stored)}`,
-      );
+      note('storeStatusMismatch', `${message.sid}: twilio ${final}, store ${String(entry.status)}`);
     }
   }
 
-  const failedSends = sends.filter((send) => send.state === 'failed');
+  const failedSends = outboundEntries.filter((entry) => entry.sendState === 'failed');
   const blockedByOptOut = failedSends.filter((send) => send.reason === OPT_OUT_REASON).length;
   const failed = failedSends.length - blockedByOptOut;
   const emitted = (name: string) => stack.metrics.sum(name, { TenantId: tenantId });

@@ -23,7 +23,10 @@ import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** The transcript entry of a reply, `pending` until the sender records what Twilio said. */
+/**
+ * The transcript entry of a reply written ahead of its send (an API start, an apology): pending
+ * until the sender claims it. A turn's replies get theirs from the sender's claim (claimSend).
+ */
 function replyEntry(
   tenantId: string,
   customer: string,
@@ -38,7 +41,6 @@ function replyEntry(
     from: turn.from,
     to: customer,
     body: reply.body,
-    status: 'pending',
     at: turn.at,
     expiresAt: ttlSeconds(turn.at, RETENTION_DAYS),
   };
@@ -145,9 +147,8 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
   /**
    * The inbound message (only once: keyed by its MessageSid) and the new state (only if nobody
    * changed it since it was read) in one transaction; without a state change, one conditional put.
-   * The replies' transcript entries follow as single conditional puts (a transaction bills every
-   * item twice): the inbound entry carries the replies, so a retry after a crash before them finds
-   * the turn recorded (`duplicate`) and writes them then, always before anything is queued.
+   * The inbound entry carries the replies (the transcript shows them as pending until the sender
+   * writes their own entries when it claims them), so a retry finds the turn recorded (`duplicate`).
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
     const { tenantId, customer, inbound, conversation } = commit;
@@ -197,20 +198,8 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
         else throw error;
       }
     }
-    if (!recorded) {
-      await this.putReplyEntries(tenantId, customer, commit.replies, {
-        conversationId: inbound.conversationId,
-        from: inbound.to,
-        at: inbound.at,
-      });
-      return { outcome: 'committed' };
-    }
+    if (!recorded) return { outcome: 'committed' };
     const replies = (recorded.replies as PlannedReply[] | undefined) ?? [];
-    await this.putReplyEntries(tenantId, customer, replies, {
-      conversationId: String(recorded.conversationId ?? ''),
-      from: String(recorded.to ?? inbound.to),
-      at: String(recorded.at ?? inbound.at),
-    });
     const webhook = recorded.webhook as WebhookQueueMessage | undefined;
     return { outcome: 'duplicate', replies, ...(webhook ? { webhook } : {}) };
   }

@@ -19,7 +19,6 @@ export const keys = {
   }),
   transcriptPrefix: 'MSG#',
   optOut: (tenantId: string, customer: string) => ({ pk: `TENANT#${tenantId}`, sk: `OPTOUT#${customer}` }),
-  send: (tenantId: string, sendId: string) => ({ pk: `SEND#${tenantId}#${sendId}`, sk: 'SEND' }),
   /** An Idempotency-Key of a tenant's API or CLI start (its own partition: keys are many and short-lived). */
   idempotencyKey: (tenantId: string, key: string) => ({ pk: `IDEMPOTENCY#${tenantId}#${key}`, sk: 'KEY' }),
   message: (sid: string) => ({ pk: `MESSAGE#${sid}`, sk: 'META' }),

@@ -5,15 +5,9 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  allowedPredecessors,
-  isFinalStatus,
-  isOutboundStatus,
-  type OutboundStatus,
-} from '../../domain/message-status';
+import { allowedPredecessors, isFinalStatus, type OutboundStatus } from '../../domain/message-status';
 import { table } from '../../../lib/topology';
 import type {
   MessageStore,
@@ -34,7 +28,20 @@ function transcriptKeyOf(send: SendIdentity) {
   );
 }
 
+/** A reply's send, on its transcript entry (absent: not claimed yet). */
 type SendState = 'sending' | 'released' | 'sent' | 'failed';
+
+/** What a reply's transcript entry holds before any send state (see replyEntry in conversation-store). */
+const OUTBOUND_ENTRY_FIELDS = {
+  '#direction': 'direction',
+  '#conversationId': 'conversationId',
+  '#sendId': 'sendId',
+  '#from': 'from',
+  '#to': 'to',
+  '#body': 'body',
+  '#at': 'at',
+  '#expiresAt': 'expiresAt',
+} as const;
 
 /** One entry of a message item's `events` map (keyed by status): its history, one entry per status. */
 interface MessageEvent {
@@ -61,76 +68,75 @@ export class DynamoMessageStore implements MessageStore {
     private readonly tableName: string,
   ) {}
 
-  /** Exactly one attempt holds a send at a time; a finished send is never claimed again. */
-  async claimSend(tenantId: string, sendId: string, now: string): Promise<SendClaim> {
-    const key = keys.send(tenantId, sendId);
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...key,
-            state: 'sending',
-            claimedAt: now,
-            attempts: 1,
-            expiresAt: ttlSeconds(now, RETENTION_DAYS),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { outcome: 'claimed' };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    const existing = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    const state = existing.Item?.state as SendState | undefined;
-    if (state === 'sent' || state === 'failed') {
-      return { outcome: 'done', ...(existing.Item?.sid ? { sid: String(existing.Item.sid) } : {}) };
-    }
-    if (state === 'sending') return { outcome: 'inFlight', claimedAt: String(existing.Item?.claimedAt) };
+  /**
+   * One conditional upsert of the reply's transcript entry: it creates the entry when the turn left
+   * the reply on its inbound entry only, claims one written as pending (an API start, an apology),
+   * or reclaims a released one. A failed condition returns the entry, so no read follows.
+   */
+  async claimSend(send: SendIdentity, now: string): Promise<SendClaim> {
+    const entry = { ...OUTBOUND_ENTRY_FIELDS };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET #state = :sending, claimedAt = :now ADD attempts :one',
-          ConditionExpression: '#state = :released',
-          ExpressionAttributeNames: { '#state': 'state' },
+          Key: transcriptKeyOf(send),
+          UpdateExpression:
+            `SET ${Object.keys(entry)
+              .map((name) => `${name} = if_not_exists(${name}, :${name.slice(1)})`)
+              .join(', ')}, ` + '#sendState = :sending, #claimedAt = :now ADD #attempts :one',
+          ConditionExpression: 'attribute_not_exists(#sendState) OR #sendState = :released',
+          ExpressionAttributeNames: {
+            ...entry,
+            '#sendState': 'sendState',
+            '#claimedAt': 'claimedAt',
+            '#attempts': 'attempts',
+          },
           ExpressionAttributeValues: {
+            ':direction': 'outbound',
+            ':conversationId': send.conversationId,
+            ':sendId': send.sendId,
+            ':from': send.from,
+            ':to': send.to,
+            ':body': send.body,
+            ':at': send.queuedAt,
+            ':expiresAt': ttlSeconds(send.queuedAt, RETENTION_DAYS),
             ':sending': 'sending',
             ':released': 'released',
             ':now': now,
             ':one': 1,
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { outcome: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return { outcome: 'inFlight', claimedAt: now };
+      const existing = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
+      const state = existing.sendState as SendState | undefined;
+      if (state === 'sent' || state === 'failed') {
+        return { outcome: 'done', ...(existing.sid ? { sid: String(existing.sid) } : {}) };
+      }
+      return { outcome: 'inFlight', claimedAt: String(existing.claimedAt ?? now) };
     }
   }
 
-  async releaseSend(tenantId: string, sendId: string): Promise<void> {
+  async releaseSend(send: SendIdentity): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.send(tenantId, sendId),
-        UpdateExpression: 'SET #state = :released',
-        ConditionExpression: '#state = :sending',
-        ExpressionAttributeNames: { '#state': 'state' },
+        Key: transcriptKeyOf(send),
+        UpdateExpression: 'SET #sendState = :released',
+        ConditionExpression: '#sendState = :sending',
+        ExpressionAttributeNames: { '#sendState': 'sendState' },
         ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
       }),
     );
   }
 
   /**
-   * Single-item writes instead of one transaction (a transaction bills every item twice), in an
-   * order that a crash between any two of them leaves recoverable: the send item, written last,
-   * is the marker. Until it says `sent`, a retry finds the claim in flight, asks Twilio for the
-   * message and records it again; every write is idempotent and none moves a status back.
+   * The message item alone: the transcript entry, written last by `completeSend`, is the marker.
+   * Until it says `sent`, a retry finds the claim in flight, asks Twilio for the message and
+   * records it again; the write is idempotent and never moves a status back.
    */
   async recordSent(
     send: SendIdentity,
@@ -177,21 +183,6 @@ export class DynamoMessageStore implements MessageStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    // After the message item, so that status callbacks (which need it) can be applied at once.
-    // Only a `pending` entry takes the initial status: a callback may have moved it on already.
-    const sidOnly = await this.updateTranscriptEntry(transcript, {
-      UpdateExpression: 'SET sid = :sid, #status = :status',
-      ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':sid': sent.sid, ':status': sent.status, ':pending': 'pending' },
-    });
-    if (sidOnly) {
-      await this.updateTranscriptEntry(transcript, {
-        UpdateExpression: 'SET sid = :sid',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':sid': sent.sid },
-      });
-    }
     const event = (recorded.Attributes?.events as Record<string, MessageEvent | undefined> | undefined)?.[
       sent.status
     ];
@@ -201,23 +192,7 @@ export class DynamoMessageStore implements MessageStore {
     };
   }
 
-  /**
-   * The transcript entry only: until `completeSend`, a crash leaves the claim in flight, and the
-   * retry meets the same refusal (Twilio, opt-out, credentials) again.
-   */
-  async recordFailed(
-    send: SendIdentity,
-    failure: { errorCode?: number; reason: string; at: string },
-  ): Promise<void> {
-    await this.updateTranscriptEntry(transcriptKeyOf(send), {
-      UpdateExpression: 'SET #status = :failed, errorCode = :code',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':failed': 'failed', ':code': failure.errorCode ?? null },
-    });
-  }
-
-  /** The send item is the marker: written last, after the outcome is recorded and reported. */
+  /** The transcript entry is the marker: written last, after the outcome is recorded and reported. */
   async completeSend(
     send: SendIdentity,
     outcome:
@@ -227,11 +202,11 @@ export class DynamoMessageStore implements MessageStore {
     const update =
       outcome.state === 'sent'
         ? {
-            UpdateExpression: 'SET #state = :state, sid = :sid, sentAt = :at',
+            UpdateExpression: 'SET #sendState = :state, sid = :sid, sentAt = :at',
             ExpressionAttributeValues: { ':state': 'sent', ':sid': outcome.sid, ':at': outcome.at },
           }
         : {
-            UpdateExpression: 'SET #state = :state, errorCode = :code, reason = :reason, failedAt = :at',
+            UpdateExpression: 'SET #sendState = :state, errorCode = :code, reason = :reason, failedAt = :at',
             ExpressionAttributeValues: {
               ':state': 'failed',
               ':code': outcome.errorCode ?? null,
@@ -242,9 +217,9 @@ export class DynamoMessageStore implements MessageStore {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.send(send.tenantId, send.sendId),
+        Key: transcriptKeyOf(send),
         ...update,
-        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeNames: { '#sendState': 'sendState' },
       }),
     );
   }
@@ -253,8 +228,8 @@ export class DynamoMessageStore implements MessageStore {
    * One conditional write to the message item both moves its status forward and records the event
    * in its `events` map, keyed by status: the (MessageSid, status) dedup and the forward-only rule
    * are one atomic condition, so of concurrent duplicates exactly one is `advanced` (and emits
-   * metrics). No read first: a failed condition returns the item as it was. The transcript entry's
-   * copy of the status follows, forward-only too; a crash before it is healed by the duplicate.
+   * metrics). No read first: a failed condition returns the item as it was. The message item is
+   * the only place a status is kept: transcripts read it from there.
    */
   async applyStatus(update: {
     tenantId: string;
@@ -313,7 +288,6 @@ export class DynamoMessageStore implements MessageStore {
           }),
         );
         const message = advanced.Attributes ?? {};
-        await this.copyStatusToTranscript(message, update.status);
         return { outcome: 'advanced', createdAt: String(message.createdAt), from: String(message.from) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
@@ -348,15 +322,10 @@ export class DynamoMessageStore implements MessageStore {
     const earlier = recorded[update.status];
     if (earlier?.deliveryId === update.deliveryId && !earlier.reported && !earlier.stale && previous) {
       // This delivery applied it before and died before reporting it: report it now (see the port).
-      await this.copyStatusToTranscript(previous, String(previous.status));
       return { outcome: 'advanced', createdAt: String(previous.createdAt), from: String(previous.from) };
     }
-    if (earlier !== undefined) {
-      // The same (MessageSid, status) again: perhaps the retry of an attempt that died before
-      // copying the status to the transcript, so copy the message's current status once more.
-      await this.copyStatusToTranscript(previous ?? {}, String(previous?.status));
-      return { outcome: 'duplicate' };
-    }
+    // The same (MessageSid, status) again.
+    if (earlier !== undefined) return { outcome: 'duplicate' };
     // Not a step forward: keep the event, leave the status.
     try {
       await this.client.send(
@@ -432,65 +401,6 @@ export class DynamoMessageStore implements MessageStore {
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
-  }
-
-  /**
-   * The transcript entry's copy of a message's status, moved forward only (a late copy of an older
-   * status must not overwrite a newer one). Not finding it forward is not an error.
-   */
-  private async copyStatusToTranscript(message: Record<string, unknown>, status: string): Promise<void> {
-    if (typeof message.conversationPk !== 'string' || typeof message.transcriptSk !== 'string') return;
-    if (!isOutboundStatus(status)) return;
-    const earlier = ['pending', ...allowedPredecessors(status)];
-    const values: Record<string, unknown> = { ':status': status };
-    earlier.forEach((value, index) => {
-      values[`:e${index}`] = value;
-    });
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: message.conversationPk, sk: message.transcriptSk },
-          UpdateExpression: 'SET #status = :status',
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${earlier.map((_, index) => `:e${index}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-
-  /**
-   * A conditional update of a reply's transcript entry that must find the entry (a send has one).
-   * True when the entry is there but its condition did not hold (a retry, or a callback was first).
-   */
-  private async updateTranscriptEntry(
-    key: { pk: string; sk: string },
-    update: Pick<
-      UpdateCommandInput,
-      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
-    >,
-  ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          ...update,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return false;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Present but past this step (a retry): done. Missing: the send has nowhere to be recorded.
-      if (!error.Item) {
-        throw new Error(`Transcript entry ${key.pk} ${key.sk} of a send is missing`, { cause: error });
-      }
-      return true;
-    }
   }
 
   /** Records an event of an unknown message unless the same (MessageSid, status) is recorded already. */

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,6 +11,7 @@ import type { Workflow } from '../../domain/workflow/definition';
 import type { TenantNumber } from '../../ports/tenant-directory';
 import { cancelledConditions } from './errors';
 import { keys } from './keys';
+import { sentReplySids, transcriptView } from './transcript-view';
 
 /**
  * Which tenant owns a phone number. Kept outside every tenant's partition so that claiming a
@@ -68,23 +70,35 @@ export class DynamoTenantAdmin {
     );
   }
 
+  /** A conversation's transcript, each reply with its delivery status (see transcriptView). */
   async transcript(tenantId: string, customer: string): Promise<Record<string, unknown>[]> {
-    const conversation = keys.conversationState(tenantId, customer);
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': conversation.pk, ':prefix': keys.transcriptPrefix },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await this.queryPrefix(
+      keys.conversationState(tenantId, customer).pk,
+      keys.transcriptPrefix,
+    );
+    return transcriptView(items, await this.messageItems(sentReplySids(items)));
+  }
+
+  /** The META items of these messages, by SID (BatchGetItem takes 100 keys a request). */
+  private async messageItems(sids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const bySid = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < sids.length; start += 100) {
+      let keysLeft: Record<string, unknown>[] = sids
+        .slice(start, start + 100)
+        .map((sid) => keys.message(sid));
+      while (keysLeft.length > 0) {
+        const result = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          bySid.set(String(item.pk).slice('MESSAGE#'.length), item);
+        }
+        keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return bySid;
   }
 
   async getProfile(tenantId: string): Promise<Record<string, unknown> | undefined> {

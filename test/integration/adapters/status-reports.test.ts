@@ -20,8 +20,11 @@ function sendOf(sid: string): SendIdentity {
     sendId: `${sid}-send`,
     conversationKey: { tenantId: 'demo', customer: '+15551230000' },
     transcriptKey: `2026-12-02T00:00:00.000Z#${sid}`,
+    conversationId: 'SMconversation',
     from: '+15005550006',
     to: '+15551230000',
+    body: 'Hello',
+    queuedAt: '2026-12-02T00:00:00.000Z',
   };
 }
 

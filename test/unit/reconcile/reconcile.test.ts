@@ -19,7 +19,6 @@ function setup(openMessages: OpenMessage[], remote: Record<string, SentSms | und
     claimSend: async () => ({ outcome: 'claimed' }),
     releaseSend: async () => {},
     recordSent: async () => ({ reportOutcome: false }),
-    recordFailed: async () => {},
     completeSend: async () => {},
     confirmStatusReported: async () => {},
     applyStatus: async (update): Promise<StatusApplyResult> => {

@@ -62,12 +62,11 @@ class MemoryMessageStore implements MessageStore {
       reportOutcome: this.ownsOutcome && ['delivered', 'undelivered', 'failed'].includes(sent.status),
     };
   }
-  async recordFailed(_send: unknown, failure: { errorCode?: number }): Promise<void> {
-    this.failed.push(failure);
-  }
   readonly completed: string[] = [];
-  async completeSend(_send: unknown, outcome: { state: string }): Promise<void> {
-    this.completed.push(outcome.state);
+  async completeSend(_send: unknown, outcome: { state: string; errorCode?: number }): Promise<void> {
+    const { state, ...failure } = outcome;
+    this.completed.push(state);
+    if (state === 'failed') this.failed.push(failure);
   }
   readonly confirmed: string[] = [];
   async confirmStatusReported(sid: string, status: string): Promise<void> {

@@ -40,7 +40,6 @@ function storeAnswering(
     claimSend: async () => ({ outcome: 'claimed' }),
     releaseSend: async () => {},
     recordSent: async () => ({ reportOutcome: false }),
-    recordFailed: async () => {},
     openMessages: async () => [],
     closeOpen: async () => {},
     applyStatus: async (update) => {
