@@ -38,6 +38,13 @@ export type TurnEvent =
   | { type: 'duplicate'; tenantId: string }
   | { type: 'optOut' | 'optIn'; tenantId: string };
 
+/**
+ * How many of a customer's latest messages the state remembers as applied. A retry comes within the
+ * same message's receives (FIFO holds the customer's later ones back), so the last one would do;
+ * the rest cover a message redriven from the DLQ after a few later ones turned.
+ */
+export const RECENT_MESSAGES_KEPT = 5;
+
 /** Optimistic-lock conflicts are rare (FIFO serialises a customer); a few rereads settle them. */
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -136,6 +143,9 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       startedAt: active?.startedAt ?? receivedAt,
       lastActivityAt: receivedAt,
       expiresAt,
+      recentMessageSids: [...(current?.recentMessageSids ?? []), message.messageSid].slice(
+        -RECENT_MESSAGES_KEPT,
+      ),
     };
     const webhook = turn.completed
       ? completionWebhookJob({

@@ -14,6 +14,11 @@ export interface ConversationRecord {
   readonly lastActivityAt: string;
   /** ISO time after which the next message starts a new conversation. */
   readonly expiresAt: string;
+  /**
+   * The customer's last few inbound messages applied to this state, newest last (see
+   * RECENT_MESSAGES_KEPT): a retried turn is recognised by its message. Business starts leave it.
+   */
+  readonly recentMessageSids?: readonly string[];
 }
 
 /** A reply decided in a turn, waiting to be sent. */

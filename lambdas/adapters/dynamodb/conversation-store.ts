@@ -5,6 +5,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
@@ -18,10 +19,24 @@ import type {
   TurnCommit,
   TurnCommitResult,
 } from '../../ports/conversation-store';
-import { cancellationItem, cancelledConditions, isConditionFailure } from './errors';
+import { cancelledConditions, isConditionFailure } from './errors';
 import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What the state keeps of the turn that wrote it, so a retry of that turn queues the same. */
+interface LastTurn {
+  readonly messageSid: string;
+  readonly replies: readonly PlannedReply[];
+  readonly webhook?: WebhookQueueMessage;
+}
+
+/** A turn found recorded: what its inbound entry says it owes. */
+function recordedTurn(inbound: Record<string, unknown>): TurnCommitResult {
+  const replies = (inbound.replies as PlannedReply[] | undefined) ?? [];
+  const webhook = inbound.webhook as WebhookQueueMessage | undefined;
+  return { outcome: 'duplicate', replies, ...(webhook ? { webhook } : {}) };
+}
 
 /**
  * The transcript entry of a reply written ahead of its send (an API start, an apology): pending
@@ -73,6 +88,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       startedAt: String(item.startedAt),
       lastActivityAt: String(item.lastActivityAt),
       expiresAt: String(item.conversationExpiresAt),
+      recentMessageSids: Array.isArray(item.recentMessageSids) ? item.recentMessageSids.map(String) : [],
     };
   }
 
@@ -98,7 +114,9 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       },
     }));
     if (conversation)
-      items.push(this.conversationPut(tenantId, customer, conversation, commit.expectedVersion));
+      items.push({
+        Update: this.conversationUpdate(tenantId, customer, conversation, commit.expectedVersion),
+      });
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
@@ -111,97 +129,144 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     }
   }
 
-  /** The conversation's state, written only if nobody changed it since it was read. */
-  private conversationPut(
+  /**
+   * The conversation's state, written only if nobody changed it since it was read: an update, so
+   * that a start leaves the record of the last turn (`lastTurn`, `recentMessageSids`) as it was. A
+   * turn's write also records itself, and is refused when its message is already applied.
+   */
+  private conversationUpdate(
     tenantId: string,
     customer: string,
     conversation: ConversationRecord,
     expectedVersion: number | undefined,
-  ): TransactItem {
+    turn?: LastTurn,
+  ) {
+    const fields: Record<string, unknown> = {
+      conversationId: conversation.conversationId,
+      businessNumber: conversation.businessNumber,
+      workflowId: conversation.workflowId,
+      slots: conversation.slots,
+      version: conversation.version,
+      startedAt: conversation.startedAt,
+      lastActivityAt: conversation.lastActivityAt,
+      conversationExpiresAt: conversation.expiresAt,
+      // The state outlives the conversation so an expired one is still shown; TTL tidies up.
+      expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
+      ...(turn ? { lastTurn: turn, recentMessageSids: conversation.recentMessageSids ?? [] } : {}),
+    };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fields).map(([name, value], index) => {
+      names[`#f${index}`] = name;
+      values[`:f${index}`] = value;
+      return `#f${index} = :f${index}`;
+    });
+    let condition = 'attribute_not_exists(pk)';
+    if (expectedVersion !== undefined) {
+      names['#version'] = 'version';
+      values[':expected'] = expectedVersion;
+      condition = '#version = :expected';
+      if (turn) {
+        names['#recent'] = 'recentMessageSids';
+        values[':sid'] = turn.messageSid;
+        condition += ' AND NOT contains(#recent, :sid)';
+      }
+    }
     return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.conversationState(tenantId, customer),
-          conversationId: conversation.conversationId,
-          businessNumber: conversation.businessNumber,
-          workflowId: conversation.workflowId,
-          slots: conversation.slots,
-          version: conversation.version,
-          startedAt: conversation.startedAt,
-          lastActivityAt: conversation.lastActivityAt,
-          conversationExpiresAt: conversation.expiresAt,
-          // The state outlives the conversation so an expired one is still shown; TTL tidies up.
-          expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
-        },
-        ...(expectedVersion === undefined
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: 'version = :expected',
-              ExpressionAttributeValues: { ':expected': expectedVersion },
-            }),
-      },
+      TableName: this.tableName,
+      Key: keys.conversationState(tenantId, customer),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     };
   }
 
   /**
-   * The inbound message (only once: keyed by its MessageSid) and the new state (only if nobody
-   * changed it since it was read) in one transaction; without a state change, one conditional put.
-   * The inbound entry carries the replies (the transcript shows them as pending until the sender
-   * writes their own entries when it claims them), so a retry finds the turn recorded (`duplicate`).
+   * Without a transaction (which bills every item twice), in an order a crash cannot break: the
+   * inbound entry is looked up first (a message turned long ago is `duplicate`); the state is
+   * written next, recording the turn's message and replies (`lastTurn`), refused if that message
+   * is among the last ones applied (a retry after a crash: `duplicate`, with the replies it
+   * recorded); the inbound entry, carrying the replies, last. A message that touches no
+   * conversation is one conditional put of its inbound entry. The transcript shows the replies as
+   * pending until the sender writes their own entries when it claims them.
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
     const { tenantId, customer, inbound, conversation } = commit;
-    const inboundPut = {
-      TableName: this.tableName,
-      Item: {
-        ...keys.transcriptEntry(tenantId, customer, inbound.transcriptKey),
-        direction: 'inbound',
-        conversationId: inbound.conversationId,
-        messageSid: inbound.messageSid,
-        from: inbound.from,
-        to: inbound.to,
-        body: inbound.body,
-        mediaUrls: inbound.mediaUrls,
-        at: inbound.at,
-        ...(inbound.note ? { note: inbound.note } : {}),
-        replies: commit.replies,
-        // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
-        ...(commit.webhook ? { webhook: commit.webhook } : {}),
-        expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    };
-    let recorded: Record<string, unknown> | undefined;
-    try {
-      if (conversation) {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: inboundPut },
-              this.conversationPut(tenantId, customer, conversation, commit.expectedVersion),
-            ],
-          }),
-        );
-      } else {
-        await this.client.send(new PutCommand(inboundPut));
-      }
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        recorded = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
-      } else {
-        const failed = cancelledConditions(error);
-        if (!failed) throw error;
-        if (failed[0]) recorded = cancellationItem(error, 0) ?? {};
-        else if (failed[1]) return { outcome: 'conflict' };
-        else throw error;
-      }
+    const inboundKey = keys.transcriptEntry(tenantId, customer, inbound.transcriptKey);
+    const inboundItem = (replies: readonly PlannedReply[], webhook: WebhookQueueMessage | undefined) => ({
+      ...inboundKey,
+      direction: 'inbound',
+      conversationId: inbound.conversationId,
+      messageSid: inbound.messageSid,
+      from: inbound.from,
+      to: inbound.to,
+      body: inbound.body,
+      mediaUrls: inbound.mediaUrls,
+      at: inbound.at,
+      ...(inbound.note ? { note: inbound.note } : {}),
+      replies,
+      // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
+      ...(webhook ? { webhook } : {}),
+      expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
+    });
+    if (!conversation) {
+      const earlier = await this.putInboundOnce(inboundItem(commit.replies, commit.webhook));
+      return earlier ? recordedTurn(earlier) : { outcome: 'committed' };
     }
-    if (!recorded) return { outcome: 'committed' };
-    const replies = (recorded.replies as PlannedReply[] | undefined) ?? [];
-    const webhook = recorded.webhook as WebhookQueueMessage | undefined;
-    return { outcome: 'duplicate', replies, ...(webhook ? { webhook } : {}) };
+    const earlier = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: inboundKey, ConsistentRead: true }),
+    );
+    if (earlier.Item) return recordedTurn(earlier.Item);
+    const turn: LastTurn = {
+      messageSid: inbound.messageSid,
+      replies: commit.replies,
+      ...(commit.webhook ? { webhook: commit.webhook } : {}),
+    };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          ...this.conversationUpdate(tenantId, customer, conversation, commit.expectedVersion, turn),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
+      const applied =
+        Array.isArray(current.recentMessageSids) && current.recentMessageSids.includes(turn.messageSid);
+      if (!applied) return { outcome: 'conflict' };
+      // Applied by an earlier attempt that died before recording the inbound entry (or queueing).
+      const last = current.lastTurn as LastTurn | undefined;
+      const recorded =
+        last?.messageSid === turn.messageSid ? last : { messageSid: turn.messageSid, replies: [] };
+      await this.putInboundOnce(inboundItem(recorded.replies, recorded.webhook));
+      return {
+        outcome: 'duplicate',
+        replies: [...recorded.replies],
+        ...(recorded.webhook ? { webhook: recorded.webhook } : {}),
+      };
+    }
+    await this.putInboundOnce(inboundItem(commit.replies, commit.webhook));
+    return { outcome: 'committed' };
+  }
+
+  /** Writes an inbound entry unless it is there; returns the one that was. */
+  private async putInboundOnce(item: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
+    }
   }
 
   /** The replies' transcript entries, each written once: a retry must not reset what the sender recorded. */

@@ -1,9 +1,4 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
   return (
@@ -22,11 +17,4 @@ export function cancelledConditions(error: unknown): boolean[] | undefined {
   }
   const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
-}
-
-export function cancellationItem(error: unknown, index: number): Record<string, unknown> | undefined {
-  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-  const item = reasons[index]?.Item;
-  // The document client does not unmarshall cancellation reasons.
-  return item ? unmarshall(item as Record<string, AttributeValue>) : undefined;
 }
