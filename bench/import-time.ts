@@ -22,8 +22,8 @@ export interface ImportFigures {
 
 /**
  * Time to import a bundle in a fresh Node process (what a cold start pays for module loading),
- * `runs` times; the environment is the function's own (NODE_OPTIONS included, as in Lambda), so
- * module-load configuration checks pass and source maps cost what they cost there.
+ * `runs` times; the environment is the function's own (as in Lambda: NODE_OPTIONS too, if a
+ * function ever sets it), so module-load configuration checks pass.
  */
 export function measureImport(
   bundle: string,

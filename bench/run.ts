@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SOURCE_MAP_ENVIRONMENT } from '../lib/bundling';
 import {
   type EnvironmentValues,
   type FunctionId,
@@ -84,7 +83,7 @@ const warm = await measureWarmCpu(WARM_EVENTS);
 
 const handlers = specs.map((spec) => {
   const bundle = bundles[spec.id];
-  const environment = { ...functionEnvironment(spec, dummyValues), ...SOURCE_MAP_ENVIRONMENT };
+  const environment = functionEnvironment(spec, dummyValues);
   const imported = measureImport(bundle.path, environment, IMPORT_RUNS);
   const cpu = spec.id in warm ? warm[spec.id as keyof typeof warm] : undefined;
   const checks = {

@@ -35,18 +35,12 @@ export const BUNDLING = {
   platform: 'node',
   minify: true,
   sourcemap: true,
-  // Maps without the sources: stack traces still name file and line, and Node parses a map about a
-  // quarter the size at every cold start (--enable-source-maps; README "Performance").
+  // Maps without the sources (a quarter of the size): stack traces only need file, line and name.
+  // Node does not apply them (no --enable-source-maps, which parsed the map at every cold start);
+  // lambdas/shared/mapped-stacks.ts maps a stack when one is printed (README "Performance").
   sourcesContent: false,
   mainFields: ['module', 'main'],
   externalModules: EXTERNAL_MODULES,
   alias: SDK_ALIASES,
   banner: ESM_REQUIRE_BANNER,
 } as const;
-
-/**
- * `sourcemap: true` only improves stack traces when Node applies the maps. NodejsFunction does not
- * set this itself (aws-cdk-lib 2.276), so the CDK function adds it next to `functionEnvironment()`;
- * test/infra/topology-parity.test.ts allows exactly these additions.
- */
-export const SOURCE_MAP_ENVIRONMENT = { NODE_OPTIONS: '--enable-source-maps' } as const;

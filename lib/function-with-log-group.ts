@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { BUNDLING, SOURCE_MAP_ENVIRONMENT } from './bundling';
+import { BUNDLING } from './bundling';
 import type { StageConfig } from './config';
 import { type FunctionSpec, type QueueId, table as tableSpec } from './topology';
 
@@ -155,7 +155,7 @@ export class FunctionWithLogGroup extends Construct {
       applicationLogLevelV2: lambdaApplicationLogLevel(config.logLevel),
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, ...SOURCE_MAP_ENVIRONMENT },
+      environment: props.environment,
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: BUNDLING.target,

@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SOURCE_MAP_ENVIRONMENT } from '../lib/bundling';
 import { stageConfig } from '../lib/config';
 import {
   type EnvironmentValues,
@@ -217,7 +216,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: functionEndpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: functionEndpoints.sqs,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: functionEndpoints.secretsManager,
-      ...SOURCE_MAP_ENVIRONMENT,
     };
 
     const metrics = new MetricRecorder();

@@ -1,3 +1,5 @@
+// Maps stack traces of the bundle this module is part of (see the module); first, like a polyfill.
+import './mapped-stacks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { LeanLogFormatter } from './lean-log-formatter';
