@@ -178,6 +178,10 @@ export class FunctionWithLogGroup extends Construct {
         new SqsEventSource(resources.queues[source.queue], {
           batchSize: source.batchSize,
           maxConcurrency: source.maxConcurrency,
+          maxBatchingWindow:
+            source.maxBatchingWindowSeconds === undefined
+              ? undefined
+              : Duration.seconds(source.maxBatchingWindowSeconds),
           reportBatchItemFailures: source.reportBatchItemFailures,
         }),
       );

@@ -50,9 +50,10 @@ export interface LocalStackOptions {
   /** Crash injection per function (chaos soaks); asked once per function of the topology. */
   readonly crashes?: (functionId: FunctionId) => CrashPolicy | undefined;
   /**
-   * Every queue's visibility timeout instead of the topology's (six times its consumer's timeout):
-   * a chaos soak shortens it so a crashed batch comes back in seconds rather than minutes. Each
-   * consumer's timeout is capped at it, so SQS still never hands out a record an invocation holds.
+   * Every queue's visibility timeout instead of the topology's (six times its consumer's timeout,
+   * plus its batching window): a chaos soak shortens it so a crashed batch comes back in seconds
+   * rather than minutes. Each consumer's timeout is capped at it less the consumer's batching
+   * window, so SQS still never hands out a record an invocation holds.
    */
   readonly visibilityTimeoutSeconds?: number;
   /**
@@ -230,7 +231,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         environment: { ...functionEnvironment(spec, values), ...platformEnv },
         timeoutSeconds:
           spec.eventSource && options.visibilityTimeoutSeconds !== undefined
-            ? Math.min(spec.timeoutSeconds, options.visibilityTimeoutSeconds)
+            ? Math.min(
+                spec.timeoutSeconds,
+                // A record is in flight for the batching window before the invocation starts.
+                Math.max(
+                  1,
+                  options.visibilityTimeoutSeconds - (spec.eventSource.maxBatchingWindowSeconds ?? 0),
+                ),
+              )
             : spec.timeoutSeconds,
         ...(crashes ? { crashes } : {}),
         memorySizeMb: spec.memorySizeMb,
@@ -253,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueUrl: queue.url,
         queueArn: queue.arn,
         batchSize: source.batchSize,
+        maxBatchingWindowSeconds: source.maxBatchingWindowSeconds,
         maxConcurrency: localConcurrency(spec),
         fn: localFunctions[spec.id],
         region: LOCAL_REGION,

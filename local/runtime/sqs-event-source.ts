@@ -8,24 +8,36 @@ import type { LocalFunction } from './local-function';
 import { batchVerdict, lambdaSqsEvent, regionOfArn } from './sqs-event';
 
 /**
- * Lambda's SQS event source mapping, locally: pollers receive batches, invoke the function, and
- * delete what it processed. Nothing else is retried or moved here: failed messages reappear after
- * the visibility timeout and the queue's own redrive policy sends them to its DLQ, exactly as
- * in AWS. For FIFO queues several pollers are safe because SQS locks a group while a message of
+ * Lambda's SQS event source mapping, locally: pollers receive batches (gathered over a batching
+ * window if one is set), invoke the function, and delete what it processed. Nothing else is
+ * retried or moved here: failed messages reappear after the visibility timeout and the queue's
+ * own redrive policy sends them to its DLQ, exactly as in AWS. For FIFO queues several pollers are safe because SQS locks a group while a message of
  * it is in flight.
  */
 export interface SqsEventSourceOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
-  /** Records per invocation; one ReceiveMessage returns at most 10, so larger sizes act as 10. */
+  /**
+   * Records per invocation. Without a batching window it acts as at most 10 (one ReceiveMessage's
+   * worth; Lambda refuses more); with one, a batch gathers up to batchSize over several receives.
+   */
   readonly batchSize: number;
+  /**
+   * Lambda's MaximumBatchingWindowInSeconds (0..300; not for FIFO queues); default 0: invoke with
+   * whatever the first non-empty receive returned. With a window, a poller that holds fewer than
+   * batchSize records keeps receiving (long polls bounded by what is left of the window) and
+   * invokes once, when the batch is full or the window is over. As Lambda documents for SQS, the
+   * window begins as soon as the previous invocation completes (or the poller starts); a window
+   * that passes without a record invokes nothing, and the next begins with the first record.
+   */
+  readonly maxBatchingWindowSeconds?: number;
   /** Concurrent pollers (Lambda's MaximumConcurrency); default the function's concurrency. */
   readonly maxConcurrency?: number;
   readonly fn: LocalFunction;
   /** Default: the region in queueArn. */
   readonly region?: string;
-  /** Long-poll wait; short so stop() is prompt. Default 1 s. */
+  /** Longest long-poll wait; short so stop() is prompt. Default 1 s. */
   readonly pollWaitSeconds?: number;
   /** Read `batchItemFailures` from the result (ReportBatchItemFailures); default true. */
   readonly reportBatchItemFailures?: boolean;
@@ -45,12 +57,17 @@ export interface SqsEventSourceStats {
 }
 
 export interface SqsEventSource {
-  /** Lets every poller finish its current batch, then resolves. */
+  /**
+   * Lets every poller finish its current batch (one still gathering is invoked with what it holds),
+   * then resolves.
+   */
   stop(): Promise<void>;
   stats(): SqsEventSourceStats;
 }
 
 const MAX_RECEIVE = 10;
+/** Lambda's bound on MaximumBatchingWindowInSeconds. */
+const MAX_BATCHING_WINDOW_SECONDS = 300;
 const MAX_BACKOFF_MS = 2_000;
 const FIRST_BACKOFF_MS = 100;
 /** An empty receive that came back sooner than this is followed by a pause, so no poller spins. */
@@ -70,6 +87,21 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   const waitSeconds = options.pollWaitSeconds ?? 1;
   const reportFailures = options.reportBatchItemFailures ?? true;
   const onError = options.onError ?? defaultOnError;
+  const windowSeconds = options.maxBatchingWindowSeconds ?? 0;
+  if (!(windowSeconds >= 0 && windowSeconds <= MAX_BATCHING_WINDOW_SECONDS)) {
+    throw new Error(
+      `maxBatchingWindowSeconds must be 0..${MAX_BATCHING_WINDOW_SECONDS}, not ${windowSeconds}`,
+    );
+  }
+  if (windowSeconds > 0 && options.queueArn.endsWith('.fifo')) {
+    // Lambda (and CDK's SqsEventSource) refuse a batching window on a FIFO queue.
+    throw new Error(`a batching window is not supported for FIFO queues (${options.queueArn})`);
+  }
+  const windowMs = windowSeconds * 1000;
+  const batchTarget = Math.max(
+    1,
+    windowMs > 0 ? Math.floor(options.batchSize) : Math.min(MAX_RECEIVE, Math.floor(options.batchSize)),
+  );
   const counters = { batches: 0, records: 0, deleted: 0, failedRecords: 0, errors: 0 };
 
   let stopping = false;
@@ -80,12 +112,12 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   const pause = (ms: number) =>
     Promise.race([new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), stopped]);
 
-  async function receive(): Promise<Message[]> {
+  async function receive(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {
     const received = await options.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(MAX_RECEIVE, Math.max(1, options.batchSize)),
-        WaitTimeSeconds: waitSeconds,
+        MaxNumberOfMessages: Math.min(MAX_RECEIVE, maxMessages),
+        WaitTimeSeconds: waitTimeSeconds,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
@@ -140,17 +172,62 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     return true;
   }
 
+  /**
+   * Receives one batch: the first non-empty receive without a window; with one, records until the
+   * batch is full or the window is over (see maxBatchingWindowSeconds). Returns early, with what it
+   * holds, on stop() or when a receive fails after records were gathered; empty only then.
+   */
+  async function gather(): Promise<Message[]> {
+    const batch: Message[] = [];
+    let windowEnds = Date.now() + windowMs;
+    while (!stopping && batch.length < batchTarget) {
+      let wait = waitSeconds;
+      let last = false;
+      if (batch.length > 0) {
+        const remainingMs = windowEnds - Date.now();
+        if (remainingMs <= 0) break;
+        wait = Math.min(waitSeconds, Math.floor(remainingMs / 1000));
+        if (wait === 0) {
+          // Under a second left, and long polls wait whole seconds: sit it out, then poll once more.
+          await pause(remainingMs);
+          if (stopping) break;
+          last = true;
+        }
+      }
+      const started = Date.now();
+      let messages: Message[];
+      try {
+        messages = await receive(batchTarget - batch.length, wait);
+      } catch (error) {
+        if (batch.length === 0) throw error;
+        counters.errors++;
+        if (!stopping) {
+          onError(
+            `polling ${options.queueUrl} failed; invoking the ${batch.length} record(s) gathered`,
+            error,
+          );
+        }
+        break;
+      }
+      if (messages.length > 0) {
+        // The first record after a window that passed empty begins the next window.
+        if (batch.length === 0 && Date.now() >= windowEnds) windowEnds = Date.now() + windowMs;
+        batch.push(...messages);
+      } else if (!last) {
+        const elapsed = Date.now() - started;
+        if (elapsed < MIN_EMPTY_POLL_MS) await pause(MIN_EMPTY_POLL_MS - elapsed);
+      }
+      if (last) break;
+    }
+    return batch;
+  }
+
   async function poll(): Promise<void> {
     let consecutiveFailures = 0;
     while (!stopping) {
-      const started = Date.now();
       try {
-        const messages = await receive();
-        if (messages.length === 0) {
-          const elapsed = Date.now() - started;
-          if (elapsed < MIN_EMPTY_POLL_MS) await pause(MIN_EMPTY_POLL_MS - elapsed);
-          continue;
-        }
+        const messages = await gather();
+        if (messages.length === 0) continue;
         const invoked = await handleBatch(messages);
         consecutiveFailures = invoked ? 0 : consecutiveFailures + 1;
       } catch (error) {

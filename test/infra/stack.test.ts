@@ -88,11 +88,11 @@ describe('SmsConversations stack (dev)', () => {
       }
     });
 
-    it('keeps visibility timeouts at least six times the consumer timeout', () => {
+    it('keeps visibility timeouts at least six times the consumer timeout plus its batching window', () => {
       for (const fn of Object.values(functions)) {
         if (!fn.eventSource) continue;
         expect(queues[fn.eventSource.queue].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
-          6 * fn.timeoutSeconds,
+          6 * fn.timeoutSeconds + (fn.eventSource.maxBatchingWindowSeconds ?? 0),
         );
       }
     });
@@ -161,7 +161,7 @@ describe('SmsConversations stack (dev)', () => {
       }
     });
 
-    it('consume their queue with partial batch failures, batch size and max concurrency', () => {
+    it('consume their queue with partial batch failures, batch size, max concurrency and batching window', () => {
       for (const spec of Object.values(functions)) {
         const source = spec.eventSource;
         if (!source) continue;
@@ -171,6 +171,7 @@ describe('SmsConversations stack (dev)', () => {
           BatchSize: source.batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: { MaximumConcurrency: source.maxConcurrency },
+          MaximumBatchingWindowInSeconds: source.maxBatchingWindowSeconds ?? Match.absent(),
         });
       }
       template.resourceCountIs(

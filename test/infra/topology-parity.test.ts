@@ -192,6 +192,7 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
             EventSourceArn: unknown;
             BatchSize?: number;
             ScalingConfig?: { MaximumConcurrency?: number };
+            MaximumBatchingWindowInSeconds?: number;
             FunctionResponseTypes?: string[];
           }>(mapping),
         )
@@ -205,6 +206,7 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
         queue: queueOf(mapping.EventSourceArn),
         batchSize: mapping.BatchSize,
         maxConcurrency: mapping.ScalingConfig?.MaximumConcurrency,
+        maxBatchingWindowSeconds: mapping.MaximumBatchingWindowInSeconds,
         functionResponseTypes: mapping.FunctionResponseTypes,
       }));
       const source = spec.eventSource;
@@ -214,6 +216,7 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
               queue: source.queue,
               batchSize: source.batchSize,
               maxConcurrency: source.maxConcurrency,
+              maxBatchingWindowSeconds: source.maxBatchingWindowSeconds,
               functionResponseTypes: source.reportBatchItemFailures ? ['ReportBatchItemFailures'] : undefined,
             },
           ]

@@ -10,7 +10,7 @@ import { LocalFunction } from '../../../local/runtime/local-function';
 import { type SqsEventSource, startSqsEventSource } from '../../../local/runtime/sqs-event-source';
 import { type LocalSqs, sqsClientFor, startSqs } from '../../../local/standins/sqs';
 import type { BatchTestMessage } from '../../fixtures/lambdas/sqs-batch';
-import { waitFor } from '../../support/wait';
+import { sleep, waitFor } from '../../support/wait';
 import { FixtureBundles } from './fixture-bundles';
 
 interface SeenLine {
@@ -92,7 +92,7 @@ async function send(queueUrl: string, messages: (BatchTestMessage & { group?: st
 
 function start(
   queue: { url: string; arn: string },
-  options: { concurrency?: number; batchSize?: number } = {},
+  options: { concurrency?: number; batchSize?: number; maxBatchingWindowSeconds?: number } = {},
 ) {
   const seen: SeenLine[] = [];
   const fn = new LocalFunction({
@@ -111,11 +111,24 @@ function start(
     queueUrl: queue.url,
     queueArn: queue.arn,
     batchSize: options.batchSize ?? 10,
+    maxBatchingWindowSeconds: options.maxBatchingWindowSeconds,
     fn,
     onError: (message) => errors.push(message),
   });
   running.push({ source, fn });
   return { source, fn, seen, errors };
+}
+
+const ok = (id: string): BatchTestMessage => ({ id, outcome: 'ok' });
+
+async function inFlight(queueUrl: string): Promise<number> {
+  const attributes = await client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
 async function bodiesIn(queueUrl: string, waitSeconds: number): Promise<string[]> {
@@ -215,5 +228,114 @@ describe('SQS event source', () => {
     await source.stop();
     expect(Date.now() - stopping).toBeLessThan(1_500);
     expect(source.stats().batches).toBe(0);
+  });
+
+  describe('batching window (MaximumBatchingWindowInSeconds)', () => {
+    // Windows are generous next to the few hundred ms the sends take: only counts are asserted.
+    it('gathers records sent a few hundred ms apart into one invocation (the window opens with the poller)', async () => {
+      const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 30, maxReceiveCount: 10 });
+      const { source, seen } = start(queue, { maxBatchingWindowSeconds: 5 });
+      for (const id of ['a', 'b', 'c']) {
+        await send(queue.url, [ok(id)]);
+        await sleep(300);
+      }
+      await waitFor('the window to close', () => (source.stats().deleted === 3 ? true : undefined));
+      await source.stop();
+
+      expect(seen.map((line) => [line.seen, line.batchSize])).toEqual([
+        ['a', 3],
+        ['b', 3],
+        ['c', 3],
+      ]);
+      expect(source.stats()).toEqual({ batches: 1, records: 3, deleted: 3, failedRecords: 0, errors: 0 });
+    });
+
+    it('after a window passed empty, opens the next with the first record', async () => {
+      const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 30, maxReceiveCount: 10 });
+      const { source, seen } = start(queue, { maxBatchingWindowSeconds: 3 });
+      await sleep(3_500); // the window that opened with the poller passes without a record
+      for (const id of ['a', 'b', 'c']) {
+        await send(queue.url, [ok(id)]);
+        await sleep(300);
+      }
+      await waitFor('the window to close', () => (source.stats().deleted === 3 ? true : undefined));
+      await source.stop();
+
+      expect(seen.map((line) => line.batchSize)).toEqual([3, 3, 3]);
+      expect(source.stats()).toMatchObject({ batches: 1, records: 3, deleted: 3, errors: 0 });
+    });
+
+    it('without a window, invokes each record as it comes', async () => {
+      const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 30, maxReceiveCount: 10 });
+      const { source, seen } = start(queue);
+      for (const [index, id] of ['a', 'b', 'c'].entries()) {
+        await send(queue.url, [ok(id)]);
+        await waitFor(`record ${id} handled`, () =>
+          source.stats().deleted === index + 1 ? true : undefined,
+        );
+      }
+      await source.stop();
+
+      expect(seen.map((line) => line.batchSize)).toEqual([1, 1, 1]);
+      expect(source.stats()).toMatchObject({ batches: 3, records: 3, deleted: 3, errors: 0 });
+    });
+
+    it('invokes a full batch at once instead of waiting for the window', async () => {
+      const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 300, maxReceiveCount: 10 });
+      const { source, seen } = start(queue, { maxBatchingWindowSeconds: 120 });
+      await send(
+        queue.url,
+        Array.from({ length: 10 }, (_, i) => ok(`full-${i}`)),
+      );
+      // waitFor gives up after 20 s, long before the 120 s window would end.
+      await waitFor('the full batch handled', () => (source.stats().deleted === 10 ? true : undefined));
+      await source.stop();
+
+      expect(new Set(seen.map((line) => line.batchSize))).toEqual(new Set([10]));
+      expect(source.stats()).toMatchObject({ batches: 1, records: 10, deleted: 10, errors: 0 });
+    });
+
+    it('gathers a batch larger than one receive (batchSize above 10) over several receives', async () => {
+      const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 300, maxReceiveCount: 10 });
+      const { source, seen } = start(queue, { batchSize: 15, maxBatchingWindowSeconds: 120 });
+      await send(
+        queue.url,
+        Array.from({ length: 15 }, (_, i) => ok(`big-${i}`)),
+      );
+      await waitFor('the batch of 15 handled', () => (source.stats().deleted === 15 ? true : undefined));
+      await source.stop();
+
+      expect(new Set(seen.map((line) => line.batchSize))).toEqual(new Set([15]));
+      expect(source.stats()).toMatchObject({ batches: 1, records: 15, deleted: 15, errors: 0 });
+    });
+
+    it('on stop(), cuts the window short and invokes what it gathered', async () => {
+      const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 300, maxReceiveCount: 10 });
+      const { source, seen } = start(queue, { maxBatchingWindowSeconds: 120 });
+      await send(queue.url, [ok('lonely')]);
+      await waitFor('the record received', async () =>
+        (await inFlight(queue.url)) === 1 ? true : undefined,
+      );
+      expect(source.stats().batches).toBe(0);
+      // Within the test's 60 s timeout, so well before the 120 s window would end.
+      await source.stop();
+
+      expect(seen.map((line) => line.seen)).toEqual(['lonely']);
+      expect(source.stats()).toMatchObject({ batches: 1, records: 1, deleted: 1, errors: 0 });
+    });
+
+    it('refuses a window on a FIFO queue, as Lambda does', () => {
+      const fn = { name: 'unused', concurrency: 1 } as unknown as LocalFunction;
+      expect(() =>
+        startSqsEventSource({
+          sqs: client,
+          queueUrl: 'http://127.0.0.1/000000000000/q.fifo',
+          queueArn: 'arn:aws:sqs:us-east-1:000000000000:q.fifo',
+          batchSize: 10,
+          maxBatchingWindowSeconds: 2,
+          fn,
+        }),
+      ).toThrow(/not supported for FIFO/);
+    });
   });
 });
