@@ -138,6 +138,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: ['outbound', 'webhooks'],
       table: 'readWrite',
+      // Reads numbers, workflows and opt-outs; writes conversations and transcripts.
+      tableItemPrefixes: ['TENANT#', 'CONV#'],
       tenantSecrets: 'none',
       publicBaseUrl: false,
       twilioApi: false,
@@ -152,6 +154,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: [],
       table: 'readWrite',
+      // Replies' transcript entries (the sends), message items, pacing, opt-outs.
+      tableItemPrefixes: ['CONV#', 'MESSAGE#', 'PACE#', 'TENANT#'],
       tenantSecrets: 'read',
       publicBaseUrl: true,
       twilioApi: true,
@@ -166,6 +170,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: [],
       table: 'readWrite',
+      // Message items only (the open-messages index is granted apart).
+      tableItemPrefixes: ['MESSAGE#'],
       queriesOpenMessages: true,
       tenantSecrets: 'read',
       publicBaseUrl: false,
@@ -189,6 +195,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: [],
       table: 'readWrite',
+      // Message items only: transcripts read a reply's status from there.
+      tableItemPrefixes: ['MESSAGE#'],
       tenantSecrets: 'none',
       publicBaseUrl: false,
       twilioApi: false,
