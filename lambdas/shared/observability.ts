@@ -35,3 +35,88 @@ export function emitErrorCodeMetric(tenantId: string, errorCode: string | number
   single.addDimension(DIMENSIONS.errorCode, String(errorCode));
   single.addMetric(METRICS.deliveryErrors, MetricUnit.Count, 1);
 }
+
+/** Where tenant metrics go: each as its own EMF record right away, or gathered for a batch. */
+export interface TenantMetricSink {
+  add(
+    tenantId: string,
+    name: string,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value?: number,
+  ): void;
+  addErrorCode(tenantId: string, errorCode: string | number): void;
+}
+
+export const immediateTenantMetrics: TenantMetricSink = {
+  add: emitTenantMetric,
+  addErrorCode: emitErrorCodeMetric,
+};
+
+const MAX_VALUES_PER_RECORD = 99;
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
+interface GatheredMetric {
+  readonly unit: (typeof MetricUnit)[keyof typeof MetricUnit];
+  readonly values: number[];
+}
+
+/**
+ * One batch's tenant metrics, published together: one EMF record per dimension set, counts
+ * summed and other values (latencies) kept as EMF value lists, so a batch of callbacks prints a
+ * record or two instead of two per message (the log budget is per invocation).
+ */
+export class BatchedTenantMetrics implements TenantMetricSink {
+  private readonly sets = new Map<
+    string,
+    { dimensions: Record<string, string>; metrics: Map<string, GatheredMetric> }
+  >();
+
+  add(tenantId: string, name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value = 1): void {
+    this.gather({ [DIMENSIONS.tenant]: tenantId }, name, unit, value);
+  }
+
+  addErrorCode(tenantId: string, errorCode: string | number): void {
+    this.gather(
+      { [DIMENSIONS.tenant]: tenantId, [DIMENSIONS.errorCode]: String(errorCode) },
+      METRICS.deliveryErrors,
+      MetricUnit.Count,
+      1,
+    );
+  }
+
+  /** Prints the gathered records and forgets them. */
+  publish(): void {
+    for (const { dimensions, metrics: gathered } of this.sets.values()) {
+      const longest = Math.max(0, ...[...gathered.values()].map((metric) => metric.values.length));
+      // Powertools publishes on its own at 100 values of a metric (EMF's limit): publish before.
+      for (let offset = 0; offset === 0 || offset < longest; offset += MAX_VALUES_PER_RECORD) {
+        metrics.addDimensions(dimensions);
+        for (const [name, metric] of gathered) {
+          if (metric.unit === MetricUnit.Count) {
+            if (offset === 0) metrics.addMetric(name, metric.unit, sum(metric.values));
+          } else {
+            for (const value of metric.values.slice(offset, offset + MAX_VALUES_PER_RECORD)) {
+              metrics.addMetric(name, metric.unit, value);
+            }
+          }
+        }
+        metrics.publishStoredMetrics();
+      }
+    }
+    this.sets.clear();
+  }
+
+  private gather(
+    dimensions: Record<string, string>,
+    name: string,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value: number,
+  ): void {
+    const key = JSON.stringify(dimensions);
+    const set = this.sets.get(key) ?? { dimensions, metrics: new Map<string, GatheredMetric>() };
+    this.sets.set(key, set);
+    const metric = set.metrics.get(name) ?? { unit, values: [] };
+    set.metrics.set(name, metric);
+    metric.values.push(value);
+  }
+}

@@ -6,6 +6,11 @@ import { RetryLaterError } from '../shared/retry-later';
 export interface StatusDeps {
   readonly messages: MessageStore;
   readonly onEvent: (event: StatusEvent) => void;
+  /**
+   * Runs the confirmation of a reported outcome once the report is out. Default: at once, for a
+   * report printed at once; the status function publishes a batch's metrics first, then confirms.
+   */
+  readonly confirmAfterReport?: (confirm: () => Promise<void>) => Promise<void>;
 }
 
 export type StatusEvent =
@@ -73,8 +78,9 @@ export async function applyStatusCallback(
           ...(outcome === 'delivered' && latencyMs >= 0 ? { latencyMs } : {}),
           ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
         });
-        // Reported, then confirmed: a crash before this line has the redelivery report it again.
-        await deps.messages.confirmStatusReported(callback.messageSid, callback.status);
+        // Reported, then confirmed: a crash before the confirmation has the redelivery report it again.
+        const confirm = () => deps.messages.confirmStatusReported(callback.messageSid, callback.status);
+        await (deps.confirmAfterReport ? deps.confirmAfterReport(confirm) : confirm());
       }
       return result.outcome;
     }
