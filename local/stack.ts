@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   readonly publicBaseUrl?: string;
   /** Every function log line (JSON), e.g. to print them. */
   readonly onLog?: (functionName: string, line: string) => void;
+  /** The functions' log level (POWERTOOLS_LOG_LEVEL); default the local stage's. */
+  readonly logLevel?: string;
   /** Delay between the simulator's status callbacks. */
   readonly callbackDelayMs?: number;
   /** The simulator's source of randomness for fault injection (seed it to repeat a run). */
@@ -188,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       publicBaseUrl,
       twilioApiBaseUrl: simulator.url,
       metricsNamespace: config.metricsNamespace,
-      logLevel: config.logLevel,
+      logLevel: options.logLevel ?? config.logLevel,
       stage: config.stage,
       queueUrls: {
         inbound: provisioned.inbound.url,

@@ -13,12 +13,14 @@ import type { InboundQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
-import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { BatchedTenantMetrics, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { apologize, processInbound, type TurnDeps } from './turn';
 
 const tableName = requireEnv(ENV.tableName);
 const dynamo = documentClient();
+/** An invocation's funnel metrics, published together when its batch is done (one EMF record per tenant). */
+const batchMetrics = new BatchedTenantMetrics();
 const deps: TurnDeps = {
   tenants: new DynamoTenantDirectory(dynamo, tableName),
   conversations: new DynamoConversationStore(dynamo, tableName),
@@ -26,11 +28,11 @@ const deps: TurnDeps = {
   webhooks: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('webhooks'))),
   optOuts: new DynamoOptOutStore(dynamo, tableName),
   onEvent: (event) => {
-    if (event.type === 'optOut') emitTenantMetric(event.tenantId, METRICS.optOuts, MetricUnit.Count);
+    if (event.type === 'optOut') batchMetrics.add(event.tenantId, METRICS.optOuts, MetricUnit.Count);
     else if (event.type === 'started')
-      emitTenantMetric(event.tenantId, METRICS.conversationsStarted, MetricUnit.Count);
+      batchMetrics.add(event.tenantId, METRICS.conversationsStarted, MetricUnit.Count);
     else if (event.type === 'completed') {
-      emitTenantMetric(event.tenantId, METRICS.conversationsCompleted, MetricUnit.Count);
+      batchMetrics.add(event.tenantId, METRICS.conversationsCompleted, MetricUnit.Count);
     } else logger.info('Turn event', { ...event });
   },
 };
@@ -41,7 +43,8 @@ const processor = new SqsFifoPartialProcessorAsync();
 async function recordHandler(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<InboundQueueMessage>(record, ['tenantId', 'message', 'receivedAt']);
   logger.appendKeys({ tenantId: queued.tenantId, messageSid: queued.message.messageSid });
-  logger.info('Inbound turn', {
+  // DEBUG: the transcript records every message, and a batch's INFO lines must stay under 1 KB.
+  logger.debug('Inbound turn', {
     customer: maskPhone(queued.message.from),
     business: maskPhone(queued.message.to),
   });
@@ -58,6 +61,10 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true }),
-).use(injectLambdaContext(logger, { clearState: true }));
+export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => {
+  try {
+    return await processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
+  } finally {
+    batchMetrics.publish();
+  }
+}).use(injectLambdaContext(logger, { clearState: true }));
