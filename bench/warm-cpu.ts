@@ -11,6 +11,7 @@ import { handleWebhook } from '../lambdas/ingest/webhook';
 import type { ConversationRecord } from '../lambdas/ports/conversation-store';
 import type { MessageStore } from '../lambdas/ports/message-store';
 import { processSend } from '../lambdas/sender/send';
+import { writeNow } from '../lambdas/shared/reported-batch';
 import { applyStatusCallback } from '../lambdas/status/apply';
 import orderStatus from '../examples/workflows/order-status.json';
 import { MemorySendPacer, RecordingQueue, StaticCredentials } from '../test/support/fakes';
@@ -201,6 +202,7 @@ export async function measureWarmCpu(events: number) {
         now: () => new Date(),
         random: Math.random,
         onEvent: noop,
+        afterReport: writeNow,
       },
     );
   });
@@ -218,7 +220,7 @@ export async function measureWarmCpu(events: number) {
         },
       },
       { id: `delivery-${index}`, receiveCount: 1 },
-      { messages: memoryMessages, onEvent: noop },
+      { messages: memoryMessages, onEvent: noop, afterReport: writeNow },
     );
   });
 

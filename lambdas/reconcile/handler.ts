@@ -1,3 +1,4 @@
+import { writeNow } from '../shared/reported-batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
@@ -18,7 +19,7 @@ const deps: ReconcileDeps = {
   messages,
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
   credentials: tenantCredentialsFromEnv(),
-  status: { messages, onEvent: reportStatusEvent },
+  status: { messages, onEvent: reportStatusEvent, afterReport: writeNow },
   shards: allOpenShards(),
   now: () => new Date(),
 };

@@ -1,16 +1,14 @@
 import { type DeliveryOutcome, deliveryOutcome } from '../domain/message-status';
 import type { StatusQueueMessage } from '../domain/queue-messages';
 import type { MessageStore, StatusApplyResult } from '../ports/message-store';
+import type { AfterReport } from '../shared/reported-batch';
 import { RetryLaterError } from '../shared/retry-later';
 
 export interface StatusDeps {
   readonly messages: MessageStore;
   readonly onEvent: (event: StatusEvent) => void;
-  /**
-   * Runs the confirmation of a reported outcome once the report is out. Default: at once, for a
-   * report printed at once; the status function publishes a batch's metrics first, then confirms.
-   */
-  readonly confirmAfterReport?: (confirm: () => Promise<void>) => Promise<void>;
+  /** Confirms a reported outcome after the report is out (the status function: after its batch's). */
+  readonly afterReport: AfterReport;
 }
 
 export type StatusEvent =
@@ -79,8 +77,9 @@ export async function applyStatusCallback(
           ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
         });
         // Reported, then confirmed: a crash before the confirmation has the redelivery report it again.
-        const confirm = () => deps.messages.confirmStatusReported(callback.messageSid, callback.status);
-        await (deps.confirmAfterReport ? deps.confirmAfterReport(confirm) : confirm());
+        await deps.afterReport(() =>
+          deps.messages.confirmStatusReported(callback.messageSid, callback.status),
+        );
       }
       return result.outcome;
     }

@@ -8,7 +8,8 @@ import { isOutboundStatus, statusRank } from '../domain/message-status';
 import type { StatusQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
-import { BatchedTenantMetrics, logger } from '../shared/observability';
+import { logger } from '../shared/observability';
+import { processReportedBatch } from '../shared/reported-batch';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
 import { applyStatusCallback, type StatusDeps } from './apply';
@@ -63,41 +64,21 @@ function inLifecycleOrder(records: readonly SQSRecord[]) {
  * One invocation's metrics are published together, after every record was applied, and only then
  * are the outcomes confirmed: a crash before a confirmation has the redelivery report it again.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => {
-  const metrics = new BatchedTenantMetrics();
-  const confirmations = new Map<string, () => Promise<void>>();
-  const apply = withRetryDelay(sqs, statusQueueUrl, (record) =>
-    applyRecord(record, {
-      messages,
-      onEvent: (statusEvent) => reportStatusEvent(statusEvent, metrics),
-      confirmAfterReport: async (confirm) => {
-        confirmations.set(record.messageId, confirm);
-      },
-    }),
-  );
-  const ordered = inLifecycleOrder(event.Records);
-  const response = await processPartialResponse(
-    { Records: ordered.records },
-    (record: SQSRecord) => ordered.after(record, () => apply(record)),
-    processor,
-    { context },
-  );
-  metrics.publish();
-  const unconfirmed: string[] = [];
-  await Promise.all(
-    [...confirmations].map(async ([messageId, confirm]) => {
-      try {
-        await confirm();
-      } catch (error) {
-        logger.error('Could not confirm a delivery report', { error: (error as Error).message });
-        unconfirmed.push(messageId);
-      }
-    }),
-  );
-  return {
-    batchItemFailures: [
-      ...response.batchItemFailures,
-      ...unconfirmed.map((itemIdentifier) => ({ itemIdentifier })),
-    ],
-  };
-}).use(injectLambdaContext(logger, { clearState: true }));
+export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
+  processReportedBatch(event.Records, (batch) => {
+    const apply = withRetryDelay(sqs, statusQueueUrl, (record) =>
+      applyRecord(record, {
+        messages,
+        onEvent: (statusEvent) => reportStatusEvent(statusEvent, batch.metrics),
+        afterReport: batch.afterReportOf(record.messageId),
+      }),
+    );
+    const ordered = inLifecycleOrder(event.Records);
+    return processPartialResponse(
+      { Records: ordered.records },
+      (record: SQSRecord) => ordered.after(record, () => apply(record)),
+      processor,
+      { context },
+    );
+  }),
+).use(injectLambdaContext(logger, { clearState: true }));

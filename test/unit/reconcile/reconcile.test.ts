@@ -1,3 +1,4 @@
+import { writeNow } from '../../../lambdas/shared/reported-batch';
 import { describe, expect, it } from 'vitest';
 import type { MessageStore, OpenMessage, StatusApplyResult } from '../../../lambdas/ports/message-store';
 import type { SentSms, SmsGateway } from '../../../lambdas/ports/sms-gateway';
@@ -46,7 +47,7 @@ function setup(openMessages: OpenMessage[], remote: Record<string, SentSms | und
       messages,
       sms,
       credentials: { get: async (tenantId) => (tenantId === 'gone' ? undefined : CREDS) },
-      status: { messages, onEvent: (event) => events.push(event) },
+      status: { messages, onEvent: (event) => events.push(event), afterReport: writeNow },
       shards: ['OPEN#0', 'OPEN#1'],
       now: () => NOW,
     });

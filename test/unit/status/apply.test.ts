@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboundStatus } from '../../../lambdas/domain/message-status';
 import type { StatusQueueMessage } from '../../../lambdas/domain/queue-messages';
 import type { MessageStore, StatusApplyResult } from '../../../lambdas/ports/message-store';
+import { writeNow } from '../../../lambdas/shared/reported-batch';
 import {
   applyStatusCallback,
   MessageNotYetKnownError,
@@ -58,6 +59,7 @@ async function apply(message: StatusQueueMessage, result: StatusApplyResult, rec
     {
       messages: storeAnswering(result),
       onEvent: (e) => events.push(e),
+      afterReport: writeNow,
     },
   );
   return events;
@@ -129,6 +131,7 @@ describe('status callbacks', () => {
       {
         messages: store,
         onEvent: () => order.push('report'),
+        afterReport: writeNow,
       },
     );
     expect(store.deliveryIds).toEqual(['sqs-message-7']);
@@ -142,8 +145,28 @@ describe('status callbacks', () => {
       {
         messages: quiet,
         onEvent: () => undefined,
+        afterReport: writeNow,
       },
     );
     expect(quiet.confirmed).toEqual([]);
+  });
+
+  it('leaves the confirmation to the batch when the batch publishes the reports', async () => {
+    const store = storeAnswering({ outcome: 'advanced', createdAt: '2026-11-22T12:00:00.000Z', from: '+1' });
+    const held: (() => Promise<void>)[] = [];
+    await applyStatusCallback(
+      callback('delivered'),
+      { id: 'sqs-message-9', receiveCount: 1 },
+      {
+        messages: store,
+        onEvent: () => undefined,
+        afterReport: async (write) => {
+          held.push(write);
+        },
+      },
+    );
+    expect(store.confirmed).toEqual([]);
+    await held[0]?.();
+    expect(store.confirmed).toEqual(['SM1:delivered']);
   });
 });
