@@ -24,6 +24,7 @@ import type { CrashPolicy } from './runtime/crash-policy';
 import { LocalFunction } from './runtime/local-function';
 import { freePort } from './runtime/net';
 import { startSqsEventSource } from './runtime/sqs-event-source';
+import { type LeadingKeysGuard, startLeadingKeysGuard } from './standins/leading-keys-guard';
 import { startDynamoDbLocal } from './standins/dynamodb';
 import { startSecretsManager } from './standins/secrets-manager';
 import { sqsClientFor, startSqs } from './standins/sqs';
@@ -90,6 +91,8 @@ export interface LocalStack {
     readonly secrets: SecretsManagerClient;
   };
   secretsManagerCalls(): Record<string, number>;
+  /** DynamoDB requests refused for leaving a function's item prefixes (IAM dynamodb:LeadingKeys). */
+  leadingKeyRefusals(): string[];
   stop(): Promise<void>;
 }
 
@@ -221,6 +224,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SECRETS_MANAGER: functionEndpoints.secretsManager,
     };
 
+    // Functions whose grant names item prefixes reach DynamoDB through a guard that enforces them.
+    const guards = new Map<FunctionId, LeadingKeysGuard>();
+    for (const spec of Object.values(functions)) {
+      const prefixes = spec.bindings.tableItemPrefixes;
+      if (!prefixes || spec.bindings.table === 'none') continue;
+      const guard = await startLeadingKeysGuard({
+        upstream: functionEndpoints.dynamodb,
+        prefixes,
+        functionName: spec.id,
+        onRefusal: (refusal) => console.error(`local stack: ${refusal}`),
+      });
+      guards.set(spec.id, guard);
+      stopStack.push(() => guard.close());
+    }
+
     const metrics = new MetricRecorder();
     const bundles = await bundleFunctions(Object.values(functions), path.resolve('.local/functions'));
     const localFunctions = {} as Record<FunctionId, LocalFunction>;
@@ -230,7 +248,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         name: spec.id,
         bundlePath: bundles[spec.id],
         handlerExport: 'handler',
-        environment: { ...functionEnvironment(spec, values), ...platformEnv },
+        environment: {
+          ...functionEnvironment(spec, values),
+          ...platformEnv,
+          ...(guards.has(spec.id) ? { AWS_ENDPOINT_URL_DYNAMODB: guards.get(spec.id)?.endpoint ?? '' } : {}),
+        },
         timeoutSeconds:
           spec.eventSource && options.visibilityTimeoutSeconds !== undefined
             ? Math.min(
@@ -319,6 +341,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       functions: localFunctions,
       clients: { dynamo, sqs, secrets },
       secretsManagerCalls: () => secretsLocal.calls(),
+      leadingKeyRefusals: () => [...guards.values()].flatMap((guard) => guard.refusals()),
       stop,
     };
   } catch (error) {

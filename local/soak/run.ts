@@ -48,6 +48,8 @@ export interface SoakSummary {
   readonly lostReplies: number;
   readonly duplicateTurns: number;
   readonly storeStatusMismatch: number;
+  /** DynamoDB requests refused for leaving a function's item prefixes (IAM dynamodb:LeadingKeys). */
+  readonly leadingKeyRefusals: number;
   /** False if the pipeline was still busy when the time limit came. */
   readonly quiescent: boolean;
   readonly metrics: Readonly<Record<string, MetricCheck>>;
@@ -176,7 +178,8 @@ export async function runSoak(
       report.duplicateTurns === 0 &&
       report.duplicateSends === 0 &&
       report.storeStatusMismatch === 0 &&
-      report.metricsMismatch === 0;
+      report.metricsMismatch === 0 &&
+      stack.leadingKeyRefusals().length === 0;
     const problems = Object.keys(report.examples).length > 0;
     return {
       turns: traffic.turns,
@@ -216,6 +219,7 @@ export async function runSoak(
       lostReplies: report.lostReplies,
       duplicateTurns: report.duplicateTurns,
       storeStatusMismatch: report.storeStatusMismatch,
+      leadingKeyRefusals: stack.leadingKeyRefusals().length,
       quiescent,
       metrics: report.metrics,
       ...(problems ? { examples: report.examples } : {}),

@@ -30,6 +30,7 @@ describe('chaos soak', () => {
       duplicateTurns: 0,
       duplicateSends: 0,
       storeStatusMismatch: 0,
+      leadingKeyRefusals: 0,
       quiescent: true,
     });
     // Every delivery metric exactly once, crashes included: a retry reports what its own crashed

@@ -5,7 +5,10 @@ import { DEMO_TENANT, seedDemoTenant } from '../../local/seed';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { waitFor } from './wait';
 
-/** Starts a local stack with the demo tenant for one test file; stops it after. */
+/**
+ * Starts a local stack with the demo tenant for one test file; stops it after, failing the file if
+ * a function reached outside its DynamoDB item prefixes (the local dynamodb:LeadingKeys check).
+ */
 export function useLocalStack(): () => LocalStack {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
@@ -13,7 +16,9 @@ export function useLocalStack(): () => LocalStack {
     await seedDemoTenant(stack);
   });
   afterAll(async () => {
+    const refusals = stack?.leadingKeyRefusals() ?? [];
     await stack?.stop();
+    expect(refusals, "DynamoDB requests outside a function's item prefixes").toEqual([]);
   });
   return () => {
     if (!stack) throw new Error('local stack not started');

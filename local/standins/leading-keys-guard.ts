@@ -1,0 +1,147 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody } from '../runtime/http-body';
+import { closeServer, httpOrigin } from '../runtime/net';
+
+/**
+ * IAM's `dynamodb:LeadingKeys` condition, locally: a proxy in front of DynamoDB Local for one
+ * function that refuses, as AWS does (400 AccessDeniedException), any item request whose partition
+ * keys do not all start with one of the function's prefixes (lib/topology.ts tableItemPrefixes,
+ * the same list the CDK stack writes into the function's policy). So every test that runs the
+ * local stack also checks that the functions stay inside their grants.
+ */
+export interface LeadingKeysGuard {
+  readonly endpoint: string;
+  /** Requests refused so far, e.g. `PutItem SEND#demo#SM1-0`. */
+  refusals(): string[];
+  close(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+type AttributeMap = Record<string, { S?: string } | undefined>;
+
+const PARTITION_KEY = 'pk';
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+function partitionKeyOf(map: unknown): string | undefined {
+  return (map as AttributeMap | undefined)?.[PARTITION_KEY]?.S;
+}
+
+/** The value a Query's key condition binds to the table's partition key. */
+function queriedPartitionKey(input: Json): string | undefined {
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, { S?: string }>;
+  for (const match of String(input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+    const [, name = '', value = ''] = match;
+    if ((names[name] ?? name) === PARTITION_KEY) return values[value]?.S;
+  }
+  return undefined;
+}
+
+/**
+ * Every partition key an item request touches; undefined for a request without one (a Scan, which
+ * a LeadingKeys condition denies). Index queries are granted apart (QueryOpenMessages): not ours.
+ */
+export function leadingKeysOf(operation: string, input: Json): string[] | undefined | 'not-an-item-request' {
+  const keys = (values: unknown[]) =>
+    values.map(partitionKeyOf).filter((key): key is string => key !== undefined);
+  switch (operation) {
+    case 'GetItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return keys([input.Key]);
+    case 'PutItem':
+      return keys([input.Item]);
+    case 'Query':
+      if (input.IndexName !== undefined) return 'not-an-item-request';
+      return [queriedPartitionKey(input)].filter((key): key is string => key !== undefined);
+    case 'TransactWriteItems':
+    case 'TransactGetItems':
+      return keys(
+        ((input.TransactItems ?? []) as Json[]).flatMap((item) =>
+          Object.values(item).map((action) => (action as Json).Key ?? (action as Json).Item),
+        ),
+      );
+    case 'BatchGetItem':
+      return keys(
+        Object.values((input.RequestItems ?? {}) as Record<string, Json>).flatMap(
+          (table) => table.Keys as unknown[],
+        ),
+      );
+    case 'BatchWriteItem':
+      return keys(
+        Object.values((input.RequestItems ?? {}) as Record<string, Json[]>).flatMap((requests) =>
+          requests.map(
+            (request) =>
+              (request.PutRequest as Json | undefined)?.Item ??
+              (request.DeleteRequest as Json | undefined)?.Key,
+          ),
+        ),
+      );
+    case 'Scan':
+      return undefined;
+    default:
+      return 'not-an-item-request';
+  }
+}
+
+export async function startLeadingKeysGuard(options: {
+  readonly upstream: string;
+  readonly prefixes: readonly string[];
+  readonly functionName: string;
+  readonly onRefusal?: (refusal: string) => void;
+}): Promise<LeadingKeysGuard> {
+  const refused: string[] = [];
+  const allowed = (key: string) => options.prefixes.some((prefix) => key.startsWith(prefix));
+  const server = createServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request, MAX_REQUEST_BYTES);
+      const operation =
+        String(request.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
+      const leading = leadingKeysOf(operation, JSON.parse(body.toString('utf8') || '{}') as Json);
+      if (
+        leading !== 'not-an-item-request' &&
+        (!leading || leading.length === 0 || !leading.every(allowed))
+      ) {
+        const what = `${operation} ${leading?.join(' ') ?? '(no partition key)'}`;
+        refused.push(what);
+        options.onRefusal?.(`${options.functionName} refused by dynamodb:LeadingKeys: ${what}`);
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(
+          JSON.stringify({
+            __type: 'com.amazon.coral.service#AccessDeniedException',
+            message: `${options.functionName} is not authorized to perform dynamodb:${operation} (dynamodb:LeadingKeys): ${what}`,
+          }),
+        );
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value;
+      }
+      const answer = await fetch(new URL(request.url ?? '/', options.upstream), {
+        method: request.method ?? 'POST',
+        headers,
+        body,
+      });
+      const answerHeaders: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(name))
+          answerHeaders[name] = value;
+      });
+      response.writeHead(answer.status, answerHeaders);
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    })().catch((error: unknown) => {
+      response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: httpOrigin('127.0.0.1', (server.address() as AddressInfo).port),
+    refusals: () => [...refused],
+    close: () => closeServer(server),
+  };
+}
