@@ -202,7 +202,6 @@ export async function measureWarmCpu(events: number) {
         now: () => new Date(),
         random: Math.random,
         onEvent: noop,
-        afterReport: writeNow,
       },
     );
   });

@@ -13,12 +13,11 @@ import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
 import { METRICS } from '../shared/metric-catalog';
-import { logger, MetricUnit, type TenantMetricSink } from '../shared/observability';
-import { processReportedBatch } from '../shared/reported-batch';
+import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
 import { reportStatusEvent } from '../status/report';
-import { processSend, type SendDeps, type SendEvent } from './send';
+import { processSend, type SendDeps } from './send';
 
 const tableName = requireEnv(ENV.tableName);
 const dynamo = documentClient();
@@ -28,7 +27,7 @@ const MAX_PACING_WAIT_MS = 5_000;
 /** Time kept for the Twilio call and the bookkeeping after a paced wait. */
 const INVOCATION_RESERVE_MS = 12_000;
 let invocationDeadlineMs = 0;
-const baseDeps: Omit<SendDeps, 'onEvent' | 'afterReport'> = {
+const deps: SendDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
   credentials: tenantCredentialsFromEnv(),
   sms: new TwilioRestSmsGateway(requireEnv(ENV.twilioApiBaseUrl)),
@@ -40,57 +39,55 @@ const baseDeps: Omit<SendDeps, 'onEvent' | 'afterReport'> = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => new Date(),
   random: Math.random,
+  onEvent: (event) => {
+    switch (event.type) {
+      case 'sent':
+        // DEBUG: the MessagesSent metric counts sends and the message item links sid and sendId.
+        logger.debug('Message sent', { sid: event.sid });
+        emitTenantMetric(event.tenantId, METRICS.messagesSent, MetricUnit.Count);
+        return;
+      case 'failed':
+        logger.warn('Message failed permanently', { errorCode: event.errorCode });
+        emitTenantMetric(event.tenantId, METRICS.messagesFailed, MetricUnit.Count);
+        return;
+      case 'optOut':
+        logger.info('Recipient opted out (21610)');
+        emitTenantMetric(event.tenantId, METRICS.optOuts, MetricUnit.Count);
+        return;
+      case 'blockedByOptOut':
+        logger.info('Send blocked: recipient opted out', { sendId: event.sendId });
+        emitTenantMetric(event.tenantId, METRICS.sendsBlockedByOptOut, MetricUnit.Count);
+        return;
+      case 'outcome':
+        // The same report a status callback makes, for a message recorded after Twilio finished it.
+        reportStatusEvent(event);
+        return;
+      case 'pacingDeferred':
+        logger.info('Sender number at its rate: send deferred', { retryAfterMs: event.retryAfterMs });
+        emitTenantMetric(event.tenantId, METRICS.sendsDeferredByPacing, MetricUnit.Count);
+        return;
+      case 'apiFailure':
+        logger.warn('Twilio API failure, will retry', {
+          errorCode: event.errorCode,
+          httpStatus: event.httpStatus,
+        });
+        emitTenantMetric(event.tenantId, METRICS.twilioApiFailures, MetricUnit.Count);
+        return;
+      case 'paced':
+        // Pacing is the normal case for a busy number: the deferrals above are what is worth an INFO.
+        logger.debug('Send paced', { waitMs: event.waitMs });
+        return;
+      default:
+        logger.info('Send event', { ...event });
+    }
+  },
 };
-
-function onSendEvent(event: SendEvent, metrics: TenantMetricSink): void {
-  switch (event.type) {
-    case 'sent':
-      // DEBUG: the MessagesSent metric counts sends and the message item links sid and sendId.
-      logger.debug('Message sent', { sid: event.sid });
-      metrics.add(event.tenantId, METRICS.messagesSent, MetricUnit.Count);
-      return;
-    case 'failed':
-      logger.warn('Message failed permanently', { errorCode: event.errorCode });
-      metrics.add(event.tenantId, METRICS.messagesFailed, MetricUnit.Count);
-      return;
-    case 'optOut':
-      logger.info('Recipient opted out (21610)');
-      metrics.add(event.tenantId, METRICS.optOuts, MetricUnit.Count);
-      return;
-    case 'blockedByOptOut':
-      logger.info('Send blocked: recipient opted out', { sendId: event.sendId });
-      metrics.add(event.tenantId, METRICS.sendsBlockedByOptOut, MetricUnit.Count);
-      return;
-    case 'outcome':
-      // The same report a status callback makes, for a message recorded after Twilio finished it.
-      reportStatusEvent(event, metrics);
-      return;
-    case 'pacingDeferred':
-      logger.info('Sender number at its rate: send deferred', { retryAfterMs: event.retryAfterMs });
-      metrics.add(event.tenantId, METRICS.sendsDeferredByPacing, MetricUnit.Count);
-      return;
-    case 'apiFailure':
-      logger.warn('Twilio API failure, will retry', {
-        errorCode: event.errorCode,
-        httpStatus: event.httpStatus,
-      });
-      metrics.add(event.tenantId, METRICS.twilioApiFailures, MetricUnit.Count);
-      return;
-    case 'paced':
-      // Pacing is the normal case for a busy number: the deferrals above are what is worth an INFO.
-      logger.debug('Send paced', { waitMs: event.waitMs });
-      return;
-    default:
-      logger.info('Send event', { ...event });
-  }
-}
 
 const processor = new SqsFifoPartialProcessorAsync();
 
-const sqs = sqsClient();
-const outboundQueueUrl = requireEnv(queueUrlEnvName('outbound'));
+const recordHandler = withRetryDelay(sqsClient(), requireEnv(queueUrlEnvName('outbound')), sendRecord);
 
-async function sendRecord(record: SQSRecord, deps: SendDeps): Promise<void> {
+async function sendRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<OutboundQueueMessage>(record, [
     'tenantId',
     'sendId',
@@ -105,20 +102,7 @@ async function sendRecord(record: SQSRecord, deps: SendDeps): Promise<void> {
   await processSend(queued, receiveCount(record), deps);
 }
 
-/**
- * A batch's send metrics are published together when its records are done, and only then are the
- * sends completed: a crash before a completion has the retry find the message and report it.
- */
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) => {
   invocationDeadlineMs = Date.now() + context.getRemainingTimeInMillis();
-  return processReportedBatch(event.Records, (batch) => {
-    const recordHandler = withRetryDelay(sqs, outboundQueueUrl, (record) =>
-      sendRecord(record, {
-        ...baseDeps,
-        onEvent: (sendEvent) => onSendEvent(sendEvent, batch.metrics),
-        afterReport: batch.afterReportOf(record.messageId),
-      }),
-    );
-    return processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
-  });
+  return processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
 }).use(injectLambdaContext(logger, { clearState: true }));

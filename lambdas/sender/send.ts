@@ -16,7 +16,6 @@ import type { OptOutStore } from '../ports/opt-out-store';
 import type { SendPacer } from '../ports/send-pacer';
 import type { SentSms, SmsGateway } from '../ports/sms-gateway';
 import type { TenantCredentialsSource } from '../ports/tenant-credentials';
-import type { AfterReport } from '../shared/reported-batch';
 import { RetryLaterError } from '../shared/retry-later';
 
 export interface SendDeps {
@@ -32,8 +31,6 @@ export interface SendDeps {
   readonly now: () => Date;
   readonly random: () => number;
   readonly onEvent: (event: SendEvent) => void;
-  /** Completes a reported send after the report is out (the sender: after its batch's). */
-  readonly afterReport: AfterReport;
 }
 
 export type SendEvent =
@@ -263,11 +260,9 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
       outcome,
       ...(sent.errorCode !== undefined ? { errorCode: String(sent.errorCode) } : {}),
     });
+    await deps.messages.confirmStatusReported(sent.sid, status);
   }
-  await deps.afterReport(async () => {
-    if (outcome && recorded.reportOutcome) await deps.messages.confirmStatusReported(sent.sid, status);
-    await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
-  });
+  await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
 }
 
 /**
@@ -281,6 +276,5 @@ async function recordFailure(
   deps: SendDeps,
 ): Promise<void> {
   deps.onEvent(event);
-  const at = deps.now().toISOString();
-  await deps.afterReport(() => deps.messages.completeSend(identity, { state: 'failed', ...failure, at }));
+  await deps.messages.completeSend(identity, { state: 'failed', ...failure, at: deps.now().toISOString() });
 }

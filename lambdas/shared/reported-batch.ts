@@ -1,10 +1,9 @@
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { BatchedTenantMetrics, logger } from './observability';
 
 /**
- * Runs a write that closes a reported outcome (a send's completion, a status report's
- * confirmation). It must follow the report: a crash before the write has the retry report again,
- * so a metric is never lost.
+ * Runs a write that closes a reported outcome (a status report's confirmation). It must follow the
+ * report: a crash before the write has the retry report again, so a metric is never lost.
  */
 export type AfterReport = (write: () => Promise<void>) => Promise<void>;
 
@@ -47,11 +46,11 @@ export class ReportedBatch {
 }
 
 /**
- * Runs one batch with its reports gathered: afterwards (also when the whole batch failed) publishes
- * the metrics, then runs the closing writes; a record whose write failed is retried like a failed one.
+ * Runs one batch (of a standard queue: its records are independent) with its reports gathered:
+ * afterwards, also when the whole batch failed, publishes the metrics, then runs the closing
+ * writes; a record whose write failed is retried like a failed one.
  */
 export async function processReportedBatch(
-  records: readonly SQSRecord[],
   run: (batch: ReportedBatch) => Promise<SQSBatchResponse>,
 ): Promise<SQSBatchResponse> {
   const batch = new ReportedBatch();
@@ -61,29 +60,12 @@ export async function processReportedBatch(
   } finally {
     const failedWrites = await batch.publishThenWrite();
     if (response) {
-      response = { batchItemFailures: withFailedWrites(records, response.batchItemFailures, failedWrites) };
+      const failed = new Set([
+        ...response.batchItemFailures.map((item) => item.itemIdentifier),
+        ...failedWrites,
+      ]);
+      response = { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
     }
   }
   return response;
-}
-
-/**
- * The batch's failures with the records whose closing write failed; for a FIFO queue also every
- * later record of their message groups (a group is retried in order from its first failure).
- */
-export function withFailedWrites(
-  records: readonly SQSRecord[],
-  failures: readonly SQSBatchItemFailure[],
-  failedWrites: ReadonlySet<string>,
-): SQSBatchItemFailure[] {
-  const failed = new Set([...failures.map((failure) => failure.itemIdentifier), ...failedWrites]);
-  const failedGroups = new Set<string>();
-  for (const record of records) {
-    const group = record.attributes.MessageGroupId;
-    if (group !== undefined && failedGroups.has(group)) failed.add(record.messageId);
-    if (group !== undefined && failed.has(record.messageId)) failedGroups.add(group);
-  }
-  return records
-    .filter((record) => failed.has(record.messageId))
-    .map((record) => ({ itemIdentifier: record.messageId }));
 }

@@ -65,7 +65,7 @@ function inLifecycleOrder(records: readonly SQSRecord[]) {
  * are the outcomes confirmed: a crash before a confirmation has the redelivery report it again.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
-  processReportedBatch(event.Records, (batch) => {
+  processReportedBatch((batch) => {
     const apply = withRetryDelay(sqs, statusQueueUrl, (record) =>
       applyRecord(record, {
         messages,

@@ -1,4 +1,3 @@
-import { writeNow } from '../../../lambdas/shared/reported-batch';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundQueueMessage } from '../../../lambdas/domain/queue-messages';
 import type { TenantTwilioCredentials } from '../../../lambdas/domain/tenant';
@@ -129,7 +128,6 @@ describe('sender', () => {
     now: () => new Date(clockMs),
     random: () => 0.5,
     onEvent: (event) => events.push(event),
-    afterReport: writeNow,
   });
 
   beforeEach(() => {
