@@ -2,7 +2,6 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -21,6 +20,7 @@ import type {
 } from '../../ports/conversation-store';
 import { cancelledConditions, isConditionFailure } from './errors';
 import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
+import { putIfAbsent } from './put-if-absent';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -95,11 +95,16 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
   async recordReply(
     reply: PlannedReply & { tenantId: string; customer: string; businessNumber: string; at: string },
   ): Promise<void> {
-    await this.putReplyEntries(reply.tenantId, reply.customer, [reply], {
-      conversationId: '',
-      from: reply.businessNumber,
-      at: reply.at,
-    });
+    // Written once: a retry must not reset what the sender recorded on it since.
+    await putIfAbsent(
+      this.client,
+      this.tableName,
+      replyEntry(reply.tenantId, reply.customer, reply, {
+        conversationId: '',
+        from: reply.businessNumber,
+        at: reply.at,
+      }),
+    );
   }
 
   async commitStart(commit: StartCommit): Promise<'committed' | 'conflict' | 'duplicate'> {
@@ -211,7 +216,11 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
     });
     if (!conversation) {
-      const earlier = await this.putInboundOnce(inboundItem(commit.replies, commit.webhook));
+      const earlier = await putIfAbsent(
+        this.client,
+        this.tableName,
+        inboundItem(commit.replies, commit.webhook),
+      );
       return earlier ? recordedTurn(earlier) : { outcome: 'committed' };
     }
     const earlier = await this.client.send(
@@ -240,54 +249,14 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       const last = current.lastTurn as LastTurn | undefined;
       const recorded =
         last?.messageSid === turn.messageSid ? last : { messageSid: turn.messageSid, replies: [] };
-      await this.putInboundOnce(inboundItem(recorded.replies, recorded.webhook));
+      await putIfAbsent(this.client, this.tableName, inboundItem(recorded.replies, recorded.webhook));
       return {
         outcome: 'duplicate',
         replies: [...recorded.replies],
         ...(recorded.webhook ? { webhook: recorded.webhook } : {}),
       };
     }
-    await this.putInboundOnce(inboundItem(commit.replies, commit.webhook));
+    await putIfAbsent(this.client, this.tableName, inboundItem(commit.replies, commit.webhook));
     return { outcome: 'committed' };
-  }
-
-  /** Writes an inbound entry unless it is there; returns the one that was. */
-  private async putInboundOnce(item: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
-    }
-  }
-
-  /** The replies' transcript entries, each written once: a retry must not reset what the sender recorded. */
-  private async putReplyEntries(
-    tenantId: string,
-    customer: string,
-    replies: readonly PlannedReply[],
-    turn: { conversationId: string; from: string; at: string },
-  ): Promise<void> {
-    for (const reply of replies) {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: replyEntry(tenantId, customer, reply, turn),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
   }
 }

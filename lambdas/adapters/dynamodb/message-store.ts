@@ -1,11 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { allowedPredecessors, isFinalStatus, type OutboundStatus } from '../../domain/message-status';
 import { table } from '../../../lib/topology';
@@ -19,6 +13,7 @@ import type {
 } from '../../ports/message-store';
 import { isConditionFailure } from './errors';
 import { keys, openShardOf, RETENTION_DAYS, ttlSeconds } from './keys';
+import { putIfAbsent } from './put-if-absent';
 
 function transcriptKeyOf(send: SendIdentity) {
   return keys.transcriptEntry(
@@ -296,7 +291,8 @@ export class DynamoMessageStore implements MessageStore {
       // A SID of another tenant is as unknown as one never sent: tenants never see each other's messages.
       if (!previous || previous.tenantId !== update.tenantId) {
         if (update.recordUnknown) {
-          await this.putEventItemOnce({
+          // Once per (MessageSid, status): a second callback finds it there.
+          await putIfAbsent(this.client, this.tableName, {
             ...keys.messageEvent(update.sid, update.status),
             tenantId: update.tenantId,
             status: update.status,
@@ -401,22 +397,5 @@ export class DynamoMessageStore implements MessageStore {
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
-  }
-
-  /** Records an event of an unknown message unless the same (MessageSid, status) is recorded already. */
-  private async putEventItemOnce(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
   }
 }
