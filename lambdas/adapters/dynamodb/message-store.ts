@@ -69,19 +69,18 @@ export class DynamoMessageStore implements MessageStore {
    * or reclaims a released one. A failed condition returns the entry, so no read follows.
    */
   async claimSend(send: SendIdentity, now: string): Promise<SendClaim> {
-    const entry = { ...OUTBOUND_ENTRY_FIELDS };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: transcriptKeyOf(send),
           UpdateExpression:
-            `SET ${Object.keys(entry)
+            `SET ${Object.keys(OUTBOUND_ENTRY_FIELDS)
               .map((name) => `${name} = if_not_exists(${name}, :${name.slice(1)})`)
               .join(', ')}, ` + '#sendState = :sending, #claimedAt = :now ADD #attempts :one',
           ConditionExpression: 'attribute_not_exists(#sendState) OR #sendState = :released',
           ExpressionAttributeNames: {
-            ...entry,
+            ...OUTBOUND_ENTRY_FIELDS,
             '#sendState': 'sendState',
             '#claimedAt': 'claimedAt',
             '#attempts': 'attempts',
