@@ -1,4 +1,5 @@
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { METRICS } from '../../lambdas/shared/metric-catalog';
 import type { FunctionId, QueueId } from '../../lib/topology';
 import { randomCrashes } from '../runtime/crash-policy';
 import { DEMO_TENANT, loadWorkflowFile, seedDemoTenant } from '../seed';
@@ -43,6 +44,10 @@ export interface SoakSummary {
   /** Invocations that ran out of time (Sandbox.Timedout), per function: crashes too, not injected. */
   readonly timeoutsByFunction: Readonly<Record<string, number>>;
   readonly faultsInjected: Readonly<Record<string, number>>;
+  /** Sends put back on the queue because their number was at its rate (each one a receive). */
+  readonly pacingDeferrals: number;
+  /** Messages in each DLQ before the redrive. */
+  readonly dlqByQueue: Readonly<Record<string, number>>;
   readonly redriven: number;
   readonly dlqAfterRedrive: number;
   readonly lostReplies: number;
@@ -209,6 +214,8 @@ export async function runSoak(
       timeoutsByFunction: Object.fromEntries(
         Object.values(stack.functions).map((fn) => [fn.name, fn.stats().timeouts]),
       ),
+      pacingDeferrals: stack.metrics.sum(METRICS.sendsDeferredByPacing, { TenantId: DEMO_TENANT.tenantId }),
+      dlqByQueue: before,
       faultsInjected: {
         api429: requests.filter((request) => request.fault === 'api429').length,
         api500: requests.filter((request) => request.fault === 'api500').length,
