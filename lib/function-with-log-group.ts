@@ -36,14 +36,6 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The kinds of per-tenant secret (lambdas/domain/tenant.ts): Twilio credentials, webhook signing key. */
 export type TenantSecretKind = 'twilio' | 'webhook';
 
-/**
- * ARN pattern of one kind of every tenant's secret under a prefix (`{prefix}/tenants/{tenantId}/twilio`
- * or `/webhook`, see lambdas/domain/tenant.ts), so a function reading Twilio credentials cannot read
- * webhook signing keys and vice versa. Built from pseudo parameters on purpose: the string is the
- * same with or without a concrete account/region, so the cdk-nag suppression can name it exactly.
- * The wildcards are unavoidable (tenant ids, and the random suffix Secrets Manager appends to every
- * secret ARN; `*`, not `-??????`, so a lookup of a missing tenant's name is NotFound, not AccessDenied).
- */
 /** Which of a tenant's secrets a `tenantSecrets` binding may read, and why its wildcard is needed. */
 const TENANT_SECRET_GRANTS: Readonly<
   Record<
@@ -65,6 +57,14 @@ const TENANT_SECRET_GRANTS: Readonly<
   },
 };
 
+/**
+ * ARN pattern of one kind of every tenant's secret under a prefix (`{prefix}/tenants/{tenantId}/twilio`
+ * or `/webhook`, see lambdas/domain/tenant.ts), so a function reading Twilio credentials cannot read
+ * webhook signing keys and vice versa. Built from pseudo parameters on purpose: the string is the
+ * same with or without a concrete account/region, so the cdk-nag suppression can name it exactly.
+ * The wildcards are unavoidable (tenant ids, and the random suffix Secrets Manager appends to every
+ * secret ARN; `*`, not `-??????`, so a lookup of a missing tenant's name is NotFound, not AccessDenied).
+ */
 export function tenantSecretsArnPattern(prefix: string, kind: TenantSecretKind = 'twilio'): string {
   return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/tenants/*/${kind}*`;
 }

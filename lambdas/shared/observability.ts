@@ -7,6 +7,9 @@ import { DIMENSIONS, METRIC_SERVICE, METRICS } from './metric-catalog';
 
 export { MetricUnit };
 
+/** One of Powertools' metric units (MetricUnit.Count, ...). */
+export type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
+
 /** JSON logs; the service name comes from POWERTOOLS_SERVICE_NAME (the function's id). */
 export const logger = new Logger({ logFormatter: new LeanLogFormatter() });
 
@@ -17,12 +20,7 @@ export const metrics = new Metrics({ serviceName: METRIC_SERVICE });
  * Emits one metric for one tenant right away. A batch carries several tenants, so each metric
  * is its own EMF record with exactly the dimension set the dashboard searches for.
  */
-export function emitTenantMetric(
-  tenantId: string,
-  name: string,
-  unit: (typeof MetricUnit)[keyof typeof MetricUnit],
-  value = 1,
-): void {
+export function emitTenantMetric(tenantId: string, name: string, unit: MetricUnitValue, value = 1): void {
   const single = metrics.singleMetric();
   single.addDimension(DIMENSIONS.tenant, tenantId);
   single.addMetric(name, unit, value);
@@ -38,12 +36,7 @@ export function emitErrorCodeMetric(tenantId: string, errorCode: string | number
 
 /** Where tenant metrics go: each as its own EMF record right away, or gathered for a batch. */
 export interface TenantMetricSink {
-  add(
-    tenantId: string,
-    name: string,
-    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
-    value?: number,
-  ): void;
+  add(tenantId: string, name: string, unit: MetricUnitValue, value?: number): void;
   addErrorCode(tenantId: string, errorCode: string | number): void;
 }
 
@@ -56,7 +49,7 @@ const MAX_VALUES_PER_RECORD = 99;
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 interface GatheredMetric {
-  readonly unit: (typeof MetricUnit)[keyof typeof MetricUnit];
+  readonly unit: MetricUnitValue;
   readonly values: number[];
 }
 
@@ -71,7 +64,7 @@ export class BatchedTenantMetrics implements TenantMetricSink {
     { dimensions: Record<string, string>; metrics: Map<string, GatheredMetric> }
   >();
 
-  add(tenantId: string, name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value = 1): void {
+  add(tenantId: string, name: string, unit: MetricUnitValue, value = 1): void {
     this.gather({ [DIMENSIONS.tenant]: tenantId }, name, unit, value);
   }
 
@@ -109,7 +102,7 @@ export class BatchedTenantMetrics implements TenantMetricSink {
   private gather(
     dimensions: Record<string, string>,
     name: string,
-    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    unit: MetricUnitValue,
     value: number,
   ): void {
     const key = JSON.stringify(dimensions);

@@ -11,8 +11,8 @@ import { batchVerdict, lambdaSqsEvent, regionOfArn } from './sqs-event';
  * Lambda's SQS event source mapping, locally: pollers receive batches (gathered over a batching
  * window if one is set), invoke the function, and delete what it processed. Nothing else is
  * retried or moved here: failed messages reappear after the visibility timeout and the queue's
- * own redrive policy sends them to its DLQ, exactly as in AWS. For FIFO queues several pollers are safe because SQS locks a group while a message of
- * it is in flight.
+ * own redrive policy sends them to its DLQ, exactly as in AWS. For FIFO queues several pollers are
+ * safe because SQS locks a group while a message of it is in flight.
  */
 export interface SqsEventSourceOptions {
   readonly sqs: SQSClient;
