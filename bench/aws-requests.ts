@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest } from '../local/runtime/http-forward';
 import type { AwsEndpoints } from '../local/stack';
 
 export type AwsService = keyof AwsEndpoints;
@@ -137,25 +138,11 @@ export class AwsRequestCounter {
       // DynamoDB Local checks no signatures, so the body may change after signing.
       sent = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'TOTAL' }));
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === 'string' && name !== 'content-length' && name !== 'host') headers[name] = value;
-    }
-    const answer = await fetch(new URL(request.url ?? '/', upstream), {
-      method: request.method ?? 'POST',
-      headers,
-      ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: sent }),
-    });
-    const text = await answer.text();
+    const answer = await forwardRequest(upstream, request, sent);
+    const text = answer.body.toString('utf8');
     if (answer.status >= 400) this.failed.set(key, (this.failed.get(key) ?? 0) + 1);
     if (askCapacity) this.addCapacity(operation, answer.status, text, itemCount);
-    const responseHeaders: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding') {
-        responseHeaders[name] = value;
-      }
-    });
-    return { status: answer.status, headers: responseHeaders, body: text };
+    return answer;
   }
 
   private addCapacity(operation: string, status: number, text: string, itemCount: number): void {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../runtime/http-body';
+import { forwardRequest } from '../runtime/http-forward';
 import { closeServer, httpOrigin } from '../runtime/net';
 
 /**
@@ -117,22 +118,9 @@ export async function startLeadingKeysGuard(options: {
         );
         return;
       }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value;
-      }
-      const answer = await fetch(new URL(request.url ?? '/', options.upstream), {
-        method: request.method ?? 'POST',
-        headers,
-        body,
-      });
-      const answerHeaders: Record<string, string> = {};
-      answer.headers.forEach((value, name) => {
-        if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(name))
-          answerHeaders[name] = value;
-      });
-      response.writeHead(answer.status, answerHeaders);
-      response.end(Buffer.from(await answer.arrayBuffer()));
+      const answer = await forwardRequest(options.upstream, request, body);
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
     })().catch((error: unknown) => {
       response.writeHead(502, { 'content-type': 'text/plain' });
       response.end(String(error));
