@@ -147,7 +147,7 @@ export async function measureWarmCpu(events: number) {
           getWorkflow: async () => workflow,
         },
         conversations: {
-          load: async (_tenant, who) => conversations.get(who),
+          load: async (scope) => conversations.get(scope.customer),
           commitTurn: async (commit) => {
             if (commit.conversation) conversations.set(commit.customer, commit.conversation);
             return { outcome: 'committed' };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error';
+import { phone } from './flags';
 import { conversationCommand } from './commands/conversation';
 import { dlqCommand } from './commands/dlq';
 import { messageCommand } from './commands/message';
@@ -21,9 +22,11 @@ Usage:
   smsctl number list --tenant ID
   smsctl workflow put --tenant ID --file F   store a workflow (refused if it has lint errors)
   smsctl workflow lint --file F        check a workflow: schema, template variables, SMS segments
-  smsctl workflow simulate --file F    chat with a workflow offline: one message per stdin line,
-                                       one JSON object per line out
-  smsctl conversation show --tenant ID --customer E164 [--reveal]
+  smsctl workflow simulate --file F [--from E164] [--to E164]
+                                       chat with a workflow offline, through the conversation function's
+                                       own turn: one message per stdin line (or ":wait 25h" to move the
+                                       clock on), one JSON object per line out
+  smsctl conversation show --tenant ID --customer E164 [--number E164] [--reveal]
   smsctl message show --tenant ID SID
   smsctl send --tenant ID --from E164 --to E164 --body TEXT [--idempotency-key K]
   smsctl send --tenant ID --from E164 --to E164 --workflow WID [--route R] [--var k=v]... [--idempotency-key K]
@@ -36,6 +39,8 @@ Global flags:
   -h, --help     this help
 `;
 
+const SIMULATE_USAGE = 'workflow simulate --file F [--from E164] [--to E164]';
+
 async function workflow(
   action: string | undefined,
   args: string[],
@@ -43,7 +48,11 @@ async function workflow(
   target: () => Promise<PlatformTarget>,
 ): Promise<number> {
   if (action === 'put') return print(await workflowPutCommand(args, target), flags);
-  const { values } = parseArgs({ args, options: { file: { type: 'string' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args,
+    options: { file: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    allowPositionals: false,
+  });
   if (!values.file) throw new CliError(`workflow ${action ?? ''} needs --file F`);
   switch (action) {
     case 'lint': {
@@ -59,7 +68,10 @@ async function workflow(
       return ok ? 0 : 1;
     }
     case 'simulate':
-      await simulateCommand(values.file, process.stdin, out);
+      await simulateCommand(values.file, process.stdin, out, undefined, {
+        ...(values.from ? { from: phone(values.from, '--from', SIMULATE_USAGE) } : {}),
+        ...(values.to ? { to: phone(values.to, '--to', SIMULATE_USAGE) } : {}),
+      });
       return 0;
     default:
       throw new CliError(`unknown workflow action "${action ?? ''}" (put, lint, simulate)`);

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { parseWorkflow, type Workflow } from '../lambdas/domain/workflow/definition';
-import { runTurn, type SlotState } from '../lambdas/domain/workflow/engine';
 import { type LintReport, lintWorkflow } from '../lambdas/domain/workflow/lint';
 import { CliError } from './cli-error';
+import { simulateLines } from './workflow-simulate';
 
 export async function readWorkflowFile(file: string): Promise<Workflow> {
   let raw: string;
@@ -33,28 +32,16 @@ export async function lintCommand(file: string): Promise<{ report: LintReport; o
 }
 
 /**
- * `smsctl workflow simulate --file F`: one customer message per stdin line, one JSON object per
- * line out, exactly as the conversation function would answer.
+ * `smsctl workflow simulate --file F [--from E164] [--to E164]`: one customer message per stdin
+ * line (or `:wait 25h`), one JSON object per line out, exactly as the conversation function would
+ * answer: it runs that function's turn (see WorkflowSimulation).
  */
 export async function simulateCommand(
   file: string,
   input: NodeJS.ReadableStream,
   write: (line: string) => void,
   now: () => Date = () => new Date(),
+  numbers: { from?: string; to?: string } = {},
 ): Promise<void> {
-  const workflow = await readWorkflowFile(file);
-  let state: SlotState | undefined;
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    const turn = runTurn({ workflow, state, text: line, now: now() });
-    state = turn.state;
-    write(
-      JSON.stringify({
-        replies: turn.replies,
-        variables: turn.state.variables,
-        route: turn.state.routeId ?? null,
-        status: turn.state.status,
-      }),
-    );
-  }
+  await simulateLines(await readWorkflowFile(file), input, write, { ...numbers, now });
 }

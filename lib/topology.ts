@@ -141,6 +141,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       // Reads numbers, workflows and opt-outs; writes conversations and transcripts.
       tableItemPrefixes: ['TENANT#', 'CONV#'],
       tenantSecrets: 'none',
+      // A turn that can never succeed (workflow missing or unreadable) goes to the DLQ at once.
+      deadLettersPermanentFailures: true,
       publicBaseUrl: false,
       twilioApi: false,
     },

@@ -5,9 +5,13 @@ import { parseCommand, phone, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
-const USAGE = 'conversation show --tenant ID --customer E164 [--reveal]';
+const USAGE = 'conversation show --tenant ID --customer E164 [--number E164] [--reveal]';
 
-/** `conversation show`: the transcript, both directions; phone numbers masked unless --reveal. */
+/**
+ * `conversation show`: the transcript, both directions; phone numbers masked unless --reveal. A
+ * customer who texts several of the tenant's numbers has one conversation with each: `--number`
+ * shows the one with that business number, without it all of them in time order.
+ */
 export async function conversationCommand(
   action: string | undefined,
   args: string[],
@@ -19,13 +23,18 @@ export async function conversationCommand(
   const { values } = parseCommand(
     USAGE,
     args.filter((arg) => arg !== '--reveal'),
-    { tenant: { type: 'string' }, customer: { type: 'string' } },
+    { tenant: { type: 'string' }, customer: { type: 'string' }, number: { type: 'string' } },
   );
   const id = tenantId(values.tenant, USAGE);
   const customer = phone(values.customer, '--customer', USAGE);
+  const number = values.number === undefined ? undefined : phone(values.number, '--number', USAGE);
   const show = (value: unknown) => (reveal ? String(value) : maskPhone(String(value)));
   const platform = await target();
-  const items = await new DynamoTenantAdmin(platform.dynamo, platform.tableName).transcript(id, customer);
+  const items = await new DynamoTenantAdmin(platform.dynamo, platform.tableName).transcript(
+    id,
+    customer,
+    number,
+  );
   const entries = items.map((item) => ({
     at: String(item.at),
     direction: String(item.direction),
@@ -38,7 +47,7 @@ export async function conversationCommand(
     ...(item.sendId ? { sendId: String(item.sendId) } : {}),
   }));
   return {
-    json: { tenantId: id, customer: show(customer), entries },
+    json: { tenantId: id, customer: show(customer), ...(number ? { number: show(number) } : {}), entries },
     lines: [
       `conversation ${id} ${show(customer)}: ${entries.length} message(s)`,
       ...entries.map(

@@ -3,29 +3,33 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ENV, queues, queueUrlEnvName } from '../../lib/topology';
+import { dlqUrlEnvName, ENV, queues, queueUrlEnvName } from '../../lib/topology';
 import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
 import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
+import { type BackoffPolicy, backoffSeconds } from '../domain/backoff';
 import { maskPhone } from '../domain/phone';
 import type { InboundQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
+import { DeadLetterError, withDeadLetter } from '../shared/dead-letter';
 import { requireEnv } from '../shared/env';
 import { METRICS } from '../shared/metric-catalog';
 import { BatchedTenantMetrics, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
+import { RetryLaterError, withRetryDelay } from '../shared/retry-later';
 import { apologize, processInbound, type TurnDeps } from './turn';
 
 const tableName = requireEnv(ENV.tableName);
 const dynamo = documentClient();
+const sqs = sqsClient();
 /** An invocation's funnel metrics, published together when its batch is done (one EMF record per tenant). */
 const batchMetrics = new BatchedTenantMetrics();
 const deps: TurnDeps = {
   tenants: new DynamoTenantDirectory(dynamo, tableName),
   conversations: new DynamoConversationStore(dynamo, tableName),
-  outbound: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('outbound'))),
-  webhooks: new SqsMessageQueue(sqsClient(), requireEnv(queueUrlEnvName('webhooks'))),
+  outbound: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('outbound'))),
+  webhooks: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('webhooks'))),
   optOuts: new DynamoOptOutStore(dynamo, tableName),
   onEvent: (event) => {
     if (event.type === 'optOut') batchMetrics.add(event.tenantId, METRICS.optOuts, MetricUnit.Count);
@@ -37,10 +41,17 @@ const deps: TurnDeps = {
   },
 };
 
+/** Caps 2, 4, 8, 16 s over the inbound queue's 5 receives: a stuck turn holds its group under 30 s. */
+const TURN_RETRY_BACKOFF: BackoffPolicy = { baseSeconds: 2, maxSeconds: 16 };
+
+function transientRetryDelaySeconds(receives: number): number {
+  return backoffSeconds(receives, Math.random, TURN_RETRY_BACKOFF);
+}
+
 // A failing conversation holds back only its own group; other customers' messages go on.
 const processor = new SqsFifoPartialProcessorAsync();
 
-async function recordHandler(record: SQSRecord): Promise<void> {
+async function turnRecord(record: SQSRecord): Promise<void> {
   const queued = parseQueueRecord<InboundQueueMessage>(record, ['tenantId', 'message', 'receivedAt']);
   logger.appendKeys({ tenantId: queued.tenantId, messageSid: queued.message.messageSid });
   // DEBUG: the transcript records every message, and a batch's INFO lines must stay under 1 KB.
@@ -51,15 +62,38 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   try {
     await processInbound(queued, deps);
   } catch (error) {
+    if (error instanceof DeadLetterError) throw error;
     if (receiveCount(record) >= queues.inbound.maxReceiveCount) {
       logger.error('Turn failed for good; apologizing to the customer', { error: (error as Error).message });
-      await apologize(queued, deps).catch((apologyError: unknown) =>
-        logger.error('Could not send the failure message', { error: String(apologyError) }),
-      );
+      await apologizeSafely(queued);
     }
-    throw error;
+    // Transient (a throttled or unreachable store): retried after a short backoff, not after the
+    // whole visibility timeout, so the conversation's FIFO group waits seconds, not minutes.
+    throw new RetryLaterError(String(error), transientRetryDelaySeconds(receiveCount(record)));
   }
 }
+
+async function apologizeSafely(queued: InboundQueueMessage): Promise<void> {
+  await apologize(queued, deps).catch((apologyError: unknown) =>
+    logger.error('Could not send the failure message', { error: String(apologyError) }),
+  );
+}
+
+/**
+ * A turn that can never succeed (its workflow is missing or unreadable, the engine throws on the
+ * message): the customer hears the failure message at once, and the message waits in the DLQ
+ * for a redrive after the fix, without holding the conversation's group through every receive.
+ */
+const recordHandler = withRetryDelay(
+  sqs,
+  requireEnv(queueUrlEnvName('inbound')),
+  withDeadLetter(sqs, requireEnv(dlqUrlEnvName('inbound')), turnRecord, async (record, error) => {
+    logger.error('Turn cannot succeed; dead-lettered, apologizing to the customer', { error: error.message });
+    await apologizeSafely(
+      parseQueueRecord<InboundQueueMessage>(record, ['tenantId', 'message', 'receivedAt']),
+    );
+  }),
+);
 
 export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => {
   try {

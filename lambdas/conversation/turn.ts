@@ -1,5 +1,5 @@
 import { completionWebhookJob } from '../domain/completion-webhook/job';
-import { DEFAULT_HELP_MESSAGE, keywordIntent } from '../domain/opt-out';
+import { DEFAULT_HELP_MESSAGE, type KeywordIntent, keywordIntent } from '../domain/opt-out';
 import { splitForSms } from '../domain/segments';
 import type {
   InboundQueueMessage,
@@ -8,7 +8,9 @@ import type {
   WebhookQueueMessage,
 } from '../domain/queue-messages';
 import { outboundSend, sendIdFor } from '../domain/queue-messages';
+import type { Workflow } from '../domain/workflow/definition';
 import { runTurn } from '../domain/workflow/engine';
+import { StoredWorkflowError } from '../domain/workflow/stored';
 import type {
   ConversationRecord,
   ConversationStore,
@@ -18,6 +20,7 @@ import type {
 import type { MessageQueue } from '../ports/message-queue';
 import type { OptOutStore } from '../ports/opt-out-store';
 import type { TenantDirectory, TenantNumber } from '../ports/tenant-directory';
+import { DeadLetterError } from '../shared/dead-letter';
 
 export interface TurnDeps {
   readonly tenants: TenantDirectory;
@@ -72,7 +75,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined);
     return;
   }
-  const intent = keywordIntent(message.body, message.optOutType);
+  const intent = await keywordIntentFor(deps, tenantId, message);
   if (intent === 'optOut' || intent === 'optIn') {
     // Twilio itself confirms STOP/START to the customer; we record it and stay silent.
     const change = { at: receivedAt, source: 'keyword' };
@@ -88,11 +91,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     return;
   }
 
-  const workflow = await deps.tenants.getWorkflow(tenantId, number.workflowId);
-  if (!workflow) {
-    // A configuration error: fail so the message waits in the DLQ for a redrive after the fix.
-    throw new Error(`Workflow ${number.workflowId} of tenant ${tenantId} not found`);
-  }
+  const workflow = await readWorkflow(deps, tenantId, number.workflowId);
   if (intent === 'help') {
     const sendId = sendIdFor(message.messageSid, 0);
     const reply = {
@@ -110,7 +109,11 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
   }
 
   for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-    const current = await deps.conversations.load(tenantId, message.from);
+    const current = await deps.conversations.load({
+      tenantId,
+      businessNumber: message.to,
+      customer: message.from,
+    });
     const active = current && current.expiresAt > receivedAt ? current : undefined;
     if (!active && !number.allowInboundStart) {
       deps.onEvent({ type: 'unroutable', tenantId, reason: 'inbound start not allowed' });
@@ -123,7 +126,12 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       return;
     }
     const conversationId = active?.conversationId ?? message.messageSid;
-    const turn = runTurn({ workflow, state: active?.slots, text: message.body, now: new Date(receivedAt) });
+    const turn = runTurnOrDeadLetter({
+      workflow,
+      state: active?.slots,
+      text: message.body,
+      now: new Date(receivedAt),
+    });
     // Twilio refuses bodies over 1600 characters: longer replies go out as ordered parts.
     const replies: PlannedReply[] = turn.replies
       .flatMap((body) => splitForSms(body))
@@ -182,6 +190,51 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     return;
   }
   throw new Error(`Conversation of tenant ${tenantId} kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
+}
+
+/**
+ * The carrier keywords as Twilio means them: the STOP family always opts out; an opt-in keyword
+ * (START, UNSTOP, YES, or Twilio's `OptOutType=START`, which Advanced Opt-Out also sets for a YES
+ * it lists) re-subscribes only a customer who is opted out. For anyone else it is an ordinary
+ * answer ("YES" to "Reply YES or NO"), so it goes to the workflow: undefined here.
+ */
+async function keywordIntentFor(
+  deps: TurnDeps,
+  tenantId: string,
+  message: InboundQueueMessage['message'],
+): Promise<KeywordIntent | undefined> {
+  const intent = keywordIntent(message.body, message.optOutType);
+  if (intent !== 'optIn') return intent;
+  return (await deps.optOuts.isOptedOut(tenantId, message.from)) ? 'optIn' : undefined;
+}
+
+/**
+ * A workflow that is missing or cannot be read fails the same way on every retry: the message
+ * goes to the DLQ at once (for a redrive after the fix) and the customer hears the failure
+ * message, instead of holding the conversation's FIFO group through every receive.
+ */
+async function readWorkflow(deps: TurnDeps, tenantId: string, workflowId: string): Promise<Workflow> {
+  let workflow: Workflow | undefined;
+  try {
+    workflow = await deps.tenants.getWorkflow(tenantId, workflowId);
+  } catch (error) {
+    if (error instanceof StoredWorkflowError)
+      throw new DeadLetterError(
+        `Workflow ${workflowId} of tenant ${tenantId} is unreadable: ${error.message}`,
+      );
+    throw error;
+  }
+  if (!workflow) throw new DeadLetterError(`Workflow ${workflowId} of tenant ${tenantId} not found`);
+  return workflow;
+}
+
+/** The engine is pure: an exception from it would recur on every retry, so it dead-letters at once. */
+function runTurnOrDeadLetter(input: Parameters<typeof runTurn>[0]): ReturnType<typeof runTurn> {
+  try {
+    return runTurn(input);
+  } catch (error) {
+    throw new DeadLetterError(`Workflow ${input.workflow.id} failed on a message: ${String(error)}`);
+  }
 }
 
 async function commitAndQueue(

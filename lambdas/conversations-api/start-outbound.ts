@@ -146,13 +146,17 @@ export async function startOutbound(
     let record: ConversationRecord | undefined;
     let expectedVersion: number | undefined;
     if (opening) {
-      const current = await deps.conversations.load(tenantId, start.to);
+      const current = await deps.conversations.load({
+        tenantId,
+        businessNumber: start.from,
+        customer: start.to,
+      });
       const open = current && current.expiresAt > at && current.slots.status === 'collecting';
       if (open && current.conversationId !== startId)
         return refuse({
           status: 409,
           error: 'conversation-active',
-          message: 'the customer is in the middle of another conversation with this tenant',
+          message: 'the customer is in the middle of another conversation with this number',
         });
       record = {
         tenantId,

@@ -89,14 +89,17 @@ export function outboundSend(
         ? { senderSegmentsPerSecond: route.senderSegmentsPerSecond }
         : {}),
     },
-    groupId: conversationGroupId(route.tenantId, route.to),
+    groupId: conversationGroupId(route.tenantId, route.from, route.to),
     deduplicationId: reply.sendId,
   };
 }
 
-/** FIFO group: one conversation (tenant + customer) at a time, in order. */
-export function conversationGroupId(tenantId: string, customer: string): string {
-  return `${tenantId}#${customer}`;
+/**
+ * FIFO group: one conversation (tenant + business number + customer) at a time, in order; the
+ * same customer's conversation with another of the tenant's numbers goes on in parallel.
+ */
+export function conversationGroupId(tenantId: string, businessNumber: string, customer: string): string {
+  return `${tenantId}#${businessNumber}#${customer}`;
 }
 
 export function sendIdFor(inboundMessageSid: string, replyIndex: number): string {

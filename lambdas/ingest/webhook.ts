@@ -108,7 +108,7 @@ export async function handleWebhook(
     await deps.inboundQueue.send([
       {
         body: { v: 1, tenantId, receivedAt, message: inbound.value },
-        groupId: conversationGroupId(tenantId, inbound.value.from),
+        groupId: conversationGroupId(tenantId, inbound.value.to, inbound.value.from),
         deduplicationId: inbound.value.messageSid,
       },
     ]);

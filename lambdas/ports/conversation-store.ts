@@ -1,6 +1,16 @@
 import type { WebhookQueueMessage } from '../domain/queue-messages';
 import type { SlotState } from '../domain/workflow/engine';
 
+/**
+ * What one conversation is: a customer texting one business number of a tenant. The same customer
+ * texting two numbers of a tenant holds two conversations (opt-outs stay per tenant + customer).
+ */
+export interface ConversationScope {
+  readonly tenantId: string;
+  readonly businessNumber: string;
+  readonly customer: string;
+}
+
 export interface ConversationRecord {
   readonly tenantId: string;
   readonly customer: string;
@@ -78,7 +88,7 @@ export interface StartCommit {
 
 /** The part of the conversation store a business-initiated start uses. */
 export interface ConversationStartStore {
-  load(tenantId: string, customer: string): Promise<ConversationRecord | undefined>;
+  load(scope: ConversationScope): Promise<ConversationRecord | undefined>;
   /**
    * One transaction: the outbound transcript entries and the conversation. `duplicate` when an
    * earlier attempt of the same start committed; `conflict` when the conversation changed since read.
@@ -87,7 +97,7 @@ export interface ConversationStartStore {
 }
 
 export interface ConversationStore {
-  load(tenantId: string, customer: string): Promise<ConversationRecord | undefined>;
+  load(scope: ConversationScope): Promise<ConversationRecord | undefined>;
   commitTurn(commit: TurnCommit): Promise<TurnCommitResult>;
   /** Records a reply outside a turn (an apology after a failed turn); idempotent per transcript key. */
   recordReply(

@@ -1,10 +1,10 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoConversationStore } from '../../lambdas/adapters/dynamodb/conversation-store';
 import { keys } from '../../lambdas/adapters/dynamodb/keys';
 import { DynamoTenantAdmin, messageEventsOf } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { isOutboundStatus, statusRank } from '../../lambdas/domain/message-status';
-import type { ConversationRecord } from '../../lambdas/ports/conversation-store';
+import type { ConversationRecord, ConversationScope } from '../../lambdas/ports/conversation-store';
 import type { ProvisionedQueue } from '../provision';
 import type {
   ConsoleTenant,
@@ -22,7 +22,8 @@ import type {
 export interface ConsoleQueries {
   tenants(): Promise<ConsoleTenant[]>;
   conversations(tenantId: string): Promise<ConversationSummary[]>;
-  conversation(tenantId: string, customer: string): Promise<ConversationDetail>;
+  /** The customer's conversation with `businessNumber`, else their latest one; the transcript likewise. */
+  conversation(tenantId: string, customer: string, businessNumber?: string): Promise<ConversationDetail>;
   dlqDepths(): Promise<DlqDepth[]>;
 }
 
@@ -117,34 +118,59 @@ export function consoleQueries(deps: {
 
     async conversations(tenantId) {
       // A scan: the table has no index of a tenant's conversations, and this is a local tool.
-      const prefix = `CONV#${tenantId}#`;
-      const customers: string[] = [];
+      const prefix = keys.customerPartition(tenantId, '');
+      const scopes: ConversationScope[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await deps.dynamo.send(
           new ScanCommand({
             TableName: deps.tableName,
-            FilterExpression: 'begins_with(pk, :prefix) AND sk = :state',
-            ExpressionAttributeValues: { ':prefix': prefix, ':state': 'STATE' },
-            ProjectionExpression: 'pk',
+            FilterExpression: 'begins_with(pk, :prefix) AND begins_with(sk, :state)',
+            ExpressionAttributeValues: { ':prefix': prefix, ':state': keys.conversationStatePrefix },
+            ProjectionExpression: 'pk, sk',
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         );
-        customers.push(...(page.Items ?? []).map((item) => String(item.pk).slice(prefix.length)));
+        scopes.push(
+          ...(page.Items ?? []).map((item) => ({
+            tenantId,
+            customer: String(item.pk).slice(prefix.length),
+            businessNumber: String(item.sk).slice(keys.conversationStatePrefix.length),
+          })),
+        );
         startKey = page.LastEvaluatedKey;
       } while (startKey);
-      const records = await Promise.all(customers.map((customer) => conversations.load(tenantId, customer)));
+      const records = await Promise.all(scopes.map((scope) => conversations.load(scope)));
       return records
         .filter((record): record is ConversationRecord => record !== undefined)
         .map(summaryOf)
         .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
     },
 
-    async conversation(tenantId, customer) {
-      const [record, items] = await Promise.all([
-        conversations.load(tenantId, customer),
-        admin.transcript(tenantId, customer),
+    async conversation(tenantId, customer, businessNumber) {
+      const [states, items] = await Promise.all([
+        deps.dynamo.send(
+          new QueryCommand({
+            TableName: deps.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :state)',
+            ExpressionAttributeValues: {
+              ':pk': keys.customerPartition(tenantId, customer),
+              ':state': keys.conversationStatePrefix,
+            },
+            ProjectionExpression: 'sk, lastActivityAt',
+            ConsistentRead: true,
+          }),
+        ),
+        admin.transcript(tenantId, customer, businessNumber),
       ]);
+      const numbers = (states.Items ?? [])
+        .sort((a, b) => String(b.lastActivityAt).localeCompare(String(a.lastActivityAt)))
+        .map((item) => String(item.sk).slice(keys.conversationStatePrefix.length));
+      const number = businessNumber ?? numbers[0];
+      const record =
+        number === undefined
+          ? undefined
+          : await conversations.load({ tenantId, businessNumber: number, customer });
       const transcript = await Promise.all(items.map(transcriptEntry));
       return {
         tenantId,

@@ -156,7 +156,11 @@ export async function createConsoleHandler(options: ConsoleOptions): Promise<Con
       case 'GET /conversation':
         return {
           status: 200,
-          body: await queries.conversation(requiredParam(url, 'tenant'), requiredParam(url, 'customer')),
+          body: await queries.conversation(
+            requiredParam(url, 'tenant'),
+            requiredParam(url, 'customer'),
+            url.searchParams.get('number') ?? undefined,
+          ),
         };
       case 'GET /delivery':
         return { status: 200, body: deliveryView(url, await queries.dlqDepths()) };

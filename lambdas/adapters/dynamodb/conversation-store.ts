@@ -11,6 +11,7 @@ import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
 import type {
   ConversationRecord,
+  ConversationScope,
   ConversationStartStore,
   ConversationStore,
   PlannedReply,
@@ -67,21 +68,21 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     private readonly tableName: string,
   ) {}
 
-  async load(tenantId: string, customer: string): Promise<ConversationRecord | undefined> {
+  async load(scope: ConversationScope): Promise<ConversationRecord | undefined> {
     const result = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: keys.conversationState(tenantId, customer),
+        Key: keys.conversationState(scope),
         ConsistentRead: true,
       }),
     );
     const item = result.Item;
     if (!item) return undefined;
     return {
-      tenantId,
-      customer,
+      tenantId: scope.tenantId,
+      customer: scope.customer,
       conversationId: String(item.conversationId),
-      businessNumber: String(item.businessNumber),
+      businessNumber: scope.businessNumber,
       workflowId: String(item.workflowId),
       slots: item.slots as SlotState,
       version: Number(item.version),
@@ -120,7 +121,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     }));
     if (conversation)
       items.push({
-        Update: this.conversationUpdate(tenantId, customer, conversation, commit.expectedVersion),
+        Update: this.conversationUpdate(conversation, commit.expectedVersion),
       });
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -140,8 +141,6 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
    * turn's write also records itself, and is refused when its message is already applied.
    */
   private conversationUpdate(
-    tenantId: string,
-    customer: string,
     conversation: ConversationRecord,
     expectedVersion: number | undefined,
     turn?: LastTurn,
@@ -179,7 +178,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     }
     return {
       TableName: this.tableName,
-      Key: keys.conversationState(tenantId, customer),
+      Key: keys.conversationState(conversation),
       UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
@@ -235,7 +234,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     try {
       await this.client.send(
         new UpdateCommand({
-          ...this.conversationUpdate(tenantId, customer, conversation, commit.expectedVersion, turn),
+          ...this.conversationUpdate(conversation, commit.expectedVersion, turn),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );

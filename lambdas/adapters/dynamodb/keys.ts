@@ -1,7 +1,13 @@
+import type { ConversationScope } from '../../ports/conversation-store';
+
 /**
  * The single table's key layout. Everything a tenant owns is under `TENANT#<id>`; a customer's
- * conversation and transcript under `CONV#<tenant>#<customer>`; sends and messages by id.
+ * history with a tenant under `CONV#<tenant>#<customer>`: one state item per business number the
+ * customer texts (a conversation is tenant + business number + customer) and the transcript of
+ * all of them, each entry naming its business number; sends and messages by id.
  */
+const STATE_PREFIX = 'STATE#';
+
 export const keys = {
   tenantProfile: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),
   tenantNumber: (tenantId: string, number: string) => ({ pk: `TENANT#${tenantId}`, sk: `NUMBER#${number}` }),
@@ -9,10 +15,12 @@ export const keys = {
     pk: `TENANT#${tenantId}`,
     sk: `WORKFLOW#${workflowId}`,
   }),
-  conversationState: (tenantId: string, customer: string) => ({
-    pk: `CONV#${tenantId}#${customer}`,
-    sk: 'STATE',
+  conversationState: (scope: ConversationScope) => ({
+    pk: `CONV#${scope.tenantId}#${scope.customer}`,
+    sk: `${STATE_PREFIX}${scope.businessNumber}`,
   }),
+  conversationStatePrefix: STATE_PREFIX,
+  customerPartition: (tenantId: string, customer: string) => `CONV#${tenantId}#${customer}`,
   transcriptEntry: (tenantId: string, customer: string, transcriptKey: string) => ({
     pk: `CONV#${tenantId}#${customer}`,
     sk: `MSG#${transcriptKey}`,

@@ -70,12 +70,18 @@ export class DynamoTenantAdmin {
     );
   }
 
-  /** A conversation's transcript, each reply with its delivery status (see transcriptView). */
-  async transcript(tenantId: string, customer: string): Promise<Record<string, unknown>[]> {
-    const items = await this.queryPrefix(
-      keys.conversationState(tenantId, customer).pk,
-      keys.transcriptPrefix,
-    );
+  /**
+   * A customer's transcript with a tenant, each reply with its delivery status (see
+   * transcriptView): every conversation of theirs, or only the one with `businessNumber`.
+   */
+  async transcript(
+    tenantId: string,
+    customer: string,
+    businessNumber?: string,
+  ): Promise<Record<string, unknown>[]> {
+    const all = await this.queryPrefix(keys.customerPartition(tenantId, customer), keys.transcriptPrefix);
+    const items =
+      businessNumber === undefined ? all : all.filter((item) => businessNumberOf(item) === businessNumber);
     return transcriptView(items, await this.messageItems(sentReplySids(items)));
   }
 
@@ -238,4 +244,9 @@ export function messageEventsOf(items: readonly Record<string, unknown>[]): Mess
     byStatus.set(status, { ...event, status, at: String(event.at ?? '') });
   }
   return [...byStatus.values()].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** The business number of a transcript entry: a customer's message went to it, a reply came from it. */
+export function businessNumberOf(entry: Record<string, unknown>): string {
+  return String(entry.direction === 'inbound' ? entry.to : entry.from);
 }

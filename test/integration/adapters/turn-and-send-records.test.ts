@@ -20,6 +20,7 @@ const messages = () => new DynamoMessageStore(table().documents, table().tableNa
 
 const TENANT = 'demo';
 const AT = '2026-12-02T10:00:00.000Z';
+const BUSINESS = '+15005550006';
 let customerSeq = 0;
 const nextCustomer = () => `+1555020${String(customerSeq++).padStart(4, '0')}`;
 
@@ -87,7 +88,7 @@ describe('a turn without a transaction', () => {
     expect(await conversations().commitTurn(turn(customer, 'SM1', undefined, ['SM1']))).toEqual({
       outcome: 'committed',
     });
-    const saved = await conversations().load(TENANT, customer);
+    const saved = await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer });
     expect(saved?.version).toBe(1);
     expect(saved?.recentMessageSids).toEqual(['SM1']);
     const inbound = await item(keys.transcriptEntry(TENANT, customer, `${AT}#SM1`));
@@ -102,7 +103,9 @@ describe('a turn without a transaction', () => {
       outcome: 'duplicate',
       replies: [reply('SM1')],
     });
-    expect((await conversations().load(TENANT, customer))?.version).toBe(1);
+    expect(
+      (await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }))?.version,
+    ).toBe(1);
   });
 
   it('recognises its message in the state when a crash came before the inbound entry', async () => {
@@ -115,7 +118,9 @@ describe('a turn without a transaction', () => {
     expect((await item(keys.transcriptEntry(TENANT, customer, `${AT}#SM1`)))?.replies).toEqual([
       reply('SM1'),
     ]);
-    expect((await conversations().load(TENANT, customer))?.version).toBe(1);
+    expect(
+      (await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }))?.version,
+    ).toBe(1);
   });
 
   it('keeps the turn it recorded through a business start that wrote the state in between', async () => {
@@ -133,7 +138,10 @@ describe('a turn without a transaction', () => {
       at: AT,
     });
     expect(started).toBe('committed');
-    expect((await conversations().load(TENANT, customer))?.recentMessageSids).toEqual(['SM1']);
+    expect(
+      (await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }))
+        ?.recentMessageSids,
+    ).toEqual(['SM1']);
     expect(await conversations().commitTurn(turn(customer, 'SM1', 2, ['SM1', 'SM1']))).toEqual({
       outcome: 'duplicate',
       replies: [reply('SM1')],
@@ -161,7 +169,9 @@ describe('a turn without a transaction', () => {
       outcome: 'duplicate',
       replies: [reply('SM1')],
     });
-    expect((await conversations().load(TENANT, customer))?.version).toBe(version);
+    expect(
+      (await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }))?.version,
+    ).toBe(version);
   });
 });
 

@@ -33,7 +33,7 @@ function deps(outbound: RecordingQueue<OutboundQueueMessage>): TurnDeps {
       getWorkflow: async () => workflow(),
     },
     conversations: {
-      load: async (_tenant, customer) => conversations.get(customer),
+      load: async (scope) => conversations.get(scope.customer),
       commitTurn: async (commit) => {
         if (commit.conversation) conversations.set(commit.customer, commit.conversation);
         return { outcome: 'committed' };
@@ -75,7 +75,9 @@ describe('conversation turn', () => {
       `SM${'a'.repeat(32)}-0`,
       `SM${'a'.repeat(32)}-1`,
     ]);
-    expect(new Set(outbound.sent.map((message) => message.groupId))).toEqual(new Set(['demo#+15551234567']));
+    expect(new Set(outbound.sent.map((message) => message.groupId))).toEqual(
+      new Set(['demo#+15005550006#+15551234567']),
+    );
   });
 });
 

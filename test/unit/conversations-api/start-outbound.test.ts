@@ -44,7 +44,7 @@ function world() {
       getWorkflow: async (_tenantId, workflowId) => (workflowId === workflow.id ? workflow : undefined),
     },
     conversations: {
-      load: async (tenantId, customer) => conversations.get(`${tenantId}#${customer}`),
+      load: async ({ tenantId, customer }) => conversations.get(`${tenantId}#${customer}`),
       commitStart: async (commit) => {
         const marker = `${commit.tenantId}#${commit.customer}#${commit.replies[0]?.transcriptKey}`;
         if (transcript.has(marker)) return 'duplicate';
@@ -119,7 +119,7 @@ describe('startOutbound', () => {
           sendId: result.started.sends[0]?.sendId,
           body: `${workflow.greeting} Thank you! When did you place this order?`,
         }),
-        groupId: `${ACME.tenantId}#${CUSTOMER}`,
+        groupId: `${ACME.tenantId}#${ACME.number}#${CUSTOMER}`,
         deduplicationId: result.started.sends[0]?.sendId,
       },
     ]);

@@ -103,7 +103,7 @@ describe('ingest webhook', () => {
             mediaUrls: [],
           },
         },
-        groupId: 'demo#+15551234567',
+        groupId: 'demo#+15005550006#+15551234567',
         deduplicationId: SID,
       },
     ]);
