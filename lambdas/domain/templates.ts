@@ -1,18 +1,38 @@
 /**
  * Reply templates. Accepts `{{name}}` and the seed systems' forms `${attr}`, `{{entity:name}}`,
- * `{{vrbl:NAME}}`. Values are inserted as plain text in one pass, so a customer's answer that
- * itself looks like a template is never expanded.
+ * `{{vrbl:NAME}}`; `{{name:iso}}` asks for the stored value rather than its rendering for people.
+ * Values are inserted as plain text in one pass, so a customer's answer that itself looks like a
+ * template is never expanded.
  */
 const TOKEN =
-  /\{\{\s*(?:(?:entity|vrbl):)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
+  /\{\{\s*(?:(?:entity|vrbl):)?([A-Za-z_][A-Za-z0-9_]*)(:iso)?\s*\}\}|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
 
 export function templateVariables(template: string): string[] {
-  return [...template.matchAll(TOKEN)].map((match) => (match[1] ?? match[2]) as string);
+  return [...template.matchAll(TOKEN)].map((match) => (match[1] ?? match[3]) as string);
 }
 
-export function renderTemplate(template: string, variables: Readonly<Record<string, string>>): string {
-  return template.replace(TOKEN, (token, braced: string | undefined, dollar: string | undefined) => {
-    const name = (braced ?? dollar) as string;
-    return variables[name] ?? variables[name.toLowerCase()] ?? token;
-  });
+/** How a value is shown in a reply (a date as "Friday, December 4"); the stored value by default. */
+export type ValueFormatter = (name: string, value: string) => string;
+
+/** Only the variables' own entries: a name like `constructor` never reaches Object.prototype. */
+function valueOf(variables: Readonly<Record<string, string>>, name: string): string | undefined {
+  if (Object.hasOwn(variables, name)) return variables[name];
+  const lower = name.toLowerCase();
+  return Object.hasOwn(variables, lower) ? variables[lower] : undefined;
+}
+
+export function renderTemplate(
+  template: string,
+  variables: Readonly<Record<string, string>>,
+  format?: ValueFormatter,
+): string {
+  return template.replace(
+    TOKEN,
+    (token, braced: string | undefined, iso: string | undefined, dollar: string | undefined) => {
+      const name = (braced ?? dollar) as string;
+      const value = valueOf(variables, name);
+      if (value === undefined) return token;
+      return iso || !format ? value : format(name, value);
+    },
+  );
 }

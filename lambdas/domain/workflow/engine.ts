@@ -1,7 +1,8 @@
-import { renderTemplate } from '../templates';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { extractVariable } from './extractors';
 import { sameWord } from './fuzzy';
+import { renderForCustomer } from './render';
+import { compileTenantRegex } from './tenant-regex';
 
 export type ConversationStatus = 'collecting' | 'completed' | 'fallback';
 
@@ -83,21 +84,44 @@ function keywordMatches(keyword: string, said: ReadonlySet<string>, forgiveTypos
   );
 }
 
+/** A route's `match.patterns` (linear-time engine); a pattern `workflow put` refused never matches. */
+function patternMatches(route: WorkflowRoute, text: string): boolean {
+  return (route.match.patterns ?? []).some((source) => {
+    const compiled = compileTenantRegex(source);
+    return compiled.ok && compiled.regex.test(text);
+  });
+}
+
 /**
  * Keyword match tolerating case, punctuation, plurals ("packages" matches "package") and one typo
- * in words of 5 or more letters (`sameWord`: "pakage", "delivry"; "ordr" has 4 letters, so no).
- * An exact match in any route wins over a typo match, so a typo never steals a message from the
- * route whose keyword was written correctly; a route without keywords is the default.
+ * in words of 5 or more letters (`sameWord`: "pakage", "delivry"; "ordr" has 4 letters, so no),
+ * or a match of one of the route's `match.patterns`. An exact keyword or a pattern in any route
+ * wins over a typo match, so a typo never steals a message from the route whose keyword was
+ * written correctly; a route with neither keywords nor patterns is the default.
  */
 export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | undefined {
   const said = saidForms(text);
   const matching = (forgiveTypos: boolean) =>
-    workflow.routes.find((route) =>
-      route.match.keywords.some((keyword) => keywordMatches(keyword, said, forgiveTypos)),
+    workflow.routes.find(
+      (route) =>
+        route.match.keywords.some((keyword) => keywordMatches(keyword, said, forgiveTypos)) ||
+        (!forgiveTypos && patternMatches(route, text)),
     );
   return (
-    matching(false) ?? matching(true) ?? workflow.routes.find((route) => route.match.keywords.length === 0)
+    matching(false) ??
+    matching(true) ??
+    workflow.routes.find(
+      (route) => route.match.keywords.length === 0 && (route.match.patterns ?? []).length === 0,
+    )
   );
+}
+
+/**
+ * A variables (or attempts) map without a prototype: the engine looks names up in it, and a name
+ * like `constructor` must find the customer's answer or nothing, never Object.prototype's.
+ */
+function nullMap<T>(entries: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
 /** The greeting travels in the same SMS as the first answer: one message, one charge. */
@@ -106,7 +130,7 @@ export function greeted(greeting: string | undefined, reply: string): string {
 }
 
 export function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {
-  return route.mandatoryVariables.find((variable) => variables[variable.name] === undefined);
+  return route.mandatoryVariables.find((variable) => !Object.hasOwn(variables, variable.name));
 }
 
 /** Runs one customer message through a workflow. Pure: same inputs, same outputs. */
@@ -119,21 +143,27 @@ export function runTurn(input: {
   const { workflow, text, now } = input;
   const isNew = input.state === undefined || input.state.status !== 'collecting';
   const state: SlotState = isNew
-    ? { status: 'collecting', variables: {}, attempts: {} }
-    : (input.state as SlotState);
+    ? { status: 'collecting', variables: nullMap({}), attempts: nullMap({}) }
+    : {
+        ...(input.state as SlotState),
+        variables: nullMap((input.state as SlotState).variables),
+        attempts: nullMap((input.state as SlotState).attempts),
+      };
   const greeting = isNew ? workflow.greeting : undefined;
 
   const route =
     state.routeId !== undefined
       ? workflow.routes.find((candidate) => candidate.id === state.routeId)
       : matchRoute(workflow, text);
-  if (!route) return unmatched(workflow, state, greeting);
+  if (!route) return unmatched(workflow, state, greeting, now);
+  const render = (template: string, values: Readonly<Record<string, string>>) =>
+    renderForCustomer(template, values, { workflow, route, now });
 
   const awaiting = state.routeId !== undefined ? nextMissing(route, state.variables) : undefined;
   // "actually it was 654321", "sorry, I meant Dec 11": a filled slot is only replaced on a correction.
   const correcting = state.routeId !== undefined && CORRECTION.test(text);
-  const variables: Record<string, string> = { ...state.variables };
-  const attempts: Record<string, number> = { ...state.attempts };
+  const variables = nullMap(state.variables);
+  const attempts = nullMap(state.attempts);
   let awaitingReason: string | undefined;
   let changedOther = false;
   // Most specific first (READ_ORDER); each extractor after the date and time reads the message
@@ -142,6 +172,10 @@ export function runTurn(input: {
   // Between two slots of one type, the one being asked reads first: "500" answers the budget
   // being asked, not the quantity given before.
   let masked = text;
+  const extractOptions = {
+    ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
+    ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
+  };
   const ordered = [...route.mandatoryVariables].sort(
     (a, b) => READ_ORDER[a.type] - READ_ORDER[b.type] || Number(b === awaiting) - Number(a === awaiting),
   );
@@ -155,12 +189,12 @@ export function runTurn(input: {
       // date or time mentioned again keeps its digits ("Dec 11") away from numbers and patterns.
       if (READS_MASKED.has(variable.type)) masked = maskOnce(masked, previous);
       else {
-        const repeated = extractVariable(variable, source, now, { timeZone: workflow.timeZone });
+        const repeated = extractVariable(variable, source, now, extractOptions);
         if (repeated.found && repeated.matched) masked = maskOnce(masked, repeated.matched);
       }
       continue;
     }
-    const extraction = extractVariable(variable, source, now, { timeZone: workflow.timeZone });
+    const extraction = extractVariable(variable, source, now, extractOptions);
     if (extraction.found) {
       if (variable !== awaiting && extraction.value !== previous) changedOther = true;
       variables[variable.name] = extraction.value;
@@ -181,10 +215,10 @@ export function runTurn(input: {
       delete attempts[name];
     }
     const ask = nextMissing(route, variables);
-    const reply = renderTemplate(awaiting.onNo.reply, variables);
+    const reply = render(awaiting.onNo.reply, variables);
     return {
       state: { status: 'collecting', routeId: route.id, variables, attempts },
-      replies: [ask ? `${reply} ${renderTemplate(ask.prompt, variables)}` : reply],
+      replies: [ask ? `${reply} ${render(ask.prompt, variables)}` : reply],
       completed: false,
     };
   }
@@ -193,7 +227,7 @@ export function runTurn(input: {
   if (!missing) {
     return {
       state: { status: 'completed', routeId: route.id, variables, attempts },
-      replies: [greeted(greeting, renderTemplate(route.onComplete.reply, variables))],
+      replies: [greeted(greeting, render(route.onComplete.reply, variables))],
       completed: true,
     };
   }
@@ -203,30 +237,35 @@ export function runTurn(input: {
     if (count >= workflow.fallback.maxAttempts) {
       return {
         state: { status: 'fallback', routeId: route.id, variables, attempts },
-        replies: [renderTemplate(workflow.fallback.reply, variables)],
+        replies: [render(workflow.fallback.reply, variables)],
         completed: false,
       };
     }
     return {
       state: { status: 'collecting', routeId: route.id, variables, attempts },
-      replies: [`${awaitingReason} ${renderTemplate(awaiting.prompt, variables)}`],
+      replies: [`${awaitingReason} ${render(awaiting.prompt, variables)}`],
       completed: false,
     };
   }
   return {
     state: { status: 'collecting', routeId: route.id, variables, attempts },
-    replies: [greeted(greeting, renderTemplate(missing.prompt, variables))],
+    replies: [greeted(greeting, render(missing.prompt, variables))],
     completed: false,
   };
 }
 
-function unmatched(workflow: Workflow, state: SlotState, greeting: string | undefined): TurnResult {
+function unmatched(
+  workflow: Workflow,
+  state: SlotState,
+  greeting: string | undefined,
+  now: Date,
+): TurnResult {
   const count = (state.attempts[ROUTE_ATTEMPTS] ?? 0) + 1;
   const attempts = { ...state.attempts, [ROUTE_ATTEMPTS]: count };
   const status: ConversationStatus = count >= workflow.fallback.maxAttempts ? 'fallback' : 'collecting';
   return {
     state: { ...state, status, attempts },
-    replies: [greeted(greeting, workflow.fallback.reply)],
+    replies: [greeted(greeting, renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route: undefined, now }))],
     completed: false,
   };
 }

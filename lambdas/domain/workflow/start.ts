@@ -1,7 +1,8 @@
-import { renderTemplate, templateVariables } from '../templates';
+import { templateVariables } from '../templates';
 import type { Workflow } from './definition';
 import { greeted, nextMissing, type SlotState } from './engine';
 import { extractVariable } from './extractors';
+import { renderForCustomer } from './render';
 
 export type WorkflowStart =
   { ok: true; state: SlotState; replies: string[]; completed: boolean } | { ok: false; reason: string };
@@ -33,16 +34,20 @@ export function startWorkflow(input: {
   if (input.routeId !== undefined && !route)
     return { ok: false, reason: `workflow ${workflow.id} has no route ${input.routeId}` };
 
-  const variables: Record<string, string> = { ...input.variables };
+  const variables = Object.assign(Object.create(null) as Record<string, string>, input.variables);
   for (const variable of route?.mandatoryVariables ?? []) {
-    const given = input.variables[variable.name];
+    const given = Object.hasOwn(input.variables, variable.name) ? input.variables[variable.name] : undefined;
     if (given === undefined) continue;
-    const read = extractVariable(variable, given, now, { timeZone: workflow.timeZone });
+    const read = extractVariable(variable, given, now, {
+      ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
+      ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
+    });
     if (!read.found) return { ok: false, reason: `variable ${variable.name}: ${read.reason}` };
     variables[variable.name] = read.value;
   }
 
-  const greeting = workflow.greeting === undefined ? undefined : renderTemplate(workflow.greeting, variables);
+  const render = (template: string) => renderForCustomer(template, variables, { workflow, route, now });
+  const greeting = workflow.greeting === undefined ? undefined : render(workflow.greeting);
   let reply: string;
   let completed = false;
   if (!route) {
@@ -55,7 +60,7 @@ export function startWorkflow(input: {
   } else {
     const missing = nextMissing(route, variables);
     completed = missing === undefined;
-    reply = greeted(greeting, renderTemplate(missing ? missing.prompt : route.onComplete.reply, variables));
+    reply = greeted(greeting, render(missing ? missing.prompt : route.onComplete.reply));
   }
   const unfilled = templateVariables(reply);
   if (unfilled.length > 0)

@@ -5,13 +5,18 @@ import { parseWorkflow, type Workflow } from '../../../lambdas/domain/workflow/d
 import type { ConversationRecord } from '../../../lambdas/ports/conversation-store';
 import { RecordingQueue } from '../../support/fakes';
 
-const longReply = Array.from({ length: 400 }, (_, index) => `word${index}`).join(' ');
+const words = Array.from({ length: 400 }, (_, index) => `word${index}`);
+const longReply = words.join(' ');
+// Each text fits Twilio's 1,600 characters (the schema's bound); the greeting and the reply together do not.
+const greeting = words.slice(0, 200).join(' ');
+const completion = words.slice(200).join(' ');
 
 function workflow(): Workflow {
   const parsed = parseWorkflow({
     id: 'long',
+    greeting,
     routes: [
-      { id: 'any', match: { keywords: [] }, mandatoryVariables: [], onComplete: { reply: longReply } },
+      { id: 'any', match: { keywords: [] }, mandatoryVariables: [], onComplete: { reply: completion } },
     ],
     fallback: { reply: 'Sorry?', maxAttempts: 2 },
     failureMessage: 'Oops.',
