@@ -1,16 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CliError } from '../../cli/cli-error';
-import { main } from '../../cli/main';
+import { describe, expect, it } from 'vitest';
 import { SecretsManagerWebhookKeys } from '../../lambdas/adapters/secrets-manager-webhook-keys';
-import { writeLocalEndpoints } from '../../local/endpoints';
 import { DEMO_TENANT } from '../../local/seed';
 import { messageRecord, repliesTo, text, useLocalStack, waitForReplies } from '../support/local-stack';
+import { useSmsctl } from '../support/smsctl';
 import { waitFor } from '../support/wait';
 
 /**
@@ -18,44 +13,7 @@ import { waitFor } from '../support/wait';
  * operated with it. The CLI finds the stack through a temp endpoints file, never the repo's.
  */
 const stack = useLocalStack();
-let endpointsFile = '';
-let tmp = '';
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), 'smsctl-'));
-  endpointsFile = path.join(tmp, 'endpoints.json');
-  await writeLocalEndpoints(stack(), endpointsFile);
-  vi.stubEnv('SMSCTL_LOCAL_ENDPOINTS', endpointsFile);
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await rm(tmp, { recursive: true, force: true });
-});
-
-/** Runs the CLI in-process like `smsctl --local …`, capturing stdout; failures come back, not thrown. */
-async function smsctl(...args: string[]): Promise<{ code: number; stdout: string; error?: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['--local', ...args]);
-    return { code, stdout };
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    return { code: error.exitCode, stdout, error: error.message };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const result = await smsctl('--json', ...args);
-  expect(result.error).toBeUndefined();
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
+const { smsctl, json } = useSmsctl(stack);
 
 const ACME = {
   tenantId: 'acme-co',
@@ -420,14 +378,13 @@ describe('smsctl --local', () => {
     const { stdout } = await run(
       'node',
       ['cli/smsctl.mjs', '--local', '--json', 'tenant', 'get', '--tenant', 'demo'],
-      {
-        env: { ...process.env, SMSCTL_LOCAL_ENDPOINTS: endpointsFile },
-      },
+      // The stubbed SMSCTL_LOCAL_ENDPOINTS (useSmsctl) is in process.env, which the child inherits.
+      { env: process.env },
     );
     expect(JSON.parse(stdout)).toMatchObject({ tenant: { tenantId: 'demo', numbers: [DEMO_TENANT.number] } });
     expect(stdout).not.toContain(DEMO_TENANT.authToken);
     const failed = await run('node', ['cli/smsctl.mjs', '--local', 'tenant', 'get', '--tenant', 'nobody'], {
-      env: { ...process.env, SMSCTL_LOCAL_ENDPOINTS: endpointsFile },
+      env: process.env,
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: 'smsctl: tenant nobody not found\n' });
   });

@@ -25,7 +25,7 @@ describe('smsctl workflow simulate', () => {
     ]);
     expect(turns[1].replies).toEqual(['Thank you! When did you place this order?']);
     expect(turns[2]).toEqual({
-      replies: ['Thanks! Checking order 123456 from 2025-12-10. - Elegi+'],
+      replies: ['Thanks! Checking order 123456 from Wednesday, December 10, 2025. - Elegi+'],
       variables: { order_number: '123456', order_date: '2025-12-10' },
       route: 'track-order',
       status: 'completed',
@@ -75,7 +75,7 @@ describe('smsctl workflow simulate: order-status, unhappy path', () => {
       ],
       ['Thank you! When did you place this order?'],
       ['That date is still to come. Thank you! When did you place this order?'],
-      ['Thanks! Checking order 654321 from 2025-12-11. - Elegi+'],
+      ['Thanks! Checking order 654321 from Thursday, December 11, 2025. - Elegi+'],
     ]);
     expect(turns.map((turn) => turn.status)).toEqual([
       'collecting',
@@ -116,9 +116,9 @@ describe('smsctl workflow simulate: appointment-booking', () => {
     ]);
     expect(turns.map((turn) => turn.replies)).toEqual([
       ['Hi from Elegi+ Clinic! What day would you like to come in?'],
-      ['What time suits you on 2026-11-27?'],
-      ['Book 2026-11-27 at 15:00? Reply YES or NO.'],
-      ["You're booked for 2026-11-27 at 15:00. See you then! - Elegi+"],
+      ['What time suits you on Friday, November 27?'],
+      ['Book Friday, November 27 at 3:00 PM? Reply YES or NO.'],
+      ["You're booked for Friday, November 27 at 3:00 PM. See you then! - Elegi+"],
     ]);
     expect(turns[3]).toMatchObject({
       variables: { appointment_date: '2026-11-27', appointment_time: '15:00', confirm: 'yes' },
@@ -139,10 +139,10 @@ describe('smsctl workflow simulate: appointment-booking', () => {
     expect(turns.map((turn) => turn.replies)).toEqual([
       ['Hi from Elegi+ Clinic! What day would you like to come in?'],
       ["Sorry, I couldn't read that day (e.g. Dec 10 or next Friday). What day would you like to come in?"],
-      ['Book 2026-12-10 at 14:30? Reply YES or NO.'],
+      ['Book Thursday, December 10 at 2:30 PM? Reply YES or NO.'],
       ["No problem, let's find another slot. What day would you like to come in?"],
-      ['Book 2026-12-11 at 10:00? Reply YES or NO.'],
-      ["You're booked for 2026-12-11 at 10:00. See you then! - Elegi+"],
+      ['Book Friday, December 11 at 10:00 AM? Reply YES or NO.'],
+      ["You're booked for Friday, December 11 at 10:00 AM. See you then! - Elegi+"],
     ]);
     expect(turns[3]).toMatchObject({ variables: {}, status: 'collecting' });
     expect(turns.map((turn) => turn.status)).toEqual([
@@ -227,7 +227,8 @@ describe('smsctl workflow lint', () => {
       expect.stringMatching(/^routes\.book\.mandatoryVariables\.when\.invalidMessage: 2 segments/),
     ]);
     expect(report.replies.find((reply) => reply.where === 'routes.book.onComplete.reply')?.characters).toBe(
-      'At 23:59, yes'.length,
+      // A time is shown as people read it: "12:30 PM" is the longest en-US rendering.
+      'At 12:30 PM, yes'.length,
     );
   });
 
@@ -333,5 +334,55 @@ describe('smsctl argument parsing', () => {
       action: 'lint',
       commandArgs: ['--file', 'f.json'],
     });
+  });
+});
+
+describe('smsctl workflow simulate: the conversation function’s own turn', () => {
+  it('runs keywords with opt-out state: YES answers a question, STOP silences, YES re-subscribes', async () => {
+    const turns = await simulate(APPOINTMENT, [
+      'book',
+      'Dec 10',
+      '3pm',
+      'YES',
+      'STOP',
+      'book',
+      'YES',
+      'HELP',
+    ]);
+    expect(turns[3]).toMatchObject({
+      status: 'completed',
+      replies: [expect.stringMatching(/^You're booked/)],
+    });
+    expect(turns[4]).toMatchObject({ replies: [], note: 'optOut' });
+    // Opted out: the turn runs, but the sender sends nothing to the customer.
+    expect(turns[5]?.replies).toEqual([]);
+    expect(turns[6]).toMatchObject({ replies: [], note: 'optIn' });
+    expect(turns[7]).toMatchObject({
+      replies: ['Elegi+ Clinic bookings. Text BOOK to make an appointment. Reply STOP to opt out.'],
+      note: 'help',
+    });
+  });
+
+  it('moves the clock with :wait, so a conversation expires after 24 h of silence', async () => {
+    const turns = await simulate(ORDER_STATUS, [
+      'track my order',
+      ':wait 23h',
+      '123456',
+      ':wait 25h',
+      '654321',
+    ]);
+    expect(turns).toHaveLength(3);
+    expect(turns[1]?.replies).toEqual(['Thank you! When did you place this order?']);
+    // A new conversation: greeted again, and 654321 matches no route keyword.
+    expect(turns[2]).toMatchObject({
+      replies: [
+        "Thanks for reaching out! I can help track your order. Sorry, I didn't get that. Reply HELP for help.",
+      ],
+      variables: {},
+    });
+  });
+
+  it('refuses a :wait it cannot read, with the forms it takes', async () => {
+    await expect(simulate(ORDER_STATUS, [':wait soon'])).rejects.toThrow(/30s, 90m, 25h or 2d/);
   });
 });

@@ -29,7 +29,7 @@ describe('workflow engine: the order-status example', () => {
       "Thanks for reaching out! I can help track your order. I'd be happy to help! Can you provide your order number?",
     ]);
     expect(second?.replies).toEqual(['Thank you! When did you place this order?']);
-    expect(third?.replies).toEqual(['Thanks! Checking order 123456 from 2025-12-10. - Elegi+']);
+    expect(third?.replies).toEqual(['Thanks! Checking order 123456 from Wednesday, December 10, 2025. - Elegi+']);
     expect(third?.completed).toBe(true);
     expect(third?.state).toMatchObject({
       status: 'completed',
@@ -42,7 +42,7 @@ describe('workflow engine: the order-status example', () => {
     const [turn] = converse(orderStatus, ['Track order 123456 placed Dec 10']);
     expect(turn?.completed).toBe(true);
     expect(turn?.replies).toEqual([
-      'Thanks for reaching out! I can help track your order. Thanks! Checking order 123456 from 2025-12-10. - Elegi+',
+      'Thanks for reaching out! I can help track your order. Thanks! Checking order 123456 from Wednesday, December 10, 2025. - Elegi+',
     ]);
     expect(turn?.state.variables).toEqual({ order_number: '123456', order_date: '2025-12-10' });
   });
@@ -160,8 +160,8 @@ describe('corrections', () => {
   it('a correction of another slot while a confirmation is asked re-asks it instead of declining', () => {
     const appointment = loadExample('appointment-booking');
     const turns = converse(appointment, ['book Dec 10 at 3pm', 'no, I meant 4pm', 'yes']);
-    expect(turns[0]?.replies).toEqual(['Hi from Elegi+ Clinic! Book 2026-12-10 at 15:00? Reply YES or NO.']);
-    expect(turns[1]?.replies).toEqual(['Book 2026-12-10 at 16:00? Reply YES or NO.']);
+    expect(turns[0]?.replies).toEqual(['Hi from Elegi+ Clinic! Book Thursday, December 10 at 3:00 PM? Reply YES or NO.']);
+    expect(turns[1]?.replies).toEqual(['Book Thursday, December 10 at 4:00 PM? Reply YES or NO.']);
     expect(turns[2]?.state).toMatchObject({
       status: 'completed',
       variables: { appointment_date: '2026-12-10', appointment_time: '16:00', confirm: 'yes' },
@@ -260,7 +260,7 @@ describe('dates and times are masked before numbers and patterns', () => {
 
   it('the day of a date does not fill a number', () => {
     const [turn] = converse(pin, ['order pin 4321 on Dec 11']);
-    expect(turn?.state.variables).toEqual({ pin: '4321', order_date: '2025-12-11' });
+    expect(turn?.state.variables).toEqual({ pin: '4321', order_date: '2026-12-11' });
   });
 });
 
@@ -395,7 +395,7 @@ describe('correction precedence', () => {
       { name: 'quantity', type: 'number', prompt: 'How many?' },
     ]);
     const turns = converse(workflow, ['order from Dec 11', 'for Dec 11 I want 3']);
-    expect(turns[1]?.state.variables).toEqual({ order_date: '2025-12-11', quantity: '3' });
+    expect(turns[1]?.state.variables).toEqual({ order_date: '2026-12-11', quantity: '3' });
   });
 
   it('an email is read before a pattern could take digits out of it', () => {
