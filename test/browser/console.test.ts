@@ -183,7 +183,9 @@ describe('local console', () => {
     expect(await conversation.textContent()).toContain('completed');
     await conversation.click();
     await page.locator('#transcript').waitFor();
-    expect(await page.locator('#transcript-title').textContent()).toBe(`Transcript: ${CUSTOMER}`);
+    expect(await page.locator('#transcript-title').textContent()).toBe(
+      `Transcript: ${CUSTOMER} with ${DEMO_TENANT.number}`,
+    );
     expect(await page.locator('dd[data-variable="order_number"]').textContent()).toBe('123456');
     expect(await page.locator('dd[data-variable="order_date"]').textContent()).toMatch(/12-10/);
     await page

@@ -39,10 +39,12 @@ export const api = {
   tenants: () => request<ConsoleTenant[]>('GET', '/tenants'),
   conversations: (tenantId: string) =>
     request<ConversationSummary[]>('GET', `/conversations?tenant=${encodeURIComponent(tenantId)}`),
-  conversation: (tenantId: string, customer: string) =>
+  /** The customer's conversation with `businessNumber`, else their latest one. */
+  conversation: (tenantId: string, customer: string, businessNumber?: string) =>
     request<ConversationDetail>(
       'GET',
-      `/conversation?tenant=${encodeURIComponent(tenantId)}&customer=${encodeURIComponent(customer)}`,
+      `/conversation?tenant=${encodeURIComponent(tenantId)}&customer=${encodeURIComponent(customer)}` +
+        (businessNumber ? `&number=${encodeURIComponent(businessNumber)}` : ''),
     ),
   delivery: (periodSeconds: number) => request<DeliveryView>('GET', `/delivery?period=${periodSeconds}`),
   faults: () => request<FaultSettings>('GET', '/faults'),

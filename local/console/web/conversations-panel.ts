@@ -4,7 +4,25 @@ import { byId, ChangeGate, fillSelect, h } from './dom';
 import { clockTime } from './format';
 import { messageItem } from './message-view';
 
-/** A tenant's conversations, newest first; choosing one shows its transcript and variables. */
+/** One conversation: a customer with one of the tenant's numbers. */
+interface Selection {
+  readonly customer: string;
+  readonly businessNumber: string;
+}
+
+const sameConversation = (a: Selection | undefined, b: Selection | undefined) =>
+  a !== undefined && a.customer === b?.customer && a.businessNumber === b.businessNumber;
+
+const isSelected = (button: HTMLElement, selection: Selection | undefined) =>
+  sameConversation(
+    { customer: button.dataset.customer ?? '', businessNumber: button.dataset.number ?? '' },
+    selection,
+  );
+
+/**
+ * A tenant's conversations, newest first; choosing one shows its transcript and variables. A
+ * customer who texts two of the tenant's numbers has two conversations, listed apart.
+ */
 export class ConversationsPanel {
   private readonly tenant = byId('conversations-tenant', HTMLSelectElement);
   private readonly list = byId('conversation-list', HTMLUListElement);
@@ -16,7 +34,7 @@ export class ConversationsPanel {
   private readonly noVariables = byId('transcript-no-variables', HTMLParagraphElement);
   private readonly messages = byId('transcript-messages', HTMLOListElement);
   private readonly gate = new ChangeGate();
-  private selected: string | undefined;
+  private selected: Selection | undefined;
 
   constructor() {
     this.tenant.addEventListener('change', () => {
@@ -44,42 +62,49 @@ export class ConversationsPanel {
 
   private renderList(conversations: readonly ConversationSummary[]): void {
     // Rebuilding the list must not throw the keyboard user's focus away.
-    const focused =
-      document.activeElement instanceof HTMLElement ? document.activeElement.dataset.customer : undefined;
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+    const focused = active?.dataset.customer
+      ? { customer: active.dataset.customer, businessNumber: active.dataset.number ?? '' }
+      : undefined;
     this.list.replaceChildren(
       ...conversations.map((conversation) => {
+        const selection = { customer: conversation.customer, businessNumber: conversation.businessNumber };
         const button = h(
           'button',
           {
             type: 'button',
             'data-customer': conversation.customer,
-            'aria-pressed': conversation.customer === this.selected ? 'true' : 'false',
+            'data-number': conversation.businessNumber,
+            'aria-pressed': sameConversation(selection, this.selected) ? 'true' : 'false',
           },
-          `${conversation.customer} · ${conversation.status} · ${conversation.routeId ?? conversation.workflowId} · last message ${clockTime(conversation.lastActivityAt)}`,
+          `${conversation.customer} → ${conversation.businessNumber} · ${conversation.status} · ${conversation.routeId ?? conversation.workflowId} · last message ${clockTime(conversation.lastActivityAt)}`,
         );
-        button.addEventListener('click', () => void this.select(conversation.customer));
+        button.addEventListener('click', () => void this.select(selection));
         return h('li', {}, button);
       }),
     );
     this.empty.hidden = conversations.length > 0;
     if (focused)
-      this.list.querySelector<HTMLButtonElement>(`button[data-customer="${CSS.escape(focused)}"]`)?.focus();
+      [...this.list.querySelectorAll<HTMLButtonElement>('button')]
+        .find((button) => isSelected(button, focused))
+        ?.focus();
   }
 
-  private async select(customer: string): Promise<void> {
-    this.selected = customer;
+  private async select(selection: Selection): Promise<void> {
+    this.selected = selection;
     for (const button of this.list.querySelectorAll('button')) {
-      button.setAttribute('aria-pressed', button.dataset.customer === customer ? 'true' : 'false');
+      button.setAttribute('aria-pressed', isSelected(button, selection) ? 'true' : 'false');
     }
-    await this.refreshTranscript(customer);
+    await this.refreshTranscript(selection);
     this.transcript.hidden = false;
   }
 
-  private async refreshTranscript(customer: string): Promise<void> {
-    const detail = await api.conversation(this.tenant.value, customer);
+  private async refreshTranscript(selection: Selection): Promise<void> {
+    const { customer, businessNumber } = selection;
+    const detail = await api.conversation(this.tenant.value, customer, businessNumber);
     if (!this.gate.changed('transcript', detail)) return;
     const conversation = detail.conversation;
-    this.title.textContent = `Transcript: ${customer}`;
+    this.title.textContent = `Transcript: ${customer} with ${businessNumber}`;
     this.summary.textContent = conversation
       ? `Workflow ${conversation.workflowId}, route ${conversation.routeId ?? 'not chosen yet'}, status ${conversation.status}; started ${clockTime(conversation.startedAt)}.`
       : 'No conversation state (the messages did not start a conversation).';

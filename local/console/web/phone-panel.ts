@@ -78,9 +78,10 @@ export class PhonePanel {
   async refresh(): Promise<void> {
     const customer = this.customerNumber();
     if (!this.tenant.value || !customer) return;
-    const detail = await api.conversation(this.tenant.value, customer);
+    // A phone shows one thread per contact: the customer's conversation with this business number.
+    const detail = await api.conversation(this.tenant.value, customer, this.number.value || undefined);
     if (!this.gate.changed('thread', detail.transcript)) return;
-    this.announceChanges(`${this.tenant.value} ${customer}`, detail.transcript);
+    this.announceChanges(`${this.tenant.value} ${this.number.value} ${customer}`, detail.transcript);
     const stickToBottom = this.thread.scrollTop + this.thread.clientHeight >= this.thread.scrollHeight - 8;
     this.thread.replaceChildren(...detail.transcript.map((entry) => messageItem(entry, 'phone')));
     this.empty.hidden = detail.transcript.length > 0;
