@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulateLines } from '../../cli/workflow-simulate';
+import { DEFAULT_FAILURE_MESSAGE } from '../../lambdas/conversation/turn';
 import { DynamoOptOutStore } from '../../lambdas/adapters/dynamodb/opt-out-store';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import type { Workflow } from '../../lambdas/domain/workflow/definition';
@@ -26,6 +27,7 @@ const NUMBERS = {
   triage: '+15017122662',
   booking: '+15017122663',
   patterns: '+15017122664',
+  misconfigured: '+15017122665',
 } as const;
 
 let customerSeq = 0;
@@ -83,6 +85,12 @@ beforeAll(async () => {
       segmentsPerSecond: 10,
     });
   }
+  await admin.putNumber({
+    tenantId: TENANT,
+    number: NUMBERS.misconfigured,
+    workflowId: 'not-put-yet',
+    allowInboundStart: true,
+  });
 });
 
 /** Texts one message and waits for the reply it must get. */
@@ -233,6 +241,22 @@ const SCRIPTS: readonly { number: string; file: string; messages: string[] }[] =
     messages: ['hi', 'billing', 'sam@example.com', 'i was charged twice this month'],
   },
 ];
+
+describe('a turn that can never succeed', () => {
+  it('answers with the failure message at once and keeps the message in the inbound DLQ for a redrive', async () => {
+    const customer = nextCustomer();
+    const started = Date.now();
+    expect(await say(customer, NUMBERS.misconfigured, 'hello?')).toBe(DEFAULT_FAILURE_MESSAGE);
+    // Not after the inbound queue's 5 receives of 3 minutes each: the first attempt dead-letters it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const listed = await waitFor('the message in the inbound DLQ', async () => {
+      const result = await smsctl('--json', 'dlq', 'list');
+      const dlqs = (JSON.parse(result.stdout) as { dlqs: { queue: string; visible: number }[] }).dlqs;
+      return dlqs.find((dlq) => dlq.queue === 'inbound' && dlq.visible >= 1);
+    });
+    expect(listed.visible).toBe(1);
+  });
+});
 
 describe('the example workflows', () => {
   it.each(SCRIPTS)('$file completes through the pipeline with the replies simulate gives', async (script) => {
