@@ -57,14 +57,12 @@ export class WorkflowSimulation {
     private readonly workflow: Workflow,
     private readonly options: { from: string; to: string; now: () => Date },
   ) {
-    const tenants = new MemoryTenantDirectory()
-      .putWorkflow(SIMULATED_TENANT, workflow)
-      .putNumber({
-        tenantId: SIMULATED_TENANT,
-        number: options.to,
-        workflowId: workflow.id,
-        allowInboundStart: true,
-      });
+    const tenants = new MemoryTenantDirectory().putWorkflow(SIMULATED_TENANT, workflow).putNumber({
+      tenantId: SIMULATED_TENANT,
+      number: options.to,
+      workflowId: workflow.id,
+      allowInboundStart: true,
+    });
     this.deps = {
       tenants,
       conversations: this.conversations,

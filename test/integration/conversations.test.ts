@@ -69,7 +69,7 @@ const patternWorkflow: Workflow = {
 
 beforeAll(async () => {
   const admin = new DynamoTenantAdmin(stack().clients.dynamo, stack().tableName);
-  const workflows: Record<Exclude<keyof typeof NUMBERS, 'orders'>, Workflow> = {
+  const workflows: Record<Exclude<keyof typeof NUMBERS, 'orders' | 'misconfigured'>, Workflow> = {
     appointments: await loadWorkflowFile('examples/workflows/appointment-booking.json'),
     triage: await loadWorkflowFile('examples/workflows/support-triage.json'),
     booking: await bookingWithoutDirection(),

@@ -189,12 +189,19 @@ export function runTurn(input: {
       // date or time mentioned again keeps its digits ("Dec 11") away from numbers and patterns.
       if (READS_MASKED.has(variable.type)) masked = maskOnce(masked, previous);
       else {
-        const repeated = extractVariable(variable, source, now, extractOptions);
+        const repeated = extractVariable(variable, source, now, {
+          ...extractOptions,
+          asked: variable === awaiting,
+        });
         if (repeated.found && repeated.matched) masked = maskOnce(masked, repeated.matched);
       }
       continue;
     }
-    const extraction = extractVariable(variable, source, now, extractOptions);
+    // A bare "4" answers the time being asked, but is no time when another slot is asked.
+    const extraction = extractVariable(variable, source, now, {
+      ...extractOptions,
+      asked: variable === awaiting,
+    });
     if (extraction.found) {
       if (variable !== awaiting && extraction.value !== previous) changedOther = true;
       variables[variable.name] = extraction.value;
@@ -265,7 +272,12 @@ function unmatched(
   const status: ConversationStatus = count >= workflow.fallback.maxAttempts ? 'fallback' : 'collecting';
   return {
     state: { ...state, status, attempts },
-    replies: [greeted(greeting, renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route: undefined, now }))],
+    replies: [
+      greeted(
+        greeting,
+        renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route: undefined, now }),
+      ),
+    ],
     completed: false,
   };
 }

@@ -21,17 +21,23 @@ const SAMPLE_LENGTH_BY_TYPE: Readonly<Record<WorkflowVariable['type'], number>> 
   text: 40,
   pattern: 20,
   number: 10,
-  date: 10, // rendered as YYYY-MM-DD
-  time: 5, // rendered as HH:MM
+  date: 29, // rendered for people: "Wednesday, September 30, 2026" is the longest en-US form
+  time: 8, // rendered for people: "12:30 PM"
   email: 40,
   phone: 16,
   yesno: 3,
   choice: 0, // the longest option, below
 };
 
+/** `{{name:iso}}` inserts the stored value: `YYYY-MM-DD` for a date, 24h `HH:MM` for a time. */
+const ISO_SAMPLES: Partial<Record<WorkflowVariable['type'], string>> = { date: '2026-09-30', time: '23:59' };
+
 /** A long but realistic value: a fixed-length pattern like `\d{6}` is that long, free text 40 characters. */
-function worstCaseValue(variable: WorkflowVariable): string {
-  if (variable.type === 'time') return '23:59'; // HH:MM
+function worstCaseValue(variable: WorkflowVariable, iso = false): string {
+  const isoSample = iso ? ISO_SAMPLES[variable.type] : undefined;
+  if (isoSample !== undefined) return isoSample;
+  if (variable.type === 'date') return 'Wednesday, September 30, 2026';
+  if (variable.type === 'time') return '12:30 PM';
   if (variable.type === 'choice') return variable.options.reduce((a, b) => (b.length > a.length ? b : a), '');
   if (variable.type === 'pattern') {
     const digits = fixedDigitCount(variable.pattern);
@@ -40,14 +46,24 @@ function worstCaseValue(variable: WorkflowVariable): string {
   return 'x'.repeat(SAMPLE_LENGTH_BY_TYPE[variable.type]);
 }
 
-function render(template: string, values: Readonly<Record<string, string>>): string {
-  let text = template;
-  for (const name of templateVariables(template)) {
-    text = text
-      .split(new RegExp(`\\{\\{\\s*(?:(?:entity|vrbl):)?${name}\\s*\\}\\}|\\$\\{\\s*${name}\\s*\\}`))
-      .join(values[name] ?? '');
-  }
-  return text;
+/**
+ * The template tokens of lambdas/domain/templates.ts (`{{name}}`, `{{entity:name}}`,
+ * `{{vrbl:NAME}}`, `${name}`), with the optional `:iso` suffix of `{{name:iso}}`.
+ */
+const TOKEN =
+  /\{\{\s*(?:(?:entity|vrbl):)?([A-Za-z_][A-Za-z0-9_]*)(:iso)?\s*\}\}|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
+
+/** The template with every known variable at its worst-case length (unknown ones empty). */
+function render(template: string, known: readonly WorkflowVariable[]): string {
+  const byName = new Map(known.map((variable) => [variable.name, variable]));
+  return template.replace(
+    TOKEN,
+    (_token, braced: string | undefined, iso: string | undefined, dollar: string | undefined) => {
+      const name = (braced ?? dollar) as string;
+      const variable = byName.get(name) ?? byName.get(name.toLowerCase());
+      return variable ? worstCaseValue(variable, iso !== undefined) : '';
+    },
+  );
 }
 
 /**
@@ -78,8 +94,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         );
       }
     }
-    const sample = Object.fromEntries(known.map((variable) => [variable.name, worstCaseValue(variable)]));
-    const count = countSegments(render(template, sample));
+    const count = countSegments(render(template, known));
     replies.push({ where, segments: count.segments, encoding: count.encoding, characters: count.units });
     if (count.segments > 1) {
       warnings.push(
@@ -170,10 +185,12 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       );
     }
   }
-  const defaults = workflow.routes.filter((route) => route.match.keywords.length === 0);
+  const defaults = workflow.routes.filter(
+    (route) => route.match.keywords.length === 0 && (route.match.patterns ?? []).length === 0,
+  );
   if (defaults.length > 1) {
     errors.push(
-      `routes: ${defaults.map((route) => route.id).join(', ')} have no keywords; only one default route is allowed`,
+      `routes: ${defaults.map((route) => route.id).join(', ')} have no keywords or patterns; only one default route is allowed`,
     );
   }
   return { errors, warnings, replies };

@@ -1,4 +1,5 @@
 import type { Workflow } from './definition';
+import { compileTenantRegex } from './tenant-regex';
 
 /**
  * Reads a workflow back from storage in the functions that run it, without zod: `workflow put`
@@ -7,9 +8,29 @@ import type { Workflow } from './definition';
  * start: README "Performance"). The defaults `parseWorkflow` applies are applied here too, so a
  * workflow stored before a default existed reads the same. Authors get zod's full errors from
  * `workflow lint`/`put`; a definition edited by hand in the table fails here naming the field.
+ * Two refusals are repeated here whatever was stored, because they would hurt the platform rather
+ * than one conversation: a variable named after a property of every object (`constructor`), and a
+ * pattern the linear-time engine cannot run.
  */
 export class StoredWorkflowError extends Error {
   override readonly name = 'StoredWorkflowError';
+}
+
+/** Defaults shared with `parseWorkflow` (definition.ts imports them from here). */
+export const DEFAULT_EXPIRES_AFTER_HOURS = 24;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Names of properties every JavaScript object has (`constructor`, `toString`, `__proto__`, ...)
+ * and `prototype`, lower case: a variable with one of these names (in any case, since templates
+ * fall back to the lower-case name) would read as already collected from an empty object.
+ */
+const RESERVED_NAMES = new Set(
+  [...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((name) => name.toLowerCase()),
+);
+
+export function isReservedVariableName(name: string): boolean {
+  return RESERVED_NAMES.has(name.toLowerCase());
 }
 
 type Json = Record<string, unknown>;
@@ -25,6 +46,7 @@ const VARIABLE_TYPES = new Set([
   'yesno',
   'choice',
 ]);
+const DIRECTIONS = new Set(['past', 'future', 'any']);
 
 function fail(path: string, expected: string): never {
   throw new StoredWorkflowError(`${path}: expected ${expected}`);
@@ -40,19 +62,49 @@ function text(value: unknown, path: string): string {
   return value;
 }
 
+function optionalText(value: unknown, path: string): void {
+  if (value !== undefined) text(value, path);
+}
+
+function optionalNumber(value: unknown, path: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) fail(path, 'a number');
+}
+
 function list(value: unknown, path: string): unknown[] {
   if (!Array.isArray(value)) fail(path, 'a list');
   return value;
 }
 
+function texts(value: unknown, path: string): string[] {
+  return list(value, path).map((item, index) => text(item, `${path}.${index}`));
+}
+
+function pattern(value: unknown, path: string): void {
+  const compiled = compileTenantRegex(text(value, path));
+  if (!compiled.ok) throw new StoredWorkflowError(`${path}: ${compiled.reason}`);
+}
+
 function variable(value: unknown, path: string): Json {
   const checked = object(value, path);
-  text(checked.name, `${path}.name`);
+  const name = text(checked.name, `${path}.name`);
+  if (isReservedVariableName(name))
+    throw new StoredWorkflowError(`${path}.name: "${name}" is reserved (a property of every object)`);
   text(checked.prompt, `${path}.prompt`);
+  optionalText(checked.invalidMessage, `${path}.invalidMessage`);
   if (!VARIABLE_TYPES.has(text(checked.type, `${path}.type`))) fail(`${path}.type`, 'a variable type');
-  if (checked.type === 'pattern') text(checked.pattern, `${path}.pattern`);
-  if (checked.type === 'choice')
-    list(checked.options, `${path}.options`).forEach((o, i) => text(o, `${path}.options.${i}`));
+  if (checked.type === 'pattern') pattern(checked.pattern, `${path}.pattern`);
+  if (checked.type === 'choice') texts(checked.options, `${path}.options`);
+  if (checked.type === 'date') {
+    if (checked.direction !== undefined && !DIRECTIONS.has(text(checked.direction, `${path}.direction`)))
+      fail(`${path}.direction`, 'past, future or any');
+    optionalNumber(checked.min, `${path}.min`);
+    optionalNumber(checked.max, `${path}.max`);
+  }
+  if (checked.type === 'yesno' && checked.onNo !== undefined) {
+    const onNo = object(checked.onNo, `${path}.onNo`);
+    text(onNo.reply, `${path}.onNo.reply`);
+    texts(onNo.clear, `${path}.onNo.clear`);
+  }
   return checked;
 }
 
@@ -60,8 +112,11 @@ function route(value: unknown, path: string): Json {
   const checked = object(value, path);
   text(checked.id, `${path}.id`);
   const match = checked.match === undefined ? { keywords: [] } : object(checked.match, `${path}.match`);
-  const keywords = match.keywords === undefined ? [] : list(match.keywords, `${path}.match.keywords`);
-  keywords.forEach((keyword, index) => text(keyword, `${path}.match.keywords.${index}`));
+  const keywords = match.keywords === undefined ? [] : texts(match.keywords, `${path}.match.keywords`);
+  if (match.patterns !== undefined)
+    list(match.patterns, `${path}.match.patterns`).forEach((item, index) =>
+      pattern(item, `${path}.match.patterns.${index}`),
+    );
   const variables =
     checked.mandatoryVariables === undefined
       ? []
@@ -78,11 +133,18 @@ export function readStoredWorkflow(definition: string): Workflow {
   if (routes.length === 0) fail('routes', 'at least one route');
   const fallback = object(stored.fallback, 'fallback');
   text(fallback.reply, 'fallback.reply');
-  const maxAttempts = fallback.maxAttempts ?? 3;
-  if (typeof maxAttempts !== 'number') fail('fallback.maxAttempts', 'a number');
+  const maxAttempts = fallback.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (typeof maxAttempts !== 'number' || !(maxAttempts >= 1)) fail('fallback.maxAttempts', 'a number from 1');
   text(stored.failureMessage, 'failureMessage');
-  const expiresAfterHours = stored.expiresAfterHours ?? 24;
-  if (typeof expiresAfterHours !== 'number') fail('expiresAfterHours', 'a number');
+  const expiresAfterHours = stored.expiresAfterHours ?? DEFAULT_EXPIRES_AFTER_HOURS;
+  if (
+    typeof expiresAfterHours !== 'number' ||
+    !(expiresAfterHours > 0) ||
+    !Number.isFinite(expiresAfterHours)
+  )
+    fail('expiresAfterHours', 'a positive number');
+  for (const field of ['greeting', 'help', 'timeZone', 'locale', 'defaultCountry'])
+    optionalText(stored[field], field);
   return {
     ...stored,
     routes: routes.map((item, index) => route(item, `routes.${index}`)),

@@ -163,7 +163,7 @@ describe('onComplete.webhook in the workflow schema', () => {
   it('refuses unknown fields (no secretName: the key is always the tenant own)', () => {
     const parsed = workflowWithWebhook({ url: 'https://example.com/x', secretName: 'other/tenant' });
     expect(parsed.ok ? [] : parsed.errors).toEqual([
-      'routes.0.onComplete.webhook: Unrecognized key: "secretName"',
+      'routes.0.onComplete.webhook.secretName: unrecognized key',
     ]);
   });
 

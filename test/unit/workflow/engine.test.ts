@@ -29,7 +29,9 @@ describe('workflow engine: the order-status example', () => {
       "Thanks for reaching out! I can help track your order. I'd be happy to help! Can you provide your order number?",
     ]);
     expect(second?.replies).toEqual(['Thank you! When did you place this order?']);
-    expect(third?.replies).toEqual(['Thanks! Checking order 123456 from Wednesday, December 10, 2025. - Elegi+']);
+    expect(third?.replies).toEqual([
+      'Thanks! Checking order 123456 from Wednesday, December 10, 2025. - Elegi+',
+    ]);
     expect(third?.completed).toBe(true);
     expect(third?.state).toMatchObject({
       status: 'completed',
@@ -160,7 +162,9 @@ describe('corrections', () => {
   it('a correction of another slot while a confirmation is asked re-asks it instead of declining', () => {
     const appointment = loadExample('appointment-booking');
     const turns = converse(appointment, ['book Dec 10 at 3pm', 'no, I meant 4pm', 'yes']);
-    expect(turns[0]?.replies).toEqual(['Hi from Elegi+ Clinic! Book Thursday, December 10 at 3:00 PM? Reply YES or NO.']);
+    expect(turns[0]?.replies).toEqual([
+      'Hi from Elegi+ Clinic! Book Thursday, December 10 at 3:00 PM? Reply YES or NO.',
+    ]);
     expect(turns[1]?.replies).toEqual(['Book Thursday, December 10 at 4:00 PM? Reply YES or NO.']);
     expect(turns[2]?.state).toMatchObject({
       status: 'completed',

@@ -15,7 +15,7 @@ function extract(variable: WorkflowVariable, text: string) {
   return extractVariable(variable, text, now);
 }
 
-describe('date extraction', () => {
+describe('date extraction (direction past: the day an order was placed)', () => {
   it.each([
     ['December 10th', '2025-12-10'],
     ['dec 10', '2025-12-10'],
@@ -28,7 +28,7 @@ describe('date extraction', () => {
     ['today', '2026-11-22'],
     ['March 5, 2025', '2025-03-05'],
   ])('reads "%s" as %s', (text, expected) => {
-    expect(extractDate(text, now)).toMatchObject({ found: true, value: expected });
+    expect(extractDate(text, now, { direction: 'past' })).toMatchObject({ found: true, value: expected });
   });
 
   it.each(['no idea', 'February 30', '13/45', 'may I ask'])('finds no date in "%s"', (text) => {
@@ -38,7 +38,7 @@ describe('date extraction', () => {
   it('never returns a date after "now" when no year is given', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), (month, day) => {
-        const result = extractDate(`${month}/${day}`, now);
+        const result = extractDate(`${month}/${day}`, now, { direction: 'past' });
         expect(result.found).toBe(true);
         if (result.found) expect(result.value <= '2026-11-22').toBe(true);
       }),
@@ -183,7 +183,7 @@ describe('dates with chrono-node, a time zone and a direction', () => {
     });
   });
 
-  it('reads any "Month Day" of the past year as that date (property)', () => {
+  it('reads any "Month Day" of the past year as that date with direction past (property)', () => {
     const MONTHS = [
       'January',
       'February',
@@ -216,7 +216,7 @@ describe('dates with chrono-node, a time zone and a direction', () => {
             dayFirst: `${day} ${month}`,
             numeric: `${date.getUTCMonth() + 1}/${day}`,
           }[style];
-          expect(extractDate(`${prefix}${written}`, now)).toMatchObject({
+          expect(extractDate(`${prefix}${written}`, now, { direction: 'past' })).toMatchObject({
             found: true,
             value: date.toISOString().slice(0, 10),
           });
@@ -248,9 +248,13 @@ describe('dates with chrono-node, a time zone and a direction', () => {
       found: true,
       value: '2026-11-22',
     });
+    expect(
+      extractDate('Nov 23', lateEvening, { timeZone: 'America/New_York', direction: 'past' }),
+    ).toMatchObject({ found: true, value: '2025-11-23' });
+    // Direction any (the default): the nearest Nov 23, tomorrow in New York.
     expect(extractDate('Nov 23', lateEvening, { timeZone: 'America/New_York' })).toMatchObject({
       found: true,
-      value: '2025-11-23',
+      value: '2026-11-23',
     });
   });
 

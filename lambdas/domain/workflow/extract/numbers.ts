@@ -1,0 +1,222 @@
+import type { Extraction } from './types';
+
+export const NUMBER_REASON = 'Please reply with a number.';
+
+/**
+ * "1,234.56" and "1,234" (US thousands separators), "-12", "1.5", and "3,5" (a decimal comma, as
+ * many customers write it): a comma followed by exactly three digits groups thousands, any other
+ * comma is a decimal point. A scale may follow: "2k", "5 hundred", "3 grand".
+ */
+const NUMBER_PATTERN =
+  /-?(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:[.,]\d+)?)(?:\s*(k|hundred|thousand|grand|million)\b)?/i;
+const GROUPED_NUMBER = /^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const SCALE: Readonly<Record<string, number>> = {
+  k: 1000,
+  hundred: 100,
+  thousand: 1000,
+  grand: 1000,
+  million: 1_000_000,
+};
+
+function normalizeNumber(written: string): string {
+  return GROUPED_NUMBER.test(written) ? written.replace(/,/g, '') : written.replace(',', '.');
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+};
+const TENS: Readonly<Record<string, number>> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fourty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const SCALES: Readonly<Record<string, number>> = { hundred: 100, thousand: 1000, million: 1_000_000 };
+/** Words that are a number on their own or after "a": "a dozen", "a couple (of)", "a hundred". */
+const COUNTS: Readonly<Record<string, number>> = { dozen: 12, couple: 2, pair: 2 };
+
+const NOT_A_COUNT_BEFORE = /^(?:no|any|some|every|that|this|which|the|each|other|another)$/;
+const NOT_A_COUNT_AFTER = /^(?:sec|secs|second|seconds|moment|min|mins|minute|minutes|day|time|way|another)$/;
+
+interface Word {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function tokens(text: string): Word[] {
+  return [...text.matchAll(/[a-z]+/gi)].map((m) => ({
+    text: m[0].toLowerCase(),
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
+}
+
+/** Only spaces or a hyphen between two words of one number ("twenty-five", "one hundred"). */
+function adjacent(text: string, left: Word, right: Word): boolean {
+  return /^\s*-?\s*$/.test(text.slice(left.end, right.start));
+}
+
+interface WordNumber {
+  readonly value: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The first number written in words: "six", "twenty-five", "one hundred and five", "a dozen",
+ * "half a dozen", "a couple", "a hundred", "two thousand".
+ */
+function wordNumber(text: string): WordNumber | undefined {
+  const words = tokens(text);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as Word;
+    const next = words[i + 1];
+    const afterNext = words[i + 2];
+    // "half a dozen"
+    if (word.text === 'half' && next?.text === 'a' && afterNext?.text === 'dozen') {
+      if (adjacent(text, word, next) && adjacent(text, next, afterNext)) {
+        return { value: 6, start: word.start, end: afterNext.end };
+      }
+    }
+    // "a dozen", "a couple", "a hundred", "a couple hundred"
+    if (word.text === 'a' && next && adjacent(text, word, next)) {
+      const count =
+        COUNTS[next.text] ??
+        (next.text === 'hundred' || next.text === 'thousand' ? SCALES[next.text] : undefined);
+      if (count !== undefined) {
+        const rest = spelled(
+          text,
+          words,
+          i + 2,
+          count,
+          next.end,
+          COUNTS[next.text] === undefined ? 'scale' : 'unit',
+        );
+        return { value: rest.value, start: word.start, end: rest.end };
+      }
+    }
+    if (COUNTS[word.text] !== undefined && word.text !== 'pair') {
+      const rest = spelled(text, words, i + 1, COUNTS[word.text] as number, word.end, 'unit');
+      return { value: rest.value, start: word.start, end: rest.end };
+    }
+    // "no one", "someone", "one sec": not a count.
+    if (
+      word.text === 'one' &&
+      (NOT_A_COUNT_BEFORE.test(words[i - 1]?.text ?? '') || NOT_A_COUNT_AFTER.test(next?.text ?? ''))
+    ) {
+      continue;
+    }
+    if (UNITS[word.text] !== undefined || TENS[word.text] !== undefined) {
+      const result = spelled(text, words, i, 0, word.start, undefined);
+      return { value: result.value, start: word.start, end: result.end };
+    }
+  }
+  return undefined;
+}
+
+type Kind = 'unit' | 'ten' | 'scale';
+
+/**
+ * Reads number words from `words[from]` on, adding to `base`, a count already read ("a hundred"
+ * is a scale, "a couple" a unit that "hundred" may multiply).
+ */
+function spelled(
+  text: string,
+  words: readonly Word[],
+  from: number,
+  base: number,
+  baseEnd: number,
+  baseKind: Kind | undefined,
+): { value: number; end: number } {
+  let total = 0;
+  let current = base;
+  let end = baseEnd;
+  let previous: Word | undefined = from > 0 ? words[from - 1] : undefined;
+  let lastKind: Kind | undefined = baseKind;
+  for (let j = from; j < words.length; j++) {
+    const word = words[j] as Word;
+    if (previous && j > from && !adjacent(text, previous, word)) break;
+    if (previous && j === from && base > 0 && !adjacent(text, previous, word)) break;
+    // "one hundred and five": "and" only joins a scale to what follows it.
+    if (word.text === 'and' && lastKind === 'scale') {
+      const following = words[j + 1];
+      if (following && (UNITS[following.text] !== undefined || TENS[following.text] !== undefined)) {
+        previous = word;
+        continue;
+      }
+      break;
+    }
+    const unit = UNITS[word.text];
+    const ten = TENS[word.text];
+    const scale = SCALES[word.text];
+    if (unit !== undefined && lastKind !== 'unit') {
+      current += unit;
+      lastKind = 'unit';
+    } else if (ten !== undefined && lastKind !== 'unit' && lastKind !== 'ten') {
+      current += ten;
+      lastKind = 'ten';
+    } else if (
+      scale !== undefined &&
+      lastKind !== undefined &&
+      (lastKind !== 'scale' || (scale > 100 && current > 0))
+    ) {
+      if (scale === 100) current *= 100;
+      else {
+        total += current * scale;
+        current = 0;
+      }
+      lastKind = 'scale';
+    } else break;
+    end = word.end;
+    previous = word;
+  }
+  return { value: total + current, end };
+}
+
+/**
+ * A number in digits ("4", "1,200", "$75.50", "2k", "5 hundred") or in words ("six", "twenty-five",
+ * "one hundred and five", "a dozen", "a couple"), whichever the message says first. `matched` is
+ * the words the number was read from.
+ */
+export function extractNumber(text: string): Extraction {
+  const digits = text.match(NUMBER_PATTERN);
+  const words = wordNumber(text);
+  if (digits && (words === undefined || (digits.index ?? 0) <= words.start)) {
+    const scale = digits[1] ? SCALE[digits[1].toLowerCase()] : undefined;
+    const written =
+      scale === undefined ? digits[0] : digits[0].slice(0, digits[0].length - digits[1]!.length).trim();
+    const value = normalizeNumber(written);
+    return {
+      found: true,
+      value: scale === undefined ? value : String(Math.round(Number(value) * scale * 100) / 100),
+      matched: digits[0],
+    };
+  }
+  if (words) return { found: true, value: String(words.value), matched: text.slice(words.start, words.end) };
+  return { found: false, reason: NUMBER_REASON };
+}
