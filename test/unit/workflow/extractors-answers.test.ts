@@ -29,6 +29,8 @@ function value(variable: WorkflowVariable, said: string, options: { defaultCount
 describe('times as customers text them', () => {
   it.each([
     ['9 in the morning', '09:00'],
+    ['half 3', '15:30'],
+    ['half ten', '10:30'],
     ['7 in the evening', '19:00'],
     ['9 at night', '21:00'],
     ['12 at night', '00:00'],
@@ -241,6 +243,37 @@ describe('yes/no as customers text it', () => {
         },
       ),
     );
+  });
+});
+
+describe('choices named by an abbreviation or an initial', () => {
+  const department: WorkflowVariable = {
+    name: 'department',
+    type: 'choice',
+    options: ['Billing', 'Technical support', 'Sales'],
+    prompt: 'p',
+  };
+  const size: WorkflowVariable = {
+    name: 'size',
+    type: 'choice',
+    options: ['Small', 'Medium', 'Large'],
+    prompt: 'p',
+  };
+
+  it('reads the first letters of an option word ("tech"), never fewer than four', () => {
+    expect(value(department, 'tech')).toBe('Technical support');
+    expect(value(department, 'bill pls')).toBe('Billing');
+    expect(value(department, 'te')).toBeUndefined();
+  });
+
+  it('reads a lone initial only when one option starts with it', () => {
+    expect(value(size, 'L')).toBe('Large');
+    expect(value(size, 's!')).toBe('Small');
+    const sameInitial: WorkflowVariable = {
+      ...size,
+      options: ['Small', 'Standard', 'Large'],
+    } as WorkflowVariable;
+    expect(value(sameInitial, 'S')).toBeUndefined();
   });
 });
 

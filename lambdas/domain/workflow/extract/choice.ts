@@ -29,12 +29,24 @@ function stem(word: string): string {
   return base.replace(/e$/, '');
 }
 
-/** 3: as written; 2: another form of the word; 1: one typo. */
+/** Below this many letters a word is no abbreviation of an option's word ("tech", "bill"; not "te"). */
+const MIN_ABBREVIATION = 4;
+
+/** 3: as written; 2: another form of the word; 1: one typo, or its first letters ("tech" for "technical"). */
 function wordMatch(said: string, option: string): number {
   if (said === option) return 3;
   if (/^\d+$/.test(said) || /^\d+$/.test(option)) return 0;
   if (stem(said) === stem(option) && Math.min(said.length, option.length) >= 3) return 2;
+  if (said.length >= MIN_ABBREVIATION && option.startsWith(said)) return 1;
   return sameWord(said, option) || sameWord(stem(said), stem(option)) ? 1 : 0;
+}
+
+/** A one-letter answer that is the initial of exactly one option ("L" for Large among S, M, L). */
+function byInitial(text: string, options: readonly string[]): string | undefined {
+  const letter = text.replace(/[!?.,\s]+/g, '').toLowerCase();
+  if (!/^\p{L}$/u.test(letter)) return undefined;
+  const starting = options.filter((option) => option.trim().toLowerCase().startsWith(letter));
+  return starting.length === 1 ? starting[0] : undefined;
 }
 
 /** Words too common to tell options apart ("Technical support" and "Sales support"). */
@@ -190,6 +202,8 @@ export function extractChoice(text: string, options: readonly string[]): Extract
   if (numberOption) return { found: true, value: numberOption, matched: trimmed };
   const position = byPosition(trimmed, options);
   if (position) return { found: true, value: position.option, matched: position.matched };
+  const initial = byInitial(trimmed, options);
+  if (initial) return { found: true, value: initial, matched: trimmed };
   const counts = new Map<string, number>();
   for (const option of options) {
     for (const word of new Set(words(option).map((w) => w.text)))

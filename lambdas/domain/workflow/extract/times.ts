@@ -36,6 +36,8 @@ const WORDS_PAST_TO = new RegExp(
   `\\b(${Object.keys(MINUTE_WORDS).join('|')})\\s+(past|after|to|till|before)\\s+${HOUR}\\b(?:${MERIDIEM})?`,
   'i',
 );
+/** British "half three" (half past three), "half 3". */
+const HALF_HOUR = new RegExp(`\\bhalf\\s+${HOUR}\\b(?!\\s*(?:hours?|hrs?|days?|[:./]))(?:${MERIDIEM})?`, 'i');
 /** "9 in the morning", "7 in the evening", "9 at night", "10 tonight", "3 this afternoon". */
 const DAY_PART = new RegExp(
   `\\b${HOUR}(?::([0-5]\\d))?(?:\\s*o'?\\s*clock)?(?:\\s*-?\\s*ish)?\\s+(?:in\\s+the|this|at|tomorrow|tmrw|tmr)?\\s*(morning|afternoon|evening|night|tonight)\\b`,
@@ -112,6 +114,11 @@ export function extractTime(text: string, options: Pick<ExtractOptions, 'asked'>
       ? twelveHour(hour === 1 ? 12 : hour - 1, 60 - minutes, words[4])
       : twelveHour(hour, minutes, words[4]);
     const value = found(result, words[0]);
+    if (value) return value;
+  }
+  const half = lower.match(HALF_HOUR);
+  if (half?.[1]) {
+    const value = found(twelveHour(hourValue(half[1]), 30, half[2]), half[0]);
     if (value) return value;
   }
   // "2pm or 3pm": two times offered, none chosen.
