@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { webhookUrlProblem } from '../completion-webhook/url';
-import { DEFAULT_EXPIRES_AFTER_HOURS, DEFAULT_MAX_ATTEMPTS, isReservedVariableName } from './stored';
+import {
+  DEFAULT_EXPIRES_AFTER_HOURS,
+  DEFAULT_MAX_ATTEMPTS,
+  EXPIRES_AFTER_HOURS_BOUNDS,
+  isReservedVariableName,
+  MAX_ATTEMPTS_BOUNDS,
+} from './stored';
 import { compileTenantRegex, matchesEmptyString } from './tenant-regex';
 
 /**
@@ -21,8 +27,8 @@ export const WORKFLOW_LIMITS = {
   routes: 20,
   options: 20,
   option: 100,
-  expiresAfterHours: { min: 1, max: 720 },
-  maxAttempts: { min: 1, max: 10 },
+  expiresAfterHours: EXPIRES_AFTER_HOURS_BOUNDS,
+  maxAttempts: MAX_ATTEMPTS_BOUNDS,
   /** Date bounds in days either side of today (about ten years). */
   days: 3660,
 } as const;

@@ -16,9 +16,19 @@ export class StoredWorkflowError extends Error {
   override readonly name = 'StoredWorkflowError';
 }
 
-/** Defaults shared with `parseWorkflow` (definition.ts imports them from here). */
+/** Defaults and bounds shared with `parseWorkflow` (definition.ts imports them from here). */
 export const DEFAULT_EXPIRES_AFTER_HOURS = 24;
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/**
+ * Bounds the functions depend on, checked again on every read: an expiry of 1e10 hours is past
+ * the last date JavaScript can hold, and would fail every turn of the workflow.
+ */
+export const EXPIRES_AFTER_HOURS_BOUNDS = { min: 1, max: 720 } as const;
+export const MAX_ATTEMPTS_BOUNDS = { min: 1, max: 10 } as const;
+
+function within(value: unknown, bounds: { min: number; max: number }): value is number {
+  return typeof value === 'number' && value >= bounds.min && value <= bounds.max;
+}
 
 /**
  * Names of properties every JavaScript object has (`constructor`, `toString`, `__proto__`, ...)
@@ -134,15 +144,18 @@ export function readStoredWorkflow(definition: string): Workflow {
   const fallback = object(stored.fallback, 'fallback');
   text(fallback.reply, 'fallback.reply');
   const maxAttempts = fallback.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (typeof maxAttempts !== 'number' || !(maxAttempts >= 1)) fail('fallback.maxAttempts', 'a number from 1');
+  if (!within(maxAttempts, MAX_ATTEMPTS_BOUNDS) || !Number.isInteger(maxAttempts))
+    fail(
+      'fallback.maxAttempts',
+      `a whole number from ${MAX_ATTEMPTS_BOUNDS.min} to ${MAX_ATTEMPTS_BOUNDS.max}`,
+    );
   text(stored.failureMessage, 'failureMessage');
   const expiresAfterHours = stored.expiresAfterHours ?? DEFAULT_EXPIRES_AFTER_HOURS;
-  if (
-    typeof expiresAfterHours !== 'number' ||
-    !(expiresAfterHours > 0) ||
-    !Number.isFinite(expiresAfterHours)
-  )
-    fail('expiresAfterHours', 'a positive number');
+  if (!within(expiresAfterHours, EXPIRES_AFTER_HOURS_BOUNDS))
+    fail(
+      'expiresAfterHours',
+      `a number of hours from ${EXPIRES_AFTER_HOURS_BOUNDS.min} to ${EXPIRES_AFTER_HOURS_BOUNDS.max}`,
+    );
   for (const field of ['greeting', 'help', 'timeZone', 'locale', 'defaultCountry'])
     optionalText(stored[field], field);
   return {

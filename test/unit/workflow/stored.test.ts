@@ -113,8 +113,15 @@ describe('readStoredWorkflow (the handlers read what workflow put stored, withou
       ).toThrow('routes.0.mandatoryVariables.0.options: expected a list');
       const minimal = JSON.parse(stored([])) as Record<string, unknown>;
       expect(() => readStoredWorkflow(JSON.stringify({ ...minimal, expiresAfterHours: -1 }))).toThrow(
-        'expiresAfterHours: expected a positive number',
+        'expiresAfterHours: expected a number of hours from 1 to 720',
       );
+      // Past the last date JavaScript holds: every turn would fail on the expiry, so the read fails first.
+      expect(() => readStoredWorkflow(JSON.stringify({ ...minimal, expiresAfterHours: 1e10 }))).toThrow(
+        'expiresAfterHours: expected a number of hours from 1 to 720',
+      );
+      expect(() =>
+        readStoredWorkflow(JSON.stringify({ ...minimal, fallback: { reply: 'x', maxAttempts: 2.5 } })),
+      ).toThrow('fallback.maxAttempts: expected a whole number from 1 to 10');
       expect(() => readStoredWorkflow(JSON.stringify({ ...minimal, locale: 7 }))).toThrow(
         'locale: expected text',
       );
