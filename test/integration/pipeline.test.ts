@@ -72,7 +72,10 @@ describe('local pipeline', () => {
     const replies = await waitForReplies(stack(), customer, 3);
     const bodies = replies.map((reply) => reply.resource.body);
     expect(bodies).toContain('Thank you! When did you place this order?');
-    expect(bodies).toContain('Thanks! Checking order 123456 from 2025-12-10. - Elegi+');
+    // The latest December 10 not after today, shown as people write it (the year when it is not this one).
+    expect(bodies).toContainEqual(
+      expect.stringMatching(/^Thanks! Checking order 123456 from \w+day, December 10(, \d{4})?\. - Elegi\+$/),
+    );
   });
 
   it('replies once to a webhook Twilio delivers twice (same MessageSid)', async () => {
