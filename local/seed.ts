@@ -56,3 +56,30 @@ export async function seedTenant(stack: LocalStack, tenant: TenantSeed): Promise
 export function seedDemoTenant(stack: LocalStack): Promise<void> {
   return seedTenant(stack, { ...DEMO_TENANT, name: 'Demo' });
 }
+
+/**
+ * The other example workflows on numbers of their own, for trying them through `npm start` and
+ * the console's phone (the demo number keeps order-status, as DESIGN.md's contract says).
+ */
+export const DEMO_EXAMPLE_NUMBERS = [
+  { number: '+15017122661', workflowFile: 'examples/workflows/appointment-booking.json' },
+  { number: '+15017122662', workflowFile: 'examples/workflows/support-triage.json' },
+] as const;
+
+export async function seedDemoExamples(stack: LocalStack): Promise<{ number: string; workflowId: string }[]> {
+  const admin = new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName);
+  const seeded: { number: string; workflowId: string }[] = [];
+  for (const example of DEMO_EXAMPLE_NUMBERS) {
+    const workflow = await loadWorkflowFile(example.workflowFile);
+    await admin.putWorkflow(DEMO_TENANT.tenantId, workflow);
+    await admin.putNumber({
+      tenantId: DEMO_TENANT.tenantId,
+      number: example.number,
+      workflowId: workflow.id,
+      allowInboundStart: true,
+      segmentsPerSecond: DEMO_TENANT.segmentsPerSecond,
+    });
+    seeded.push({ number: example.number, workflowId: workflow.id });
+  }
+  return seeded;
+}

@@ -1,4 +1,4 @@
-import { DEMO_TENANT, seedDemoTenant } from './seed';
+import { DEMO_TENANT, seedDemoExamples, seedDemoTenant } from './seed';
 import { startLocalStack } from './stack';
 import { removeLocalEndpoints, writeLocalEndpoints } from './endpoints';
 
@@ -40,6 +40,7 @@ const stack = await startLocalStack({
   ...(quiet ? {} : { onLog: printLog }),
 });
 await seedDemoTenant(stack);
+const examples = await seedDemoExamples(stack);
 await writeLocalEndpoints(stack);
 
 let stopping = false;
@@ -64,5 +65,6 @@ console.log(
     `  text the demo:   curl -s ${stack.twilioSimUrl}/_sim/inbound -H 'content-type: application/json' \\`,
     `                     -d '{"tenantId":"${DEMO_TENANT.tenantId}","from":"+15551234567","to":"${DEMO_TENANT.number}","body":"Where is my package?"}'`,
     `  see the replies: curl -s ${stack.twilioSimUrl}/_sim/messages`,
+    `  more examples:   ${examples.map((example) => `${example.number} (${example.workflowId})`).join(', ')}`,
   ].join('\n'),
 );

@@ -7,7 +7,7 @@ import type {
   OutboundRoute,
   WebhookQueueMessage,
 } from '../domain/queue-messages';
-import { outboundSend, sendIdFor } from '../domain/queue-messages';
+import { outboundSend, sendIdFor, transcriptKey } from '../domain/queue-messages';
 import type { Workflow } from '../domain/workflow/definition';
 import { runTurn } from '../domain/workflow/engine';
 import { StoredWorkflowError } from '../domain/workflow/stored';
@@ -50,10 +50,6 @@ export const RECENT_MESSAGES_KEPT = 5;
 
 /** Optimistic-lock conflicts are rare (FIFO serialises a customer); a few rereads settle them. */
 const MAX_CONFLICT_RETRIES = 5;
-
-export function transcriptKey(at: string, id: string): string {
-  return `${at}#${id}`;
-}
 
 /** Handles one customer message: runs the workflow, records the turn, queues the replies. */
 export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps): Promise<void> {

@@ -1,14 +1,17 @@
-import { transcriptKey } from '../conversation/turn';
 import {
   fingerprintOf,
   IDEMPOTENCY_KEY_TTL_HOURS,
   type OutboundStart,
   startIdFor,
 } from '../domain/outbound-request';
-import { type OutboundQueueMessage, type OutboundRoute, outboundSend } from '../domain/queue-messages';
+import {
+  type OutboundQueueMessage,
+  type OutboundRoute,
+  outboundSend,
+  transcriptKey,
+} from '../domain/queue-messages';
 import { splitForSms } from '../domain/segments';
 import type { SlotState } from '../domain/workflow/engine';
-import { startWorkflow } from '../domain/workflow/start';
 import type { ConversationRecord, ConversationStartStore, PlannedReply } from '../ports/conversation-store';
 import type { IdempotencyStore, StoredResponse } from '../ports/idempotency-store';
 import type { MessageQueue } from '../ports/message-queue';
@@ -105,6 +108,8 @@ export async function startOutbound(
         error: 'workflow-not-found',
         message: `workflow ${start.workflowId} not found for tenant ${tenantId}`,
       });
+    // The workflow engine (dates, phones, RE2) is loaded by the first workflow start, not by every cold start.
+    const { startWorkflow } = await import('../domain/workflow/start');
     const opened = startWorkflow({
       workflow,
       ...(start.routeId !== undefined ? { routeId: start.routeId } : {}),

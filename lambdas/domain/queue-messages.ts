@@ -102,6 +102,11 @@ export function conversationGroupId(tenantId: string, businessNumber: string, cu
   return `${tenantId}#${businessNumber}#${customer}`;
 }
 
+/** A transcript entry's sort key: in time order, then by message or send id. */
+export function transcriptKey(at: string, id: string): string {
+  return `${at}#${id}`;
+}
+
 export function sendIdFor(inboundMessageSid: string, replyIndex: number): string {
   return `${inboundMessageSid}-${replyIndex}`;
 }

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Workflow } from '../../domain/workflow/definition';
-import { readStoredWorkflow } from '../../domain/workflow/stored';
 import type { TenantLookup, TenantNumber } from '../../ports/tenant-directory';
 import { keys } from './keys';
 
@@ -45,11 +44,16 @@ export class DynamoTenantDirectory implements TenantLookup {
     return this.cached(`w:${tenantId}:${workflowId}`, async () => {
       const item = await this.get(keys.workflow(tenantId, workflowId));
       if (!item) return undefined;
+      // Validated by `workflow put`; a lean check here keeps zod out of the handlers' cold start.
+      // Loaded on the first workflow read: its pattern engine (RE2) is no cost to a cold start
+      // that reads no workflow (a plain message through the API).
+      const { readStoredWorkflow, StoredWorkflowError } = await import('../../domain/workflow/stored');
       try {
-        // Validated by `workflow put`; a lean check here keeps zod out of the handlers' cold start.
         return readStoredWorkflow(String(item.definition));
       } catch (error) {
-        throw new Error(`Stored workflow ${workflowId} is invalid: ${(error as Error).message}`, {
+        // Still a StoredWorkflowError: the turn sends a message whose workflow cannot be read to the DLQ at once.
+        if (!(error instanceof StoredWorkflowError)) throw error;
+        throw new StoredWorkflowError(`Stored workflow ${workflowId} is invalid: ${error.message}`, {
           cause: error,
         });
       }

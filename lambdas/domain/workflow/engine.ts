@@ -171,6 +171,9 @@ export function runTurn(input: {
   // number or a 4-digit pattern, and a number never takes what the tenant's pattern took.
   // Between two slots of one type, the one being asked reads first: "500" answers the budget
   // being asked, not the quantity given before.
+  // A day and a time are answered together ("thurs next week around 2"): a time is asked with a date.
+  const isAsked = (variable: WorkflowVariable) =>
+    variable === awaiting || (variable.type === 'time' && awaiting?.type === 'date');
   let masked = text;
   const extractOptions = {
     ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
@@ -191,16 +194,16 @@ export function runTurn(input: {
       else {
         const repeated = extractVariable(variable, source, now, {
           ...extractOptions,
-          asked: variable === awaiting,
+          asked: isAsked(variable),
         });
         if (repeated.found && repeated.matched) masked = maskOnce(masked, repeated.matched);
       }
       continue;
     }
-    // A bare "4" answers the time being asked, but is no time when another slot is asked.
+    // A bare "4" or "around 2" answers the time being asked, but is no time when a count is asked.
     const extraction = extractVariable(variable, source, now, {
       ...extractOptions,
-      asked: variable === awaiting,
+      asked: isAsked(variable),
     });
     if (extraction.found) {
       if (variable !== awaiting && extraction.value !== previous) changedOther = true;

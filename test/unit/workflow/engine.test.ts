@@ -433,3 +433,38 @@ describe('correction precedence', () => {
     expect(turns[1]?.state).toMatchObject({ status: 'collecting', variables: {} });
   });
 });
+
+describe('answers as customers give them', () => {
+  const appointment = loadExample('appointment-booking');
+  const withCount: Workflow = {
+    ...appointment,
+    routes: [
+      {
+        id: 'table',
+        match: { keywords: [] },
+        mandatoryVariables: [
+          { name: 'party', type: 'number', prompt: 'How many of you?' },
+          { name: 'at', type: 'time', prompt: 'What time?' },
+        ],
+        onComplete: { reply: 'Table for {{party}} at {{at}}.' },
+      },
+    ],
+  };
+
+  it('takes a day and an approximate hour together while the day is asked', () => {
+    const turns = converse(appointment, ['book', 'thurs next week around 2']);
+    expect(turns[1]?.state.variables).toEqual({ appointment_date: '2026-11-26', appointment_time: '14:00' });
+    expect(turns[1]?.replies).toEqual(['Book Thursday, November 26 at 2:00 PM? Reply YES or NO.']);
+  });
+
+  it('never reads a count being asked as a time', () => {
+    const [turn] = converse(withCount, ['about 4']);
+    expect(turn?.state.variables).toEqual({ party: '4' });
+    expect(turn?.replies).toEqual(['Hi from Elegi+ Clinic! What time?']);
+  });
+
+  it('takes an answer given before its question, and the one asked, from one message', () => {
+    const [, second] = converse(appointment, ['book an appointment', '3pm on the 28th please']);
+    expect(second?.state.variables).toEqual({ appointment_date: '2026-11-28', appointment_time: '15:00' });
+  });
+});
