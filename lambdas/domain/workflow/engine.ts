@@ -22,6 +22,8 @@ export interface TurnResult {
 }
 
 const ROUTE_ATTEMPTS = '__route';
+/** One GSM-7 segment: longer unmatched messages are not read for a route's answers. */
+const ROUTE_BY_ANSWER_MAX_LENGTH = 160;
 const ONLY_WHEN_ASKED: ReadonlySet<WorkflowVariable['type']> = new Set(['text', 'yesno']);
 
 /**
@@ -99,7 +101,11 @@ function patternMatches(route: WorkflowRoute, text: string): boolean {
  * wins over a typo match, so a typo never steals a message from the route whose keyword was
  * written correctly; a route with neither keywords nor patterns is the default.
  */
-export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | undefined {
+export function matchRoute(
+  workflow: Workflow,
+  text: string,
+  answers: (route: WorkflowRoute) => boolean = () => false,
+): WorkflowRoute | undefined {
   const said = saidForms(text);
   const matching = (forgiveTypos: boolean) =>
     workflow.routes.find(
@@ -112,8 +118,21 @@ export function matchRoute(workflow: Workflow, text: string): WorkflowRoute | un
     matching(true) ??
     workflow.routes.find(
       (route) => route.match.keywords.length === 0 && (route.match.patterns ?? []).length === 0,
-    )
+    ) ??
+    onlyRouteAnswered(workflow, answers)
   );
+}
+
+/**
+ * Without a keyword, a message that answers a question of exactly one route ("123456" to an
+ * order-tracking number) starts that route: the customer went straight to the point.
+ */
+function onlyRouteAnswered(
+  workflow: Workflow,
+  answers: (route: WorkflowRoute) => boolean,
+): WorkflowRoute | undefined {
+  const answered = workflow.routes.filter(answers);
+  return answered.length === 1 ? answered[0] : undefined;
 }
 
 /**
@@ -151,10 +170,24 @@ export function runTurn(input: {
       };
   const greeting = isNew ? workflow.greeting : undefined;
 
+  const extractOptions = {
+    ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
+    ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
+  };
+  // Values that say which route the message is about: typed ones, not free text or a yes/no. Only
+  // in a short message (one going straight to the point), so a long unmatched one is not read by
+  // every route's readers.
+  const answersRoute = (candidate: WorkflowRoute) =>
+    text.length <= ROUTE_BY_ANSWER_MAX_LENGTH &&
+    candidate.mandatoryVariables.some(
+      (variable) =>
+        !ONLY_WHEN_ASKED.has(variable.type) &&
+        extractVariable(variable, text, now, { ...extractOptions, asked: false }).found,
+    );
   const route =
     state.routeId !== undefined
       ? workflow.routes.find((candidate) => candidate.id === state.routeId)
-      : matchRoute(workflow, text);
+      : matchRoute(workflow, text, answersRoute);
   if (!route) return unmatched(workflow, state, greeting, now);
   const render = (template: string, values: Readonly<Record<string, string>>) =>
     renderForCustomer(template, values, { workflow, route, now });
@@ -175,10 +208,6 @@ export function runTurn(input: {
   const isAsked = (variable: WorkflowVariable) =>
     variable === awaiting || (variable.type === 'time' && awaiting?.type === 'date');
   let masked = text;
-  const extractOptions = {
-    ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
-    ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
-  };
   const ordered = [...route.mandatoryVariables].sort(
     (a, b) => READ_ORDER[a.type] - READ_ORDER[b.type] || Number(b === awaiting) - Number(a === awaiting),
   );

@@ -373,12 +373,12 @@ describe('smsctl workflow simulate: the conversation function’s own turn', () 
     ]);
     expect(turns).toHaveLength(3);
     expect(turns[1]?.replies).toEqual(['Thank you! When did you place this order?']);
-    // A new conversation: greeted again, and 654321 matches no route keyword.
+    // A new conversation: greeted again, the earlier order number forgotten, the new one taken.
     expect(turns[2]).toMatchObject({
       replies: [
-        "Thanks for reaching out! I can help track your order. Sorry, I didn't get that. Reply HELP for help.",
+        'Thanks for reaching out! I can help track your order. Thank you! When did you place this order?',
       ],
-      variables: {},
+      variables: { order_number: '654321' },
     });
   });
 

@@ -295,7 +295,8 @@ describe('typos in route keywords', () => {
     ['Where is my pakage?', 'track-order'],
     ['my delivry is late', 'track-order'],
     ['trakcing number please', undefined], // "trakcing" is two edits from "track"
-    ['ordr 123456', undefined], // 4 letters: exact only
+    ['ordr status', undefined], // 4 letters: exact only
+    ['ordr 123456', 'track-order'], // no keyword, but it answers the only route with an order number
     ['order 123456', 'track-order'],
   ])('"%s" routes to %s', (text, routeId) => {
     const [turn] = converse(orderStatus, [text]);
@@ -315,6 +316,52 @@ describe('typos in route keywords', () => {
     expect(converse(workflow, ['my parcels'])[0]?.state.routeId).toBe('parcel'); // plural form
     expect(converse(workflow, ['parse it'])[0]?.state.routeId).toBe('parce');
     expect(converse(workflow, ['my parsel'])[0]?.state.routeId).toBe('parcel'); // first typo match
+  });
+});
+
+describe('a message that answers a route', () => {
+  const route = orderStatus.routes[0] as Workflow['routes'][number];
+  const twoRoutes: Workflow = {
+    ...orderStatus,
+    routes: [
+      route,
+      {
+        id: 'returns',
+        match: { keywords: ['return'] },
+        mandatoryVariables: [
+          { name: 'rma', type: 'pattern', pattern: '\\bRMA\\d{4}\\b', prompt: 'Your RMA?' },
+        ],
+        onComplete: { reply: 'Return {{rma}} noted.' },
+      },
+    ],
+  };
+
+  it('starts the one route whose question it answers, with that answer kept', () => {
+    const [turn] = converse(twoRoutes, ['RMA1234']);
+    expect(turn?.state).toMatchObject({
+      routeId: 'returns',
+      variables: { rma: 'RMA1234' },
+      status: 'completed',
+    });
+  });
+
+  it('starts no route when it answers questions of two (a date is asked by both)', () => {
+    const dated: Workflow = {
+      ...twoRoutes,
+      routes: twoRoutes.routes.map((item) => ({
+        ...item,
+        mandatoryVariables: [{ name: 'day', type: 'date' as const, prompt: 'Which day?' }],
+      })),
+    };
+    expect(converse(dated, ['Dec 1'])[0]?.state.routeId).toBeUndefined();
+  });
+
+  it('leaves a route with neither keywords nor patterns the default, before any answer', () => {
+    const withDefault: Workflow = {
+      ...twoRoutes,
+      routes: [...twoRoutes.routes, { ...route, id: 'default', match: { keywords: [] } }],
+    };
+    expect(converse(withDefault, ['RMA1234'])[0]?.state.routeId).toBe('default');
   });
 });
 
