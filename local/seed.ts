@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DynamoTenantAdmin } from '../lambdas/adapters/dynamodb/tenant-admin';
-import { parseWorkflow } from '../lambdas/domain/workflow/definition';
+import { parseWorkflow, type Workflow } from '../lambdas/domain/workflow/definition';
 import type { LocalStack } from './stack';
 import { putTenantSecret } from './tenants';
 
@@ -43,10 +43,20 @@ export async function seedTenant(stack: LocalStack, tenant: TenantSeed): Promise
   });
   const admin = new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName);
   await admin.putProfile(tenant.tenantId, { name: tenant.name, updatedAt: new Date().toISOString() });
+  await routeNumber(admin, tenant, tenant.number, workflow);
+}
+
+/** Stores a workflow and points one of the tenant's numbers at it. */
+async function routeNumber(
+  admin: DynamoTenantAdmin,
+  tenant: Pick<TenantSeed, 'tenantId' | 'segmentsPerSecond'>,
+  number: string,
+  workflow: Workflow,
+): Promise<void> {
   await admin.putWorkflow(tenant.tenantId, workflow);
   await admin.putNumber({
     tenantId: tenant.tenantId,
-    number: tenant.number,
+    number,
     workflowId: workflow.id,
     allowInboundStart: true,
     ...(tenant.segmentsPerSecond !== undefined ? { segmentsPerSecond: tenant.segmentsPerSecond } : {}),
@@ -71,14 +81,7 @@ export async function seedDemoExamples(stack: LocalStack): Promise<{ number: str
   const seeded: { number: string; workflowId: string }[] = [];
   for (const example of DEMO_EXAMPLE_NUMBERS) {
     const workflow = await loadWorkflowFile(example.workflowFile);
-    await admin.putWorkflow(DEMO_TENANT.tenantId, workflow);
-    await admin.putNumber({
-      tenantId: DEMO_TENANT.tenantId,
-      number: example.number,
-      workflowId: workflow.id,
-      allowInboundStart: true,
-      segmentsPerSecond: DEMO_TENANT.segmentsPerSecond,
-    });
+    await routeNumber(admin, DEMO_TENANT, example.number, workflow);
     seeded.push({ number: example.number, workflowId: workflow.id });
   }
   return seeded;

@@ -22,7 +22,8 @@ function normalizeNumber(written: string): string {
   return GROUPED_NUMBER.test(written) ? written.replace(/,/g, '') : written.replace(',', '.');
 }
 
-const UNITS: Readonly<Record<string, number>> = {
+/** Numbers up to nineteen in words (times read their hours from it too). */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   zero: 0,
   one: 1,
   two: 2,
@@ -131,7 +132,7 @@ function wordNumber(text: string): WordNumber | undefined {
     ) {
       continue;
     }
-    if (UNITS[word.text] !== undefined || TENS[word.text] !== undefined) {
+    if (NUMBER_WORDS[word.text] !== undefined || TENS[word.text] !== undefined) {
       const result = spelled(text, words, i, 0, word.start, undefined);
       return { value: result.value, start: word.start, end: result.end };
     }
@@ -165,13 +166,13 @@ function spelled(
     // "one hundred and five": "and" only joins a scale to what follows it.
     if (word.text === 'and' && lastKind === 'scale') {
       const following = words[j + 1];
-      if (following && (UNITS[following.text] !== undefined || TENS[following.text] !== undefined)) {
+      if (following && (NUMBER_WORDS[following.text] !== undefined || TENS[following.text] !== undefined)) {
         previous = word;
         continue;
       }
       break;
     }
-    const unit = UNITS[word.text];
+    const unit = NUMBER_WORDS[word.text];
     const ten = TENS[word.text];
     const scale = SCALES[word.text];
     if (unit !== undefined && lastKind !== 'unit') {

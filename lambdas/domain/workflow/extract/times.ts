@@ -1,19 +1,10 @@
+import { NUMBER_WORDS } from './numbers';
 import type { ExtractOptions, Extraction } from './types';
 
-const HOUR_WORDS: Readonly<Record<string, number>> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-};
+/** "one" to "twelve": the hours of a clock in words. */
+const HOUR_WORDS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(NUMBER_WORDS).filter(([, value]) => value >= 1 && value <= 12),
+);
 const MINUTE_WORDS: Readonly<Record<string, number>> = {
   five: 5,
   ten: 10,
