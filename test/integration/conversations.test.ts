@@ -160,17 +160,22 @@ describe('one customer, two numbers of one tenant', () => {
 });
 
 describe('tenant regular expressions', () => {
-  it('refuses a pattern the linear-time engine cannot run at put, naming the field', async () => {
+  // Catastrophic for a backtracking engine, and not runnable in linear time: a backreference, and
+  // counted repeats nested so deep that the compiled program alone would be huge.
+  it.each([
+    ['a backreference', '^(a+)+\\1$', 'backreference'],
+    ['nested counted repeats', '((a{1,100}){1,100})', 'RE2'],
+  ])('refuses %s at put, naming the field, storing nothing', async (_what, pattern, reason) => {
     const tmp = await mkdtemp(path.join(tmpdir(), 'workflow-'));
     try {
-      const file = path.join(tmp, 'backreference.json');
+      const file = path.join(tmp, 'refused.json');
       const refused = {
         ...patternWorkflow,
         id: 'refused',
         routes: [
           {
             ...patternWorkflow.routes[0],
-            mandatoryVariables: [{ name: 'code', type: 'pattern', pattern: '^(a+)\\1$', prompt: 'Code?' }],
+            mandatoryVariables: [{ name: 'code', type: 'pattern', pattern, prompt: 'Code?' }],
           },
         ],
       };
@@ -178,6 +183,7 @@ describe('tenant regular expressions', () => {
       const put = await smsctl('workflow', 'put', '--tenant', TENANT, '--file', file);
       expect(put.code).not.toBe(0);
       expect(put.error).toContain('routes.0.mandatoryVariables.0.pattern');
+      expect(put.error).toContain(reason);
       const admin = new DynamoTenantAdmin(stack().clients.dynamo, stack().tableName);
       expect(await admin.getWorkflowItem(TENANT, 'refused')).toBeUndefined();
     } finally {
