@@ -271,6 +271,19 @@ export function runTurn(input: {
     };
   }
   if (awaiting && missing === awaiting && awaitingReason !== undefined && !changedOther) {
+    // "actually my order is 555" while the date is asked: the order number's reason, not the date's.
+    const refusedCorrection = correcting
+      ? refusedCorrectionReason(route, state.variables, awaiting, text, (variable) =>
+          extractVariable(variable, text, now, { ...extractOptions, asked: false }),
+        )
+      : undefined;
+    if (refusedCorrection !== undefined) {
+      return {
+        state: { status: 'collecting', routeId: route.id, variables, attempts },
+        replies: [`${refusedCorrection} ${render(awaiting.prompt, variables)}`],
+        completed: false,
+      };
+    }
     const count = (attempts[awaiting.name] ?? 0) + 1;
     attempts[awaiting.name] = count;
     if (count >= workflow.fallback.maxAttempts) {
@@ -291,6 +304,38 @@ export function runTurn(input: {
     replies: [greeted(greeting, render(missing.prompt, variables))],
     completed: false,
   };
+}
+
+/** The words of a variable's name a customer may use for it: `order_number` -> order, number. */
+function nameWords(name: string): string[] {
+  return words(name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_+/g, ' ')).filter(
+    (word) => word.length >= 3,
+  );
+}
+
+/**
+ * A correction that names an answered variable ("actually my order is 555") but gives no value it
+ * can take: that variable's reason, so the customer hears what was wrong with what they meant to
+ * change. The variable named by most words wins; undefined when the message names none.
+ */
+function refusedCorrectionReason(
+  route: WorkflowRoute,
+  answered: Readonly<Record<string, string>>,
+  awaiting: WorkflowVariable,
+  text: string,
+  extract: (variable: WorkflowVariable) => ReturnType<typeof extractVariable>,
+): string | undefined {
+  const said = saidForms(text);
+  let best: { variable: WorkflowVariable; named: number } | undefined;
+  for (const variable of route.mandatoryVariables) {
+    if (variable === awaiting || !Object.hasOwn(answered, variable.name)) continue;
+    const named = nameWords(variable.name).filter((word) => said.has(word)).length;
+    if (named > 0 && named > (best?.named ?? 0)) best = { variable, named };
+  }
+  if (!best) return undefined;
+  const read = extract(best.variable);
+  if (read.found) return undefined;
+  return read.refused ? read.reason : (best.variable.invalidMessage ?? read.reason);
 }
 
 function unmatched(

@@ -515,3 +515,19 @@ describe('answers as customers give them', () => {
     expect(second?.state.variables).toEqual({ appointment_date: '2026-11-28', appointment_time: '15:00' });
   });
 });
+
+describe('a correction that cannot be read', () => {
+  it("answers with the corrected variable's reason, keeps the old value and does not count an attempt", () => {
+    const turns = converse(orderStatus, ['track my order', '123456', 'actually my order is 555']);
+    expect(turns[2]?.replies).toEqual([
+      "That doesn't look like an order number (6 digits). Thank you! When did you place this order?",
+    ]);
+    expect(turns[2]?.state.variables).toEqual({ order_number: '123456' });
+    expect(turns[2]?.state.attempts).toEqual({});
+  });
+
+  it('keeps the asked variable’s reason when the message names no answered variable', () => {
+    const turns = converse(orderStatus, ['track my order', '123456', 'actually no idea']);
+    expect(turns[2]?.replies[0]).toMatch(/^I couldn't read a date/);
+  });
+});
