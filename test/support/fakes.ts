@@ -1,16 +1,10 @@
 import { type PacingDecision, planSend } from '../../lambdas/domain/send-pacing';
 import type { PaceRequest, SendPacer } from '../../lambdas/ports/send-pacer';
 import type { TenantTwilioCredentials } from '../../lambdas/domain/tenant';
-import type { MessageQueue, QueuedMessage } from '../../lambdas/ports/message-queue';
 import type { TenantCredentialsSource } from '../../lambdas/ports/tenant-credentials';
 
 /** In-memory stand-ins for our own ports (not for AWS SDKs), for use-case unit tests. */
-export class RecordingQueue<T> implements MessageQueue<T> {
-  readonly sent: QueuedMessage<T>[] = [];
-  async send(messages: readonly QueuedMessage<T>[]): Promise<void> {
-    this.sent.push(...messages);
-  }
-}
+export { MemoryMessageQueue as RecordingQueue } from '../../lambdas/adapters/memory/message-queue';
 
 export class StaticCredentials implements TenantCredentialsSource {
   lookups = 0;
