@@ -5,6 +5,9 @@ const shared = {
   testTimeout: 60_000,
   hookTimeout: 120_000,
   pool: 'forks' as const,
+  // Readers the functions load by need (prepareReaders), loaded up front for tests that call the
+  // extractors and the engine directly.
+  setupFiles: ['test/support/load-readers.ts'],
 };
 
 /**

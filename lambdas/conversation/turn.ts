@@ -10,6 +10,7 @@ import type {
 import { outboundSend, sendIdFor, transcriptKey } from '../domain/queue-messages';
 import type { Workflow } from '../domain/workflow/definition';
 import { runTurn } from '../domain/workflow/engine';
+import { prepareReaders } from '../domain/workflow/readers';
 import { StoredWorkflowError } from '../domain/workflow/stored';
 import type {
   ConversationRecord,
@@ -205,7 +206,8 @@ async function keywordIntentFor(
 }
 
 /**
- * A workflow that is missing or cannot be read fails the same way on every retry: the message
+ * The workflow, with the readers it needs loaded (prepareReaders). One that is missing or cannot
+ * be read fails the same way on every retry: the message
  * goes to the DLQ at once (for a redrive after the fix) and the customer hears the failure
  * message, instead of holding the conversation's FIFO group through every receive.
  */
@@ -221,6 +223,7 @@ async function readWorkflow(deps: TurnDeps, tenantId: string, workflowId: string
     throw error;
   }
   if (!workflow) throw new DeadLetterError(`Workflow ${workflowId} of tenant ${tenantId} not found`);
+  await prepareReaders(workflow);
   return workflow;
 }
 

@@ -109,7 +109,11 @@ export async function startOutbound(
         message: `workflow ${start.workflowId} not found for tenant ${tenantId}`,
       });
     // The workflow engine (dates, phones, RE2) is loaded by the first workflow start, not by every cold start.
-    const { startWorkflow } = await import('../domain/workflow/start');
+    const [{ startWorkflow }, { prepareReaders }] = await Promise.all([
+      import('../domain/workflow/start'),
+      import('../domain/workflow/readers'),
+    ]);
+    await prepareReaders(workflow);
     const opened = startWorkflow({
       workflow,
       ...(start.routeId !== undefined ? { routeId: start.routeId } : {}),

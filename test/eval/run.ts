@@ -2,8 +2,10 @@
  * `npm run eval`: reads the labelled corpus with the extractors and prints accuracy per variable
  * type and overall; exits non-zero below the bars. `--failures` lists every miss.
  */
+import { loadPhoneReader } from '../../lambdas/domain/workflow/extract/phone';
 import { evaluate, formatReport } from './evaluate';
 
+await loadPhoneReader();
 const report = evaluate();
 console.log(formatReport(report));
 if (process.argv.includes('--failures') || report.belowBars.length > 0) {

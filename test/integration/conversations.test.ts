@@ -28,6 +28,7 @@ const NUMBERS = {
   booking: '+15017122663',
   patterns: '+15017122664',
   misconfigured: '+15017122665',
+  callback: '+15017122666',
 } as const;
 
 let customerSeq = 0;
@@ -67,6 +68,23 @@ const patternWorkflow: Workflow = {
   expiresAfterHours: 24,
 };
 
+/** Reads phone numbers: the conversation function loads its phone reader for it (prepareReaders). */
+const callbackWorkflow: Workflow = {
+  id: 'callback',
+  defaultCountry: 'GB',
+  routes: [
+    {
+      id: 'callback',
+      match: { keywords: [] },
+      mandatoryVariables: [{ name: 'phone', type: 'phone', prompt: 'Which number should we call?' }],
+      onComplete: { reply: "We'll call {{phone}} today." },
+    },
+  ],
+  fallback: { reply: 'Sorry, no.', maxAttempts: 3 },
+  failureMessage: 'Sorry, something went wrong on our side.',
+  expiresAfterHours: 24,
+};
+
 beforeAll(async () => {
   const admin = new DynamoTenantAdmin(stack().clients.dynamo, stack().tableName);
   const workflows: Record<Exclude<keyof typeof NUMBERS, 'orders' | 'misconfigured'>, Workflow> = {
@@ -74,6 +92,7 @@ beforeAll(async () => {
     triage: await loadWorkflowFile('examples/workflows/support-triage.json'),
     booking: await bookingWithoutDirection(),
     patterns: patternWorkflow,
+    callback: callbackWorkflow,
   };
   for (const [key, workflow] of Object.entries(workflows)) {
     await admin.putWorkflow(TENANT, workflow);
@@ -208,6 +227,16 @@ describe('tenant regular expressions', () => {
     // Answered within 1 s, beyond what any answer takes end to end (ingest, two queues, the turn, the sender).
     expect(adversarial.ms - usual.ms).toBeLessThan(1000);
     expect(await say(customer, NUMBERS.patterns, 'aaaa')).toBe('Coupon aaaa noted.');
+  });
+});
+
+describe('phone numbers', () => {
+  it("reads a number in the workflow's country into E.164", async () => {
+    const customer = nextCustomer();
+    expect(await say(customer, NUMBERS.callback, 'call me back pls')).toBe('Which number should we call?');
+    expect(await say(customer, NUMBERS.callback, 'my mobile is 07700 900123')).toBe(
+      "We'll call +447700900123 today.",
+    );
   });
 });
 

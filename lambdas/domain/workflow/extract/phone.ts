@@ -1,10 +1,24 @@
-import {
-  findPhoneNumbersInText,
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-  type CountryCode,
-} from 'libphonenumber-js/min';
+import type { CountryCode } from 'libphonenumber-js/min';
 import type { Extraction } from './types';
+
+type PhoneLibrary = typeof import('./phone-library');
+
+let library: PhoneLibrary | undefined;
+
+/**
+ * libphonenumber-js with its smallest metadata is 146 KB and about 10 ms of CPU to load: it is
+ * loaded by the first workflow that reads a phone number (prepareReaders), not by every cold start
+ * of the functions that run workflows.
+ */
+export async function loadPhoneReader(): Promise<void> {
+  library ??= await import('./phone-library');
+}
+
+function phoneLibrary(): PhoneLibrary {
+  if (!library)
+    throw new Error('the phone reader is not loaded: await loadPhoneReader() (prepareReaders) first');
+  return library;
+}
 
 export const PHONE_REASON =
   "That doesn't look like a phone number (with the area code, or + and country code).";
@@ -28,7 +42,7 @@ function phoneShaped(written: string): boolean {
 
 function country(code: string | undefined): CountryCode {
   const upper = (code ?? 'US').toUpperCase();
-  return isSupportedCountry(upper) ? upper : 'US';
+  return phoneLibrary().isSupportedCountry(upper) ? upper : 'US';
 }
 
 /**
@@ -40,6 +54,7 @@ function country(code: string | undefined): CountryCode {
  * `+` or an international prefix needs at least 8 digits.
  */
 export function extractPhone(text: string, defaultCountry?: string): Extraction {
+  const { findPhoneNumbersInText, parsePhoneNumberFromString } = phoneLibrary();
   const region = country(defaultCountry);
   for (const found of findPhoneNumbersInText(text, { defaultCountry: region })) {
     const written = text.slice(found.startsAt, found.endsAt);

@@ -1,0 +1,3 @@
+import { loadPhoneReader } from '../../lambdas/domain/workflow/extract/phone';
+
+await loadPhoneReader();
