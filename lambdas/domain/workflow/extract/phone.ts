@@ -1,7 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js/min';
+import type * as PhoneLibraryModule from './phone-library';
 import type { Extraction } from './types';
 
-type PhoneLibrary = typeof import('./phone-library');
+type PhoneLibrary = typeof PhoneLibraryModule;
 
 let library: PhoneLibrary | undefined;
 
