@@ -1,3 +1,5 @@
+import { terminalSafeJson, visibleText } from '../lambdas/domain/visible-text';
+
 /** What a command hands back: the JSON document for `--json`, lines for people otherwise. */
 export interface CommandResult {
   readonly json: unknown;
@@ -15,8 +17,12 @@ export function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * Prints a command's result. Lines and JSON can carry customer text (message bodies), so nothing
+ * in them reaches the operator's terminal as a control sequence (visibleText, terminalSafeJson).
+ */
 export function print(result: CommandResult, flags: GlobalFlags): number {
-  if (flags.json) out(JSON.stringify(result.json));
-  else for (const line of result.lines) out(line);
+  if (flags.json) out(terminalSafeJson(result.json));
+  else for (const line of result.lines) out(visibleText(line));
   return result.exitCode ?? 0;
 }

@@ -40,7 +40,9 @@ export async function messageCommand(
   const meta = items.find((item) => item.sk === 'META');
   // Another tenant's message is "not found", not "forbidden": its existence is not ours to tell.
   if (!meta || meta.tenantId !== id) throw new CliError(`message ${sid} not found for tenant ${id}`);
-  const events = messageEventsOf(items);
+  // Only this tenant's: a callback for an unknown SID records its event under the caller's tenant,
+  // and another tenant may have posted one for the same SID.
+  const events = messageEventsOf(items.filter((item) => item.sk === 'META' || item.tenantId === id));
   const { events: _history, ...message } = withoutKeys(meta);
   for (const field of ['to', 'from', 'conversationPk', 'transcriptSk'] as const) {
     const value = message[field];

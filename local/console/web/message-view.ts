@@ -1,4 +1,5 @@
 import type { TranscriptEntry } from '../api-types';
+import { visibleText } from '../../../lambdas/domain/visible-text';
 import { h } from './dom';
 import { clockTime, preciseTime, statusTone, statusWord } from './format';
 
@@ -62,7 +63,7 @@ export function messageItem(entry: TranscriptEntry, perspective: Perspective): H
       ...(entry.sid ? { 'data-sid': entry.sid } : {}),
     },
     h('span', { class: 'meta' }, `${author(entry, perspective)} · ${clockTime(entry.at)}`),
-    entry.body ? h('p', { class: 'body' }, entry.body) : null,
+    entry.body ? h('p', { class: 'body' }, visibleText(entry.body, { keepLineBreaks: true })) : null,
     mediaList(entry.mediaUrls),
     entry.note ? h('p', { class: 'meta' }, `No reply: ${entry.note}`) : null,
     entry.direction === 'outbound' ? statusLine(entry) : null,
