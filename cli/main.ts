@@ -15,7 +15,9 @@ import { lintCommand, simulateCommand } from './workflow-commands';
 const USAGE = `smsctl: operate the SMS conversation platform
 
 Usage:
-  smsctl tenant put --tenant ID --account-sid AC… --auth-token TOKEN [--messaging-service-sid MG…] [--name N]
+  smsctl tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--messaging-service-sid MG…|none] [--name N]
+                                       create a tenant, or change what is given and keep the rest;
+                                       --auth-token - reads the token from standard input
   smsctl tenant get --tenant ID | tenant list
   smsctl tenant webhook-key --tenant ID [--key KEY]   completion webhooks' signing key (generated and shown once without --key)
   smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false]

@@ -46,7 +46,7 @@ async function createOrPutSecret(client: SecretsManagerClient, name: string, sec
   }
 }
 
-async function readTenantSecret(
+export async function readTenantSecret(
   client: SecretsManagerClient,
   prefix: string,
   tenantId: string,

@@ -1,14 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { MIN_SIGNING_KEY_LENGTH } from '../../lambdas/domain/completion-webhook/signature';
-import { putTenantSecret, putTenantWebhookSecret } from '../../local/tenants';
+import { putTenantSecret, putTenantWebhookSecret, readTenantSecret } from '../../local/tenants';
 import { CliError } from '../cli-error';
-import { parseCommand, required, sid, tenantId } from '../flags';
+import { parseCommand, sid, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
 const PUT_USAGE =
-  'tenant put --tenant ID --account-sid AC… --auth-token TOKEN [--messaging-service-sid MG…] [--name N]';
+  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--messaging-service-sid MG…|none] [--name N]';
+/** `--messaging-service-sid none`: send from the numbers again, not through a Messaging Service. */
+const REMOVE = 'none';
+
+/** The first line of standard input: `--auth-token -` keeps the token out of argv and shell history. */
+export async function readStdinLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Auth token: ');
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    lines.close();
+    return line.trim();
+  }
+  return '';
+}
 const WEBHOOK_KEY_USAGE = 'tenant webhook-key --tenant ID [--key KEY]';
 
 /** A profile as shown to operators: never any credential. */
@@ -26,6 +40,7 @@ export async function tenantCommand(
   action: string | undefined,
   args: string[],
   target: () => Promise<PlatformTarget>,
+  readSecretLine: () => Promise<string> = readStdinLine,
 ): Promise<CommandResult> {
   switch (action) {
     case 'put': {
@@ -37,16 +52,32 @@ export async function tenantCommand(
         name: { type: 'string' },
       });
       const id = tenantId(values.tenant, PUT_USAGE);
-      const accountSid = sid(
-        required(values['account-sid'], '--account-sid', PUT_USAGE),
-        'AC',
-        '--account-sid',
-      );
-      const authToken = required(values['auth-token'], '--auth-token', PUT_USAGE);
-      const messagingServiceSid = sid(values['messaging-service-sid'], 'MG', '--messaging-service-sid');
+      const givenAccountSid = sid(values['account-sid'], 'AC', '--account-sid');
+      const givenToken = values['auth-token'] === '-' ? await readSecretLine() : values['auth-token'];
+      if (givenToken === '') throw new CliError('--auth-token -: no token on standard input', 2);
+      const messagingServiceFlag = values['messaging-service-sid'];
+      const givenServiceSid =
+        messagingServiceFlag === REMOVE
+          ? undefined
+          : sid(messagingServiceFlag, 'MG', '--messaging-service-sid');
       const platform = await target();
+      // What is not given is kept (a token rotation keeps the Messaging Service and API key).
+      const existing = await readTenantSecret(platform.secrets, platform.tenantSecretPrefix, id);
+      const accountSid = givenAccountSid ?? existing?.accountSid;
+      const authToken = givenToken ?? existing?.authToken;
+      if (!accountSid || !authToken)
+        throw new CliError(
+          `a new tenant needs --account-sid and --auth-token; usage: smsctl ${PUT_USAGE}`,
+          2,
+        );
+      // API keys and a Messaging Service belong to an account: a new account keeps none of them.
+      const sameAccount = existing?.accountSid === accountSid;
+      const { messagingServiceSid: keptServiceSid, ...kept } = sameAccount ? existing : {};
+      const messagingServiceSid =
+        messagingServiceFlag === REMOVE ? undefined : (givenServiceSid ?? keptServiceSid);
       await putTenantSecret(platform.secrets, platform.tenantSecretPrefix, id, {
-        accountSid: accountSid as string,
+        ...kept,
+        accountSid,
         authToken,
         ...(messagingServiceSid ? { messagingServiceSid } : {}),
       });

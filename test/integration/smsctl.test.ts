@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SecretsManagerWebhookKeys } from '../../lambdas/adapters/secrets-manager-webhook-keys';
 import { DEMO_TENANT } from '../../local/seed';
+import { readTenantSecret } from '../../local/tenants';
 import { messageRecord, repliesTo, text, useLocalStack, waitForReplies } from '../support/local-stack';
 import { useSmsctl } from '../support/smsctl';
 import { waitFor } from '../support/wait';
@@ -387,5 +388,66 @@ describe('smsctl --local', () => {
       env: process.env,
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: 'smsctl: tenant nobody not found\n' });
+  });
+
+  it('tenant put reads the token from standard input, keeps what it is not given, and removes a Messaging Service on none', async () => {
+    const tenant = 'rotating-co';
+    const secret = () => readTenantSecret(stack().clients.secrets, stack().tenantSecretPrefix, tenant);
+    const messagingServiceSid = `MG${'4'.repeat(32)}`;
+    // Through the binary, as an operator types it: the token is never in argv.
+    const put = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(
+        'node',
+        [
+          'cli/smsctl.mjs',
+          '--local',
+          '--json',
+          'tenant',
+          'put',
+          '--tenant',
+          tenant,
+          '--account-sid',
+          `AC${'4'.repeat(32)}`,
+          '--auth-token',
+          '-',
+          '--messaging-service-sid',
+          messagingServiceSid,
+        ],
+        { env: process.env },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += String(chunk);
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+      child.stdin.end('first-token-0123456789abcdef0123\n');
+    });
+    expect(put.code).toBe(0);
+    expect(put.stdout).not.toContain('first-token');
+    expect(await secret()).toEqual({
+      accountSid: `AC${'4'.repeat(32)}`,
+      authToken: 'first-token-0123456789abcdef0123',
+      messagingServiceSid,
+    });
+
+    // A rotation names only the token: the account and the Messaging Service stay.
+    await json('tenant', 'put', '--tenant', tenant, '--auth-token', 'second-token-0123456789abcdef012');
+    expect(await secret()).toMatchObject({
+      authToken: 'second-token-0123456789abcdef012',
+      messagingServiceSid,
+    });
+
+    await json('tenant', 'put', '--tenant', tenant, '--messaging-service-sid', 'none');
+    expect(await secret()).toEqual({
+      accountSid: `AC${'4'.repeat(32)}`,
+      authToken: 'second-token-0123456789abcdef012',
+    });
+
+    const fresh = await smsctl('tenant', 'put', '--tenant', 'brand-new', '--auth-token', 'x'.repeat(32));
+    expect(fresh).toMatchObject({
+      code: 2,
+      error: expect.stringContaining('a new tenant needs --account-sid'),
+    });
   });
 });
