@@ -21,7 +21,8 @@ describe('smsctl without a platform', () => {
       ['tenant', 'put', '--tenant', 'A!', '--account-sid', `AC${'0'.repeat(32)}`, '--auth-token', 't'],
       /tenant id/,
     ],
-    [['tenant', 'put', '--tenant', 'ab', '--account-sid', `AC${'0'.repeat(32)}`], /--auth-token is required/],
+    // Whether a token is needed depends on the tenant existing: test/integration/smsctl.test.ts.
+    [['tenant', 'put', '--tenant', 'ab', '--account-sid', 'ACnope', '--auth-token', 't'], /--account-sid/],
     [
       [
         'tenant',
