@@ -7,6 +7,21 @@
 const TOKEN =
   /\{\{\s*(?:(?:entity|vrbl):)?([A-Za-z_][A-Za-z0-9_]*)(:iso)?\s*\}\}|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
 
+/**
+ * Replaces every token with `replace(name, iso)`; a token for which it returns undefined stays as
+ * written. The one reading of the token syntax: rendering and `lint`'s worst-case lengths use it.
+ */
+export function replaceTokens(
+  template: string,
+  replace: (name: string, iso: boolean) => string | undefined,
+): string {
+  return template.replace(
+    TOKEN,
+    (token, braced: string | undefined, iso: string | undefined, dollar: string | undefined) =>
+      replace((braced ?? dollar) as string, iso !== undefined) ?? token,
+  );
+}
+
 export function templateVariables(template: string): string[] {
   return [...template.matchAll(TOKEN)].map((match) => (match[1] ?? match[3]) as string);
 }
@@ -26,13 +41,9 @@ export function renderTemplate(
   variables: Readonly<Record<string, string>>,
   format?: ValueFormatter,
 ): string {
-  return template.replace(
-    TOKEN,
-    (token, braced: string | undefined, iso: string | undefined, dollar: string | undefined) => {
-      const name = (braced ?? dollar) as string;
-      const value = valueOf(variables, name);
-      if (value === undefined) return token;
-      return iso || !format ? value : format(name, value);
-    },
-  );
+  return replaceTokens(template, (name, iso) => {
+    const value = valueOf(variables, name);
+    if (value === undefined) return undefined;
+    return iso || !format ? value : format(name, value);
+  });
 }

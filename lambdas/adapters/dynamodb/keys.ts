@@ -8,6 +8,11 @@ import type { ConversationScope } from '../../ports/conversation-store';
  */
 const STATE_PREFIX = 'STATE#';
 
+/** A customer's history with a tenant: the state of each conversation and the transcript of all. */
+function customerPartition(tenantId: string, customer: string): string {
+  return `CONV#${tenantId}#${customer}`;
+}
+
 export const keys = {
   tenantProfile: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),
   tenantNumber: (tenantId: string, number: string) => ({ pk: `TENANT#${tenantId}`, sk: `NUMBER#${number}` }),
@@ -16,13 +21,13 @@ export const keys = {
     sk: `WORKFLOW#${workflowId}`,
   }),
   conversationState: (scope: ConversationScope) => ({
-    pk: `CONV#${scope.tenantId}#${scope.customer}`,
+    pk: customerPartition(scope.tenantId, scope.customer),
     sk: `${STATE_PREFIX}${scope.businessNumber}`,
   }),
   conversationStatePrefix: STATE_PREFIX,
-  customerPartition: (tenantId: string, customer: string) => `CONV#${tenantId}#${customer}`,
+  customerPartition,
   transcriptEntry: (tenantId: string, customer: string, transcriptKey: string) => ({
-    pk: `CONV#${tenantId}#${customer}`,
+    pk: customerPartition(tenantId, customer),
     sk: `MSG#${transcriptKey}`,
   }),
   transcriptPrefix: 'MSG#',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_DIRECTIONS } from './extract/types';
 import { webhookUrlProblem } from '../completion-webhook/url';
 import {
   DEFAULT_EXPIRES_AFTER_HOURS,
@@ -105,7 +106,7 @@ export const variableSchema = z.discriminatedUnion('type', [
        * earliest such day not before today, an earlier date is refused ("That day has already
        * passed."). Stored as ISO `YYYY-MM-DD` either way.
        */
-      direction: z.enum(['past', 'future', 'any']).optional(),
+      direction: z.enum(DATE_DIRECTIONS).optional(),
       /**
        * Extension (optional): bounds in whole days relative to today in the workflow's `timeZone`
        * (0 = today, 60 = sixty days from today, -30 = thirty days ago). A date outside them is

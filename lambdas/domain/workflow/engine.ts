@@ -1,6 +1,6 @@
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
-import { extractVariable } from './extractors';
-import { sameWord } from './fuzzy';
+import { type ExtractOptions, extractVariable } from './extractors';
+import { foldCase, sameWord } from './fuzzy';
 import { renderForCustomer } from './render';
 import { compileTenantRegex } from './tenant-regex';
 
@@ -67,10 +67,7 @@ const CORRECTION =
   /^\W*no\b|\b(actually|sorry|i meant|i mean|correction|oops|my mistake|my bad|wrong|make (?:it|that)|change (?:it|that) to|should (?:be|have been)|instead)\b/i;
 
 function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  return foldCase(text)
     .split(/[^a-z0-9]+/)
     .filter((word) => word.length > 0);
 }
@@ -139,8 +136,16 @@ function onlyRouteAnswered(
  * A variables (or attempts) map without a prototype: the engine looks names up in it, and a name
  * like `constructor` must find the customer's answer or nothing, never Object.prototype's.
  */
-function nullMap<T>(entries: Readonly<Record<string, T>>): Record<string, T> {
+export function nullMap<T>(entries: Readonly<Record<string, T>>): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+/** What the workflow tells every reader: where "today" is, and the country of a national phone number. */
+export function extractOptionsFor(workflow: Workflow): ExtractOptions {
+  return {
+    ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
+    ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
+  };
 }
 
 /** The greeting travels in the same SMS as the first answer: one message, one charge. */
@@ -170,10 +175,7 @@ export function runTurn(input: {
       };
   const greeting = isNew ? workflow.greeting : undefined;
 
-  const extractOptions = {
-    ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
-    ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
-  };
+  const extractOptions = extractOptionsFor(workflow);
   // Values that say which route the message is about: typed ones, not free text or a yes/no. Only
   // in a short message (one going straight to the point), so a long unmatched one is not read by
   // every route's readers.

@@ -45,3 +45,11 @@ export function sameWord(said: string, keyword: string): boolean {
     editDistance(said, keyword, 1) <= 1
   );
 }
+
+/** Lower case without accents ("Café" -> "cafe"): how keywords and options are compared. */
+export function foldCase(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
+}

@@ -1,5 +1,5 @@
 import { countSegments, type SmsEncoding } from '../segments';
-import { templateVariables } from '../templates';
+import { replaceTokens, templateVariables } from '../templates';
 import type { Workflow, WorkflowVariable } from './definition';
 import { defaultReasons, fixedDigitCount, refusalReasons } from './extractors';
 
@@ -46,24 +46,13 @@ function worstCaseValue(variable: WorkflowVariable, iso = false): string {
   return 'x'.repeat(SAMPLE_LENGTH_BY_TYPE[variable.type]);
 }
 
-/**
- * The template tokens of lambdas/domain/templates.ts (`{{name}}`, `{{entity:name}}`,
- * `{{vrbl:NAME}}`, `${name}`), with the optional `:iso` suffix of `{{name:iso}}`.
- */
-const TOKEN =
-  /\{\{\s*(?:(?:entity|vrbl):)?([A-Za-z_][A-Za-z0-9_]*)(:iso)?\s*\}\}|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
-
 /** The template with every known variable at its worst-case length (unknown ones empty). */
 function render(template: string, known: readonly WorkflowVariable[]): string {
   const byName = new Map(known.map((variable) => [variable.name, variable]));
-  return template.replace(
-    TOKEN,
-    (_token, braced: string | undefined, iso: string | undefined, dollar: string | undefined) => {
-      const name = (braced ?? dollar) as string;
-      const variable = byName.get(name) ?? byName.get(name.toLowerCase());
-      return variable ? worstCaseValue(variable, iso !== undefined) : '';
-    },
-  );
+  return replaceTokens(template, (name, iso) => {
+    const variable = byName.get(name) ?? byName.get(name.toLowerCase());
+    return variable ? worstCaseValue(variable, iso) : '';
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { renderTemplate } from '../templates';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
+import { localDate } from './extract/dates';
 
 /** Dates and times are stored as ISO values and shown to customers in the workflow's locale. */
 export const DEFAULT_LOCALE = 'en-US';
@@ -46,10 +47,6 @@ export function renderTime(hhmm: string, locale: string): string {
   );
 }
 
-function yearIn(now: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(now));
-}
-
 /**
  * Renders a workflow text for a customer: date and time variables of `route` for people, in the
  * workflow's `locale` (default en-US); `{{name:iso}}` and every other value as stored. Variables,
@@ -69,7 +66,7 @@ export function renderForCustomer(
     const type = types.get(name) ?? types.get(name.toLowerCase());
     if (type === 'time') return renderTime(value, locale);
     if (type !== 'date') return value;
-    todayYear ??= yearIn(context.now, context.workflow.timeZone ?? 'UTC');
+    todayYear ??= localDate(context.now, context.workflow.timeZone ?? 'UTC').year;
     return renderDate(value, locale, todayYear);
   });
 }

@@ -1,6 +1,6 @@
 import { templateVariables } from '../templates';
 import type { Workflow } from './definition';
-import { greeted, nextMissing, type SlotState } from './engine';
+import { extractOptionsFor, greeted, nextMissing, nullMap, type SlotState } from './engine';
 import { extractVariable } from './extractors';
 import { renderForCustomer } from './render';
 
@@ -34,14 +34,11 @@ export function startWorkflow(input: {
   if (input.routeId !== undefined && !route)
     return { ok: false, reason: `workflow ${workflow.id} has no route ${input.routeId}` };
 
-  const variables = Object.assign(Object.create(null) as Record<string, string>, input.variables);
+  const variables = nullMap(input.variables);
   for (const variable of route?.mandatoryVariables ?? []) {
     const given = Object.hasOwn(input.variables, variable.name) ? input.variables[variable.name] : undefined;
     if (given === undefined) continue;
-    const read = extractVariable(variable, given, now, {
-      ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
-      ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
-    });
+    const read = extractVariable(variable, given, now, extractOptionsFor(workflow));
     if (!read.found) return { ok: false, reason: `variable ${variable.name}: ${read.reason}` };
     variables[variable.name] = read.value;
   }

@@ -1,4 +1,5 @@
 import type { Workflow } from './definition';
+import { DATE_DIRECTIONS } from './extract/types';
 import { compileTenantRegex } from './tenant-regex';
 
 /**
@@ -56,7 +57,7 @@ const VARIABLE_TYPES = new Set([
   'yesno',
   'choice',
 ]);
-const DIRECTIONS = new Set(['past', 'future', 'any']);
+const DIRECTIONS: ReadonlySet<string> = new Set(DATE_DIRECTIONS);
 
 function fail(path: string, expected: string): never {
   throw new StoredWorkflowError(`${path}: expected ${expected}`);

@@ -1,4 +1,4 @@
-import { sameWord } from '../fuzzy';
+import { foldCase, sameWord } from '../fuzzy';
 import type { Extraction } from './types';
 
 export function choiceReason(options: readonly string[]): string {
@@ -13,10 +13,7 @@ interface Word {
 
 function words(text: string): Word[] {
   return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
-    text: m[0]
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, ''),
+    text: foldCase(m[0]),
     start: m.index,
     end: m.index + m[0].length,
   }));

@@ -10,7 +10,7 @@ function isoDate(year: number, month: number, day: number): string | undefined {
 }
 
 /** Wall-clock date of `now` in `timeZone`. */
-function localDate(now: Date, timeZone: string): { year: number; month: number; day: number } {
+export function localDate(now: Date, timeZone: string): { year: number; month: number; day: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     year: 'numeric',

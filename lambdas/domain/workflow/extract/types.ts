@@ -8,7 +8,8 @@ export type Extraction =
    */
   | { found: false; reason: string; refused?: true };
 
-export type DateDirection = 'past' | 'future' | 'any';
+export const DATE_DIRECTIONS = ['past', 'future', 'any'] as const;
+export type DateDirection = (typeof DATE_DIRECTIONS)[number];
 
 export interface ExtractOptions {
   /** IANA time zone the customer's "today" is in; default UTC. */
