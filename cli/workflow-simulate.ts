@@ -3,13 +3,14 @@ import { MemoryConversationStore } from '../lambdas/adapters/memory/conversation
 import { MemoryMessageQueue } from '../lambdas/adapters/memory/message-queue';
 import { MemoryOptOutStore } from '../lambdas/adapters/memory/opt-out-store';
 import { MemoryTenantDirectory } from '../lambdas/adapters/memory/tenant-directory';
-import type {
-  InboundQueueMessage,
-  OutboundQueueMessage,
-  WebhookQueueMessage,
+import {
+  type InboundQueueMessage,
+  type OutboundQueueMessage,
+  transcriptKey,
+  type WebhookQueueMessage,
 } from '../lambdas/domain/queue-messages';
 import type { Workflow } from '../lambdas/domain/workflow/definition';
-import { apologize, processInbound, type TurnDeps, type TurnEvent } from '../lambdas/conversation/turn';
+import { apologize, processInbound, type TurnDeps } from '../lambdas/conversation/turn';
 import { DeadLetterError } from '../lambdas/shared/dead-letter';
 import { CliError } from './cli-error';
 
@@ -51,10 +52,9 @@ export class WorkflowSimulation {
   private readonly deps: TurnDeps;
   private offsetMs = 0;
   private sequence = 0;
-  private notes: string[] = [];
 
   constructor(
-    private readonly workflow: Workflow,
+    workflow: Workflow,
     private readonly options: { from: string; to: string; now: () => Date },
   ) {
     const tenants = new MemoryTenantDirectory().putWorkflow(SIMULATED_TENANT, workflow).putNumber({
@@ -69,9 +69,8 @@ export class WorkflowSimulation {
       outbound: this.outbound,
       webhooks: new MemoryMessageQueue<WebhookQueueMessage>(),
       optOuts: this.optOuts,
-      onEvent: (event: TurnEvent) => {
-        if (event.type === 'optOut' || event.type === 'optIn') this.notes.push(event.type);
-      },
+      // What a message did is read back from its transcript entry's note, as operators see it.
+      onEvent: () => undefined,
     };
   }
 
@@ -82,7 +81,6 @@ export class WorkflowSimulation {
 
   async text(body: string): Promise<SimulatedTurn> {
     this.sequence += 1;
-    this.notes = [];
     const queued: InboundQueueMessage = {
       v: 1,
       tenantId: SIMULATED_TENANT,
@@ -96,12 +94,13 @@ export class WorkflowSimulation {
         mediaUrls: [],
       },
     };
+    let failed = false;
     try {
       await processInbound(queued, this.deps);
     } catch (error) {
       // As the conversation function does: a turn that can never succeed is apologised for.
       if (!(error instanceof DeadLetterError)) throw error;
-      this.notes.push('failed');
+      failed = true;
       await apologize(queued, this.deps);
     }
     const sends = this.outbound.drain().map((message) => message.body);
@@ -112,10 +111,9 @@ export class WorkflowSimulation {
       businessNumber: this.options.to,
       customer: this.options.from,
     });
-    const entry = this.conversations
-      .transcript()
-      .find((item) => item.transcriptKey.endsWith(queued.message.messageSid));
-    const note = this.notes[0] ?? (entry?.direction === 'inbound' ? entry.note : undefined);
+    const inboundKey = transcriptKey(queued.receivedAt, queued.message.messageSid);
+    const entry = this.conversations.transcript().find((item) => item.transcriptKey === inboundKey);
+    const note = failed ? 'failed' : entry?.direction === 'inbound' ? entry.note : undefined;
     return {
       replies: optedOut ? [] : sends.map((send) => send.body),
       variables: { ...(record?.slots.variables ?? {}) },
