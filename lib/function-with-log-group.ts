@@ -235,6 +235,20 @@ export class FunctionWithLogGroup extends Construct {
         }),
       );
     }
+    if (bindings.table !== 'none' && bindings.tableReadOnlyPrefixes) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableReadOnlyItems',
+          actions: TABLE_READ_ACTIONS,
+          resources: [resources.table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': bindings.tableReadOnlyPrefixes.map((prefix) => `${prefix}*`),
+            },
+          },
+        }),
+      );
+    }
     if (bindings.queriesOpenMessages) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

@@ -55,6 +55,11 @@ export interface FunctionBindings {
    */
   readonly tableItemPrefixes?: readonly string[];
   /**
+   * Items the function reads but may never write (e.g. `TENANT#` configuration for the functions
+   * that serve conversations): a second LeadingKeys statement with the read actions only.
+   */
+  readonly tableReadOnlyPrefixes?: readonly string[];
+  /**
    * Moves a record that can never succeed straight to its event-source queue's DLQ, with the reason
    * (`<QUEUE>_DLQ_URL`, SendMessage on that DLQ only), instead of burning the remaining receives.
    */
@@ -138,8 +143,9 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: ['outbound', 'webhooks'],
       table: 'readWrite',
-      // Reads numbers, workflows and opt-outs; writes conversations and transcripts.
-      tableItemPrefixes: ['TENANT#', 'CONV#'],
+      // Writes conversations, transcripts and opt-outs; reads numbers and workflows, never writes them.
+      tableItemPrefixes: ['CONV#', 'OPTOUT#'],
+      tableReadOnlyPrefixes: ['TENANT#'],
       tenantSecrets: 'none',
       // A turn that can never succeed (workflow missing or unreadable) goes to the DLQ at once.
       deadLettersPermanentFailures: true,
@@ -157,7 +163,7 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       sendsTo: [],
       table: 'readWrite',
       // Replies' transcript entries (the sends), message items, pacing, opt-outs.
-      tableItemPrefixes: ['CONV#', 'MESSAGE#', 'PACE#', 'TENANT#'],
+      tableItemPrefixes: ['CONV#', 'MESSAGE#', 'PACE#', 'OPTOUT#'],
       tenantSecrets: 'read',
       publicBaseUrl: true,
       twilioApi: true,
@@ -213,8 +219,9 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: ['outbound'],
       table: 'readWrite',
-      // Reads the tenant's profile, numbers, workflows, opt-outs; writes conversations and keys.
-      tableItemPrefixes: ['TENANT#', 'CONV#', 'IDEMPOTENCY#'],
+      // Writes conversations and idempotency keys; reads the tenant's configuration and opt-outs.
+      tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#'],
+      tableReadOnlyPrefixes: ['TENANT#', 'OPTOUT#'],
       tenantSecrets: 'none',
       publicBaseUrl: false,
       twilioApi: false,

@@ -232,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const guard = await startLeadingKeysGuard({
         upstream: functionEndpoints.dynamodb,
         prefixes,
+        readOnlyPrefixes: spec.bindings.tableReadOnlyPrefixes ?? [],
         functionName: spec.id,
         onRefusal: (refusal) => console.error(`local stack: ${refusal}`),
       });

@@ -7,7 +7,7 @@ import { closeServer, httpOrigin } from '../runtime/net';
 /**
  * IAM's `dynamodb:LeadingKeys` condition, locally: a proxy in front of DynamoDB Local for one
  * function that refuses, as AWS does (400 AccessDeniedException), any item request whose partition
- * keys do not all start with one of the function's prefixes (lib/topology.ts tableItemPrefixes,
+ * keys do not all start with one of the function's prefixes (for reads, or one of its read-only ones) (lib/topology.ts tableItemPrefixes,
  * the same list the CDK stack writes into the function's policy). So every test that runs the
  * local stack also checks that the functions stay inside their grants.
  */
@@ -86,14 +86,24 @@ export function leadingKeysOf(operation: string, input: Json): string[] | undefi
   }
 }
 
+/** The item operations IAM counts as reads (lib/function-with-log-group.ts TABLE_READ_ACTIONS). */
+const READ_OPERATIONS: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems']);
+
 export async function startLeadingKeysGuard(options: {
   readonly upstream: string;
+  /** Prefixes the function may read and write. */
   readonly prefixes: readonly string[];
+  /** Prefixes the function may only read (lib/topology.ts tableReadOnlyPrefixes). */
+  readonly readOnlyPrefixes?: readonly string[];
   readonly functionName: string;
   readonly onRefusal?: (refusal: string) => void;
 }): Promise<LeadingKeysGuard> {
   const refused: string[] = [];
-  const allowed = (key: string) => options.prefixes.some((prefix) => key.startsWith(prefix));
+  const readable = [...options.prefixes, ...(options.readOnlyPrefixes ?? [])];
+  const allowedFor = (operation: string) => {
+    const prefixes = READ_OPERATIONS.has(operation) ? readable : options.prefixes;
+    return (key: string) => prefixes.some((prefix) => key.startsWith(prefix));
+  };
   const server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request, MAX_REQUEST_BYTES);
@@ -104,7 +114,7 @@ export async function startLeadingKeysGuard(options: {
       const leading = leadingKeysOf(operation, JSON.parse(body.toString('utf8') || '{}') as Json);
       if (
         leading !== 'not-an-item-request' &&
-        (!leading || leading.length === 0 || !leading.every(allowed))
+        (!leading || leading.length === 0 || !leading.every(allowedFor(operation)))
       ) {
         const what = `${operation} ${leading?.join(' ') ?? '(no partition key)'}`;
         refused.push(what);

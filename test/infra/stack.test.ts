@@ -244,8 +244,11 @@ describe('SmsConversations stack (dev)', () => {
       const tableItems = statements.filter((s) => s.Sid === 'TableItems');
       expect(tableItems.flatMap(resourcesOfStatement).map(referencedId)).toEqual([tableLogicalId(json)]);
       expect(tableItems.map((s) => s.Condition)).toEqual([
-        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'CONV#*', 'IDEMPOTENCY#*'] } },
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONV#*', 'IDEMPOTENCY#*'] } },
       ]);
+      expect(statements.find((s) => s.Sid === 'TableReadOnlyItems')?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'OPTOUT#*'] },
+      });
       expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
     });
 
@@ -306,6 +309,42 @@ describe('SmsConversations stack (dev)', () => {
         for (const statement of tableItems) expect(statement.Condition, spec.id).toEqual(expected);
       }
       expect(functions.notifier.bindings.tableItemPrefixes).toEqual(['WEBHOOK#']);
+    });
+
+    it('lets no function that serves conversations write tenant configuration (TENANT# is read-only)', () => {
+      const writes = [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ];
+      for (const id of [
+        'conversation',
+        'sender',
+        'conversations-api',
+        'status',
+        'reconcile',
+        'notifier',
+      ] as const) {
+        const writable = statementsOf(id)
+          .filter((s) => actionsOf(s).some((action) => writes.includes(action)))
+          .flatMap((s) => {
+            const condition = s.Condition as Record<string, Record<string, string[]>> | undefined;
+            return condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['(any item)'];
+          });
+        expect(writable, id).not.toContain('TENANT#*');
+        expect(writable, id).not.toContain('(any item)');
+      }
+      const readOnly = statementsOf('conversation').find((s) => s.Sid === 'TableReadOnlyItems');
+      expect(readOnly && actionsOf(readOnly).sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+      ]);
+      expect(readOnly?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] },
+      });
     });
 
     it('uses "*" only for X-Ray, which has no resource-level permissions', () => {

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../lambdas/adapters/dynamodb/keys';
 import { DEMO_TENANT, seedTenant } from '../../local/seed';
 import { repliesTo, transcriptOf, useLocalStack } from '../support/local-stack';
 import { twilioSignature } from '../support/twilio-signing';
@@ -597,7 +598,7 @@ describe('adversarial webhooks', () => {
     const optOut = await stack().clients.dynamo.send(
       new GetCommand({
         TableName: stack().tableName,
-        Key: { pk: 'TENANT#demo', sk: `OPTOUT#${stop?.customer}` },
+        Key: keys.optOut('demo', String(stop?.customer)),
       }),
     );
     expect(optOut.Item).toBeDefined();

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../lambdas/adapters/dynamodb/keys';
 import { METRICS } from '../../lambdas/shared/metric-catalog';
 import { seedTenant } from '../../local/seed';
 import {
@@ -25,7 +26,7 @@ function apiCallsTo(customer: string) {
 
 async function isOptedOut(customer: string): Promise<boolean> {
   const result = await stack().clients.dynamo.send(
-    new GetCommand({ TableName: stack().tableName, Key: { pk: 'TENANT#demo', sk: `OPTOUT#${customer}` } }),
+    new GetCommand({ TableName: stack().tableName, Key: keys.optOut('demo', customer) }),
   );
   return result.Item !== undefined;
 }

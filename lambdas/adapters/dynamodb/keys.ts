@@ -1,7 +1,7 @@
 import type { ConversationScope } from '../../ports/conversation-store';
 
 /**
- * The single table's key layout. Everything a tenant owns is under `TENANT#<id>`; a customer's
+ * The single table's key layout. A tenant's configuration is under `TENANT#<id>`; a customer's
  * history with a tenant under `CONV#<tenant>#<customer>`: one state item per business number the
  * customer texts (a conversation is tenant + business number + customer) and the transcript of
  * all of them, each entry naming its business number; sends and messages by id.
@@ -31,7 +31,11 @@ export const keys = {
     sk: `MSG#${transcriptKey}`,
   }),
   transcriptPrefix: 'MSG#',
-  optOut: (tenantId: string, customer: string) => ({ pk: `TENANT#${tenantId}`, sk: `OPTOUT#${customer}` }),
+  /**
+   * Under a prefix of its own, not `TENANT#`: the functions that record opt-outs (conversation,
+   * sender) must not be able to write a tenant's configuration (numbers, workflows).
+   */
+  optOut: (tenantId: string, customer: string) => ({ pk: `OPTOUT#${tenantId}#${customer}`, sk: 'OPTOUT' }),
   /** An Idempotency-Key of a tenant's API or CLI start (its own partition: keys are many and short-lived). */
   idempotencyKey: (tenantId: string, key: string) => ({ pk: `IDEMPOTENCY#${tenantId}#${key}`, sk: 'KEY' }),
   message: (sid: string) => ({ pk: `MESSAGE#${sid}`, sk: 'META' }),

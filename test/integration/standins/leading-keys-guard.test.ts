@@ -31,6 +31,7 @@ beforeAll(async () => {
   guard = await startLeadingKeysGuard({
     upstream: dynamo.endpoint,
     prefixes: ['MESSAGE#'],
+    readOnlyPrefixes: ['TENANT#'],
     functionName: 'status',
   });
   documents = DynamoDBDocumentClient.from(
@@ -63,6 +64,31 @@ describe('leading keys guard', () => {
     expect(queried.Items).toHaveLength(1);
   });
 
+  it('lets a read-only prefix be read but never written (a tenant configuration item)', async () => {
+    const read = await documents.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'TENANT#demo', sk: 'WORKFLOW#order-status' } }),
+    );
+    expect(read.Item).toBeUndefined();
+    for (const write of [
+      new PutCommand({ TableName: TABLE, Item: { pk: 'TENANT#demo', sk: 'WORKFLOW#order-status' } }),
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: TABLE, Item: { pk: 'MESSAGE#SM3', sk: 'META' } } },
+          { Put: { TableName: TABLE, Item: { pk: 'TENANT#demo', sk: 'NUMBER#+15005550006' } } },
+        ],
+      }),
+    ]) {
+      await expect(documents.send(write)).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('TENANT#demo'),
+      });
+    }
+    expect(guard.refusals().filter((refusal) => refusal.includes('TENANT#demo'))).toEqual([
+      'PutItem TENANT#demo',
+      'TransactWriteItems MESSAGE#SM3 TENANT#demo',
+    ]);
+  });
+
   it('refuses, as AWS does, a request that touches any item outside them', async () => {
     await expect(
       documents.send(
@@ -83,7 +109,7 @@ describe('leading keys guard', () => {
       new GetCommand({ TableName: TABLE, Key: { pk: 'MESSAGE#SM2', sk: 'META' } }),
     );
     expect(untouched.Item).toBeUndefined();
-    expect(guard.refusals()).toEqual([
+    expect(guard.refusals().filter((refusal) => !refusal.includes('TENANT#'))).toEqual([
       'PutItem CONV#demo#+15551230000',
       'TransactWriteItems MESSAGE#SM2 SEND#demo#SM2-0',
     ]);
