@@ -40,12 +40,15 @@ export type TurnEvent =
   | { type: 'webhookQueued'; tenantId: string; webhookId: string }
   | { type: 'conflict'; tenantId: string; attempt: number }
   | { type: 'duplicate'; tenantId: string }
+  /** A message received before the last one applied (an old message redriven): recorded, not applied. */
+  | { type: 'late'; tenantId: string }
   | { type: 'optOut' | 'optIn'; tenantId: string };
 
 /**
- * How many of a customer's latest messages the state remembers as applied. A retry comes within the
- * same message's receives (FIFO holds the customer's later ones back), so the last one would do;
- * the rest cover a message redriven from the DLQ after a few later ones turned.
+ * How many of a customer's latest messages the state remembers as applied, by SID. A turn's own
+ * retries and redrives are recognised by its inbound entry (written in the same transaction as the
+ * state); the SIDs catch a second webhook for one message, whose receipt time (and so transcript
+ * key) differs.
  */
 export const RECENT_MESSAGES_KEPT = 5;
 
@@ -111,6 +114,17 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       businessNumber: message.to,
       customer: message.from,
     });
+    if (current?.lastInboundAt && receivedAt < current.lastInboundAt) {
+      // Applying it now would answer an old question against the current state, out of order.
+      // A redrive of a message that was applied finds its entry: its recorded replies are queued
+      // again (the sender sends each once), so a crash before they were queued loses none.
+      const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: 'late' };
+      const commit = { tenantId, customer: message.from, inbound, replies: [] };
+      const route = replyRoute(number, message.from, current.conversationId);
+      if ((await commitAndQueue(deps, commit, route)) === 'committed')
+        deps.onEvent({ type: 'late', tenantId });
+      return;
+    }
     const active = current && current.expiresAt > receivedAt ? current : undefined;
     if (!active && !number.allowInboundStart) {
       deps.onEvent({ type: 'unroutable', tenantId, reason: 'inbound start not allowed' });
@@ -151,6 +165,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       recentMessageSids: [...(current?.recentMessageSids ?? []), message.messageSid].slice(
         -RECENT_MESSAGES_KEPT,
       ),
+      lastInboundAt: receivedAt,
     };
     const webhook = turn.completed
       ? completionWebhookJob({

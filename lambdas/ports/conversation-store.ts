@@ -26,9 +26,15 @@ export interface ConversationRecord {
   readonly expiresAt: string;
   /**
    * The customer's last few inbound messages applied to this state, newest last (see
-   * RECENT_MESSAGES_KEPT): a retried turn is recognised by its message. Business starts leave it.
+   * RECENT_MESSAGES_KEPT): a second webhook for an applied message is recognised by its SID even
+   * though its transcript key (receipt time) differs. Business starts leave it.
    */
   readonly recentMessageSids?: readonly string[];
+  /**
+   * When the last customer message applied to this state was received: a message received before
+   * it (a redrive of an old one) is late and is not applied. Business starts leave it.
+   */
+  readonly lastInboundAt?: string;
 }
 
 /** A reply decided in a turn, waiting to be sent. */

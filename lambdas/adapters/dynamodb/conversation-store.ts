@@ -4,7 +4,6 @@ import {
   GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
@@ -19,24 +18,22 @@ import type {
   TurnCommit,
   TurnCommitResult,
 } from '../../ports/conversation-store';
-import { cancelledConditions, isConditionFailure } from './errors';
+import { cancellationReasons, cancelledConditions } from './errors';
 import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 import { putIfAbsent } from './put-if-absent';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** What the state keeps of the turn that wrote it, so a retry of that turn queues the same. */
-interface LastTurn {
-  readonly messageSid: string;
-  readonly replies: readonly PlannedReply[];
-  readonly webhook?: WebhookQueueMessage;
-}
 
 /** A turn found recorded: what its inbound entry says it owes. */
 function recordedTurn(inbound: Record<string, unknown>): TurnCommitResult {
   const replies = (inbound.replies as PlannedReply[] | undefined) ?? [];
   const webhook = inbound.webhook as WebhookQueueMessage | undefined;
   return { outcome: 'duplicate', replies, ...(webhook ? { webhook } : {}) };
+}
+
+/** An item a cancelled transaction returned (ReturnValuesOnConditionCheckFailure): wire form. */
+function oldItem(item: unknown): Record<string, unknown> {
+  return item ? unmarshall(item as Record<string, AttributeValue>) : {};
 }
 
 /**
@@ -90,6 +87,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       lastActivityAt: String(item.lastActivityAt),
       expiresAt: String(item.conversationExpiresAt),
       recentMessageSids: Array.isArray(item.recentMessageSids) ? item.recentMessageSids.map(String) : [],
+      ...(typeof item.lastInboundAt === 'string' ? { lastInboundAt: item.lastInboundAt } : {}),
     };
   }
 
@@ -137,13 +135,13 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
 
   /**
    * The conversation's state, written only if nobody changed it since it was read: an update, so
-   * that a start leaves the record of the last turn (`lastTurn`, `recentMessageSids`) as it was. A
-   * turn's write also records itself, and is refused when its message is already applied.
+   * that a start leaves what the last turn recorded (`recentMessageSids`, `lastInboundAt`) as it
+   * was. A turn's write is also refused when its message is among the last ones applied.
    */
   private conversationUpdate(
     conversation: ConversationRecord,
     expectedVersion: number | undefined,
-    turn?: LastTurn,
+    turnMessageSid?: string,
   ) {
     const fields: Record<string, unknown> = {
       conversationId: conversation.conversationId,
@@ -156,7 +154,12 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       conversationExpiresAt: conversation.expiresAt,
       // The state outlives the conversation so an expired one is still shown; TTL tidies up.
       expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
-      ...(turn ? { lastTurn: turn, recentMessageSids: conversation.recentMessageSids ?? [] } : {}),
+      ...(turnMessageSid
+        ? {
+            recentMessageSids: conversation.recentMessageSids ?? [],
+            ...(conversation.lastInboundAt ? { lastInboundAt: conversation.lastInboundAt } : {}),
+          }
+        : {}),
     };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -170,9 +173,9 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       names['#version'] = 'version';
       values[':expected'] = expectedVersion;
       condition = '#version = :expected';
-      if (turn) {
+      if (turnMessageSid) {
         names['#recent'] = 'recentMessageSids';
-        values[':sid'] = turn.messageSid;
+        values[':sid'] = turnMessageSid;
         condition += ' AND NOT contains(#recent, :sid)';
       }
     }
@@ -187,19 +190,17 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
   }
 
   /**
-   * Without a transaction (which bills every item twice), in an order a crash cannot break: the
-   * inbound entry is looked up first (a message turned long ago is `duplicate`); the state is
-   * written next, recording the turn's message and replies (`lastTurn`), refused if that message
-   * is among the last ones applied (a retry after a crash: `duplicate`, with the replies it
-   * recorded); the inbound entry, carrying the replies, last. A message that touches no
-   * conversation is one conditional put of its inbound entry. The transcript shows the replies as
-   * pending until the sender writes their own entries when it claims them.
+   * One transaction: the state (conditional on the version read, and on the message not being
+   * among the last ones applied) and the inbound entry carrying the turn's replies and webhook
+   * (conditional on not existing). Either both are written or neither, so no crash can leave a
+   * turn applied without its record, and a message redriven any time later is recognised by its
+   * entry. Transactions bill each item twice; measured in `npm run bench` (README "Performance").
+   * A message that touches no conversation is one conditional put of its inbound entry.
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
     const { tenantId, customer, inbound, conversation } = commit;
-    const inboundKey = keys.transcriptEntry(tenantId, customer, inbound.transcriptKey);
-    const inboundItem = (replies: readonly PlannedReply[], webhook: WebhookQueueMessage | undefined) => ({
-      ...inboundKey,
+    const inboundItem = {
+      ...keys.transcriptEntry(tenantId, customer, inbound.transcriptKey),
       direction: 'inbound',
       conversationId: inbound.conversationId,
       messageSid: inbound.messageSid,
@@ -209,53 +210,51 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       mediaUrls: inbound.mediaUrls,
       at: inbound.at,
       ...(inbound.note ? { note: inbound.note } : {}),
-      replies,
+      replies: commit.replies,
       // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
-      ...(webhook ? { webhook } : {}),
+      ...(commit.webhook ? { webhook: commit.webhook } : {}),
       expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
-    });
+    };
     if (!conversation) {
-      const earlier = await putIfAbsent(
-        this.client,
-        this.tableName,
-        inboundItem(commit.replies, commit.webhook),
-      );
+      const earlier = await putIfAbsent(this.client, this.tableName, inboundItem);
       return earlier ? recordedTurn(earlier) : { outcome: 'committed' };
     }
-    const earlier = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: inboundKey, ConsistentRead: true }),
-    );
-    if (earlier.Item) return recordedTurn(earlier.Item);
-    const turn: LastTurn = {
-      messageSid: inbound.messageSid,
-      replies: commit.replies,
-      ...(commit.webhook ? { webhook: commit.webhook } : {}),
-    };
     try {
       await this.client.send(
-        new UpdateCommand({
-          ...this.conversationUpdate(conversation, commit.expectedVersion, turn),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                ...this.conversationUpdate(conversation, commit.expectedVersion, inbound.messageSid),
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: inboundItem,
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
         }),
       );
+      return { outcome: 'committed' };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const current = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
-      const applied =
-        Array.isArray(current.recentMessageSids) && current.recentMessageSids.includes(turn.messageSid);
-      if (!applied) return { outcome: 'conflict' };
-      // Applied by an earlier attempt that died before recording the inbound entry (or queueing).
-      const last = current.lastTurn as LastTurn | undefined;
-      const recorded =
-        last?.messageSid === turn.messageSid ? last : { messageSid: turn.messageSid, replies: [] };
-      await putIfAbsent(this.client, this.tableName, inboundItem(recorded.replies, recorded.webhook));
-      return {
-        outcome: 'duplicate',
-        replies: [...recorded.replies],
-        ...(recorded.webhook ? { webhook: recorded.webhook } : {}),
-      };
+      // Another transaction on the same state at the same moment: read again, as for a conflict.
+      if ((error as Error)?.name === 'TransactionConflictException') return { outcome: 'conflict' };
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const [state, entry] = reasons;
+      if (entry?.Code === 'ConditionalCheckFailed') return recordedTurn(oldItem(entry.Item));
+      if (state?.Code !== 'ConditionalCheckFailed') throw error;
+      const recent = oldItem(state.Item).recentMessageSids;
+      // The same message applied under another transcript key (a second webhook for one SID):
+      // its own entry owes the replies, so this one owes nothing.
+      if (Array.isArray(recent) && recent.includes(inbound.messageSid))
+        return { outcome: 'duplicate', replies: [] };
+      return { outcome: 'conflict' };
     }
-    await putIfAbsent(this.client, this.tableName, inboundItem(commit.replies, commit.webhook));
-    return { outcome: 'committed' };
   }
 }

@@ -7,14 +7,20 @@ export function isConditionFailure(error: unknown): error is ConditionalCheckFai
   );
 }
 
-/** For a cancelled transaction: which of its items failed their condition (by index). */
-export function cancelledConditions(error: unknown): boolean[] | undefined {
+type CancellationReason = NonNullable<TransactionCanceledException['CancellationReasons']>[number];
+
+/** For a cancelled transaction: why each of its items was refused (by index), `Item` in wire form. */
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (
     !(error instanceof TransactionCanceledException) &&
     (error as Error)?.name !== 'TransactionCanceledException'
   ) {
     return undefined;
   }
-  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-  return reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
+  return (error as TransactionCanceledException).CancellationReasons ?? [];
+}
+
+/** For a cancelled transaction: which of its items failed their condition (by index). */
+export function cancelledConditions(error: unknown): boolean[] | undefined {
+  return cancellationReasons(error)?.map((reason) => reason.Code === 'ConditionalCheckFailed');
 }

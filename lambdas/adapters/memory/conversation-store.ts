@@ -37,6 +37,8 @@ export class MemoryConversationStore implements ConversationStore {
     const { conversation } = commit;
     if (conversation) {
       const current = this.states.get(scopeKey(conversation));
+      if (current?.recentMessageSids?.includes(commit.inbound.messageSid))
+        return { outcome: 'duplicate', replies: [] };
       if (current?.version !== commit.expectedVersion) return { outcome: 'conflict' };
       this.states.set(scopeKey(conversation), conversation);
     }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoConversationStore } from '../../../lambdas/adapters/dynamodb/conversation-store';
 import { keys } from '../../../lambdas/adapters/dynamodb/keys';
@@ -10,8 +10,7 @@ import { useDynamoDbTable } from '../../support/dynamodb-table';
 
 /**
  * The records a turn and its sends leave, on DynamoDB Local: the turn writes the state (with the
- * message it applied) before the inbound entry, without a transaction, so each crash point is
- * replayed here by removing what a crash would not have written; a send's claim, outcome and sid
+ * message it applied) and the inbound entry in one transaction; a send's claim, outcome and sid
  * live on the reply's transcript entry, which the claim creates when the turn did not.
  */
 const table = useDynamoDbTable('turn-and-send-records-test');
@@ -41,6 +40,7 @@ function state(customer: string, version: number, sids: string[]): ConversationR
     lastActivityAt: AT,
     expiresAt: '2026-12-03T10:00:00.000Z',
     recentMessageSids: sids,
+    lastInboundAt: AT,
   };
 }
 
@@ -69,21 +69,12 @@ function turn(
   };
 }
 
-async function forgetInboundEntry(customer: string, sid: string): Promise<void> {
-  await table().documents.send(
-    new DeleteCommand({
-      TableName: table().tableName,
-      Key: keys.transcriptEntry(TENANT, customer, `${AT}#${sid}`),
-    }),
-  );
-}
-
 async function item(key: { pk: string; sk: string }) {
   return (await table().documents.send(new GetCommand({ TableName: table().tableName, Key: key }))).Item;
 }
 
-describe('a turn without a transaction', () => {
-  it('records the state with the turn, then the inbound entry with its replies', async () => {
+describe('a turn in one transaction', () => {
+  it('records the state with the turn and the inbound entry with its replies together', async () => {
     const customer = nextCustomer();
     expect(await conversations().commitTurn(turn(customer, 'SM1', undefined, ['SM1']))).toEqual({
       outcome: 'committed',
@@ -91,6 +82,7 @@ describe('a turn without a transaction', () => {
     const saved = await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer });
     expect(saved?.version).toBe(1);
     expect(saved?.recentMessageSids).toEqual(['SM1']);
+    expect(saved?.lastInboundAt).toBe(AT);
     const inbound = await item(keys.transcriptEntry(TENANT, customer, `${AT}#SM1`));
     expect(inbound?.replies).toEqual([reply('SM1')]);
   });
@@ -108,25 +100,40 @@ describe('a turn without a transaction', () => {
     ).toBe(1);
   });
 
-  it('recognises its message in the state when a crash came before the inbound entry', async () => {
+  it('writes no state when the inbound entry exists: the two are never apart', async () => {
     const customer = nextCustomer();
-    await conversations().commitTurn(turn(customer, 'SM1', undefined, ['SM1']));
-    await forgetInboundEntry(customer, 'SM1');
-    const retried = await conversations().commitTurn(turn(customer, 'SM1', 1, ['SM1', 'SM1']));
-    expect(retried).toEqual({ outcome: 'duplicate', replies: [reply('SM1')] });
-    // The retry recorded the inbound entry the crash left out, with the first attempt's replies.
-    expect((await item(keys.transcriptEntry(TENANT, customer, `${AT}#SM1`)))?.replies).toEqual([
-      reply('SM1'),
-    ]);
+    const recorded = turn(customer, 'SM1', undefined, ['SM1']);
+    await table().documents.send(
+      new PutCommand({
+        TableName: table().tableName,
+        Item: {
+          ...keys.transcriptEntry(TENANT, customer, recorded.inbound.transcriptKey),
+          direction: 'inbound',
+          replies: [reply('SM1', 'recorded earlier')],
+        },
+      }),
+    );
+    expect(await conversations().commitTurn(recorded)).toEqual({
+      outcome: 'duplicate',
+      replies: [reply('SM1', 'recorded earlier')],
+    });
     expect(
-      (await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }))?.version,
-    ).toBe(1);
+      await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }),
+    ).toBeUndefined();
   });
 
-  it('keeps the turn it recorded through a business start that wrote the state in between', async () => {
+  it('owes nothing for a second webhook of an applied message (same SID, later receipt)', async () => {
     const customer = nextCustomer();
     await conversations().commitTurn(turn(customer, 'SM1', undefined, ['SM1']));
-    await forgetInboundEntry(customer, 'SM1');
+    const again = turn(customer, 'SM1', 1, ['SM1', 'SM1']);
+    const later = { ...again, inbound: { ...again.inbound, transcriptKey: `2026-12-02T10:09:00.000Z#SM1` } };
+    expect(await conversations().commitTurn(later)).toEqual({ outcome: 'duplicate', replies: [] });
+    expect(await item(keys.transcriptEntry(TENANT, customer, later.inbound.transcriptKey))).toBeUndefined();
+  });
+
+  it('keeps what the last turn recorded through a business start that wrote the state in between', async () => {
+    const customer = nextCustomer();
+    await conversations().commitTurn(turn(customer, 'SM1', undefined, ['SM1']));
     const started = await conversations().commitStart({
       tenantId: TENANT,
       customer,
@@ -138,10 +145,8 @@ describe('a turn without a transaction', () => {
       at: AT,
     });
     expect(started).toBe('committed');
-    expect(
-      (await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer }))
-        ?.recentMessageSids,
-    ).toEqual(['SM1']);
+    const saved = await conversations().load({ tenantId: TENANT, businessNumber: BUSINESS, customer });
+    expect([saved?.recentMessageSids, saved?.lastInboundAt]).toEqual([['SM1'], AT]);
     expect(await conversations().commitTurn(turn(customer, 'SM1', 2, ['SM1', 'SM1']))).toEqual({
       outcome: 'duplicate',
       replies: [reply('SM1')],

@@ -70,15 +70,21 @@ describe('leading keys guard', () => {
     );
     expect(read.Item).toBeUndefined();
     for (const write of [
-      new PutCommand({ TableName: TABLE, Item: { pk: 'TENANT#demo', sk: 'WORKFLOW#order-status' } }),
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: TABLE, Item: { pk: 'MESSAGE#SM3', sk: 'META' } } },
-          { Put: { TableName: TABLE, Item: { pk: 'TENANT#demo', sk: 'NUMBER#+15005550006' } } },
-        ],
-      }),
+      () =>
+        documents.send(
+          new PutCommand({ TableName: TABLE, Item: { pk: 'TENANT#demo', sk: 'WORKFLOW#order-status' } }),
+        ),
+      () =>
+        documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: TABLE, Item: { pk: 'MESSAGE#SM3', sk: 'META' } } },
+              { Put: { TableName: TABLE, Item: { pk: 'TENANT#demo', sk: 'NUMBER#+15005550006' } } },
+            ],
+          }),
+        ),
     ]) {
-      await expect(documents.send(write)).rejects.toMatchObject({
+      await expect(write()).rejects.toMatchObject({
         name: 'AccessDeniedException',
         message: expect.stringContaining('TENANT#demo'),
       });
