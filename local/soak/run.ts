@@ -11,6 +11,7 @@ import type { SoakOptions } from './options';
 import { PhoneWatch } from './phone-watch';
 import { streamFor } from './prng';
 import { waitForQuiescence } from './quiescence';
+import { injectStaleRedrives, lateMessagesMishandled } from './stale-redrives';
 import { driveTraffic } from './traffic';
 
 /** The one JSON line a soak prints; the first fields are the verdict. */
@@ -58,6 +59,12 @@ export interface SoakSummary {
   /** False if the pipeline was still busy when the time limit came. */
   readonly quiescent: boolean;
   readonly metrics: Readonly<Record<string, MetricCheck>>;
+  /**
+   * Fault "redriven after many turns" (local/soak/stale-redrives.ts): applied messages put back
+   * through the DLQ after later turns, never-applied older ones, and how many of those were
+   * applied or answered anyway (must be 0).
+   */
+  readonly staleRedrives: { readonly replayed: number; readonly late: number; readonly mishandled: number };
   readonly examples?: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -151,6 +158,14 @@ export async function runSoak(
     const quiet = () =>
       waitForQuiescence({ sqs: stack.clients.sqs, queues, simulator: stack.simulator, deadline });
     let quiescent = await quiet();
+    const stale = await injectStaleRedrives({
+      stack,
+      tenantId: DEMO_TENANT.tenantId,
+      accountSid: DEMO_TENANT.accountSid,
+      customers: traffic.customerNumbers,
+      count: Math.max(1, Math.round(options.customers * options.faultRate)),
+      random: streamFor(options.seed, 'stale-redrives'),
+    });
     const before = await deadLetterCounts(stack);
     const dlq = Object.values(before).reduce((total, count) => total + count, 0);
     // The platform's promise: every failure ends in a DLQ with a way back. Take it, once.
@@ -164,6 +179,7 @@ export async function runSoak(
     for (const queue of queues)
       deadLetters[queue.spec.id] = await drainDeadLetters(stack.clients.sqs, queue.dlqUrl);
     progress('auditing');
+    const lateMishandled = await lateMessagesMishandled(stack, DEMO_TENANT.tenantId, stale);
     const report = await audit({
       stack,
       tenantId: DEMO_TENANT.tenantId,
@@ -184,8 +200,13 @@ export async function runSoak(
       report.duplicateSends === 0 &&
       report.storeStatusMismatch === 0 &&
       report.metricsMismatch === 0 &&
+      lateMishandled.length === 0 &&
       stack.leadingKeyRefusals().length === 0;
-    const problems = Object.keys(report.examples).length > 0;
+    const examples = {
+      ...report.examples,
+      ...(lateMishandled.length > 0 ? { lateMishandled: lateMishandled.slice(0, 5) } : {}),
+    };
+    const problems = Object.keys(examples).length > 0;
     return {
       turns: traffic.turns,
       lost: report.lost,
@@ -229,7 +250,12 @@ export async function runSoak(
       leadingKeyRefusals: stack.leadingKeyRefusals().length,
       quiescent,
       metrics: report.metrics,
-      ...(problems ? { examples: report.examples } : {}),
+      staleRedrives: {
+        replayed: stale.replayed.length,
+        late: stale.late.length,
+        mishandled: lateMishandled.length,
+      },
+      ...(problems ? { examples } : {}),
     };
   } finally {
     phone.close();

@@ -13,7 +13,8 @@ describe('chaos soak', () => {
       '--turns=200',
       '--fault-rate=0.1',
       '--seed=6',
-      '--customers=40',
+      // 8 turns each: enough for the stale-redrive fault to put a message back 6 turns later.
+      '--customers=25',
       // Short waits keep it quick on a small machine: customers text on after 3 s without a reply,
       // and a crashed batch is retried after 5 s.
       '--reply-timeout-ms=3000',
@@ -42,5 +43,8 @@ describe('chaos soak', () => {
     expect(summary.faultsInjected).toMatchObject({ api429: expect.any(Number), api500: expect.any(Number) });
     expect((summary.faultsInjected.api429 ?? 0) + (summary.faultsInjected.api500 ?? 0)).toBeGreaterThan(0);
     expect(summary.undelivered).toBeGreaterThan(0);
+    // Messages came back from the DLQ after many later turns: none turned twice, no late one applied.
+    expect(summary.staleRedrives.replayed).toBeGreaterThan(0);
+    expect(summary.staleRedrives).toMatchObject({ mishandled: 0 });
   });
 });
