@@ -15,7 +15,7 @@ import { lintCommand, simulateCommand } from './workflow-commands';
 const USAGE = `smsctl: operate the SMS conversation platform
 
 Usage:
-  smsctl tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--messaging-service-sid MG…|none] [--name N]
+  smsctl tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N]
                                        create a tenant, or change what is given and keep the rest;
                                        --auth-token - reads the token from standard input
   smsctl tenant get --tenant ID | tenant list

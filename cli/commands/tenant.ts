@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { MIN_SIGNING_KEY_LENGTH } from '../../lambdas/domain/completion-webhook/signature';
+import { parseGraceDuration, withRotation } from '../../lambdas/domain/tenant-credentials-rotation';
 import { putTenantSecret, putTenantWebhookSecret, readTenantSecret } from '../../local/tenants';
 import { CliError } from '../cli-error';
 import { parseCommand, sid, tenantId } from '../flags';
@@ -9,13 +10,24 @@ import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
 const PUT_USAGE =
-  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--messaging-service-sid MG…|none] [--name N]';
+  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N]';
 /** `--messaging-service-sid none`: send from the numbers again, not through a Messaging Service. */
 const REMOVE = 'none';
 
-/** The first line of standard input: `--auth-token -` keeps the token out of argv and shell history. */
+/** `--previous-token-grace`: undefined when not given (withRotation's default applies). */
+function previousTokenGrace(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseGraceDuration(value);
+  if (!parsed.ok) throw new CliError(`--previous-token-grace: ${parsed.reason}`, 2);
+  return parsed.ms;
+}
+
+/**
+ * The auth token from standard input: `--auth-token -` keeps it out of argv and shell history.
+ * On a terminal, a prompt that does not echo what is typed; otherwise the first line.
+ */
 export async function readStdinLine(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Auth token: ');
+  if (process.stdin.isTTY) return readHiddenLine('Auth token (not shown): ');
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     lines.close();
@@ -23,6 +35,41 @@ export async function readStdinLine(): Promise<string> {
   }
   return '';
 }
+
+/** Raw mode turns echo off; Enter ends, Backspace deletes, Ctrl-C cancels. */
+function readHiddenLine(prompt: string): Promise<string> {
+  const input = process.stdin;
+  process.stderr.write(prompt);
+  input.setRawMode(true);
+  input.setEncoding('utf8');
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const finish = () => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          finish();
+          resolve(typed.trim());
+          return;
+        }
+        if (char === '\u0003') {
+          finish();
+          reject(new CliError('cancelled', 130));
+          return;
+        }
+        typed = char === '\u007f' || char === '\b' ? typed.slice(0, -1) : typed + char;
+      }
+    };
+    input.on('data', onData);
+  });
+}
+
 const WEBHOOK_KEY_USAGE = 'tenant webhook-key --tenant ID [--key KEY]';
 
 /** A profile as shown to operators: never any credential. */
@@ -32,6 +79,9 @@ function profileView(item: Record<string, unknown>) {
     ...(item.name ? { name: String(item.name) } : {}),
     ...(item.accountSid ? { accountSid: String(item.accountSid) } : {}),
     ...(item.messagingServiceSid ? { messagingServiceSid: String(item.messagingServiceSid) } : {}),
+    ...(item.previousTokenValidUntil
+      ? { previousTokenValidUntil: String(item.previousTokenValidUntil) }
+      : {}),
     updatedAt: String(item.updatedAt),
   };
 }
@@ -41,6 +91,8 @@ export async function tenantCommand(
   args: string[],
   target: () => Promise<PlatformTarget>,
   readSecretLine: () => Promise<string> = readStdinLine,
+  /** A person at a terminal: a new tenant without --auth-token is asked for it. */
+  interactive: boolean = process.stdin.isTTY === true,
 ): Promise<CommandResult> {
   switch (action) {
     case 'put': {
@@ -48,21 +100,28 @@ export async function tenantCommand(
         tenant: { type: 'string' },
         'account-sid': { type: 'string' },
         'auth-token': { type: 'string' },
+        'previous-token-grace': { type: 'string' },
         'messaging-service-sid': { type: 'string' },
         name: { type: 'string' },
       });
       const id = tenantId(values.tenant, PUT_USAGE);
       const givenAccountSid = sid(values['account-sid'], 'AC', '--account-sid');
-      const givenToken = values['auth-token'] === '-' ? await readSecretLine() : values['auth-token'];
-      if (givenToken === '') throw new CliError('--auth-token -: no token on standard input', 2);
+      const graceMs = previousTokenGrace(values['previous-token-grace']);
       const messagingServiceFlag = values['messaging-service-sid'];
       const givenServiceSid =
         messagingServiceFlag === REMOVE
           ? undefined
           : sid(messagingServiceFlag, 'MG', '--messaging-service-sid');
+      let givenToken = values['auth-token'] === '-' ? await readSecretLine() : values['auth-token'];
+      if (givenToken === '') throw new CliError('--auth-token -: no token on standard input', 2);
       const platform = await target();
       // What is not given is kept (a token rotation keeps the Messaging Service and API key).
       const existing = await readTenantSecret(platform.secrets, platform.tenantSecretPrefix, id);
+      // A new tenant needs a token; at a terminal, ask for it rather than have it typed into argv.
+      if (givenToken === undefined && givenAccountSid && !existing && interactive) {
+        givenToken = await readSecretLine();
+        if (givenToken === '') throw new CliError('no auth token given', 2);
+      }
       const accountSid = givenAccountSid ?? existing?.accountSid;
       const authToken = givenToken ?? existing?.authToken;
       if (!accountSid || !authToken)
@@ -75,25 +134,40 @@ export async function tenantCommand(
       const { messagingServiceSid: keptServiceSid, ...kept } = sameAccount ? existing : {};
       const messagingServiceSid =
         messagingServiceFlag === REMOVE ? undefined : (givenServiceSid ?? keptServiceSid);
-      await putTenantSecret(platform.secrets, platform.tenantSecretPrefix, id, {
-        ...kept,
-        accountSid,
-        authToken,
-        ...(messagingServiceSid ? { messagingServiceSid } : {}),
-      });
+      const now = new Date();
+      // A replaced token stays valid for the grace (withRotation decides the previous-token fields).
+      const secret = withRotation(
+        existing,
+        { ...kept, accountSid, authToken, ...(messagingServiceSid ? { messagingServiceSid } : {}) },
+        { now, graceMs },
+      );
+      await putTenantSecret(platform.secrets, platform.tenantSecretPrefix, id, secret);
       // The profile repeats the non-secret SIDs so `tenant get` needs no secret read.
       const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
       // Re-putting credentials (a token rotation) keeps the name given earlier.
       const name = values.name ?? (await admin.getProfile(id))?.name;
+      // The deadline, not the token: operators see how long the old token is still accepted.
+      const previousTokenValidUntil = secret.previousAuthToken
+        ? secret.previousAuthTokenValidUntil
+        : undefined;
       const profile = {
         ...(name ? { name: String(name) } : {}),
         accountSid,
         ...(messagingServiceSid ? { messagingServiceSid } : {}),
-        updatedAt: new Date().toISOString(),
+        ...(previousTokenValidUntil ? { previousTokenValidUntil } : {}),
+        updatedAt: now.toISOString(),
       };
       await admin.putProfile(id, profile);
       const view = profileView({ tenantId: id, ...profile });
-      return { json: { ok: true, tenant: view }, lines: [`tenant ${id} saved (${platform.description})`] };
+      return {
+        json: { ok: true, tenant: view },
+        lines: [
+          `tenant ${id} saved (${platform.description})`,
+          ...(previousTokenValidUntil
+            ? [`the previous auth token is accepted on webhooks until ${previousTokenValidUntil}`]
+            : []),
+        ],
+      };
     }
     case 'webhook-key': {
       // The key completion webhooks are signed with (README, "Completion webhooks"). A generated

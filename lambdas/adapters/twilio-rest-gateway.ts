@@ -1,6 +1,7 @@
 import type { TenantTwilioCredentials } from '../domain/tenant';
 import { TwilioApiError } from '../domain/twilio-errors';
 import type { SendSmsRequest, SentSms, SmsGateway } from '../ports/sms-gateway';
+import { attemptSignal, attemptTimeoutMs } from '../shared/invocation-deadline';
 
 const API_VERSION = '2010-04-01';
 
@@ -20,7 +21,9 @@ interface TwilioErrorJson {
 
 /**
  * A lean client for Twilio's Messages API over `fetch` (keep-alive by default in Node's undici).
- * The base URL is configuration: `https://api.twilio.com` in AWS, the simulator locally.
+ * The base URL is configuration: `https://api.twilio.com` in AWS, the simulator locally. Each call
+ * is one attempt (retries go through the queue), bounded by `timeoutMs` and by the invocation's
+ * deadline, so that a stalled call leaves the handler time to put the record back.
  */
 export class TwilioRestSmsGateway implements SmsGateway {
   constructor(
@@ -90,6 +93,7 @@ export class TwilioRestSmsGateway implements SmsGateway {
     const password =
       credentials.apiKeySid && credentials.apiKeySecret ? credentials.apiKeySecret : credentials.authToken;
     let response: Response;
+    let text: string;
     try {
       response = await fetch(url, {
         method,
@@ -99,13 +103,14 @@ export class TwilioRestSmsGateway implements SmsGateway {
           ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
         },
         ...(form ? { body: form.toString() } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: attemptSignal(attemptTimeoutMs(this.timeoutMs)) ?? null,
       });
+      // Inside the try: the timeout also aborts an answer that stalls after its headers.
+      text = await response.text();
     } catch (error) {
       // Timeouts and connection failures: the request may or may not have reached Twilio.
       throw new TwilioApiError(undefined, undefined, `Twilio request failed: ${(error as Error).message}`);
     }
-    const text = await response.text();
     if (!response.ok) {
       const parsed = safeJson<TwilioErrorJson>(text);
       throw new TwilioApiError(

@@ -14,6 +14,7 @@ import type { InboundQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { DeadLetterError, withDeadLetter } from '../shared/dead-letter';
 import { requireEnv } from '../shared/env';
+import { invocationDeadline } from '../shared/invocation-deadline';
 import { METRICS } from '../shared/metric-catalog';
 import { BatchedTenantMetrics, logger, MetricUnit } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
@@ -33,7 +34,10 @@ const deps: TurnDeps = {
   optOuts: new DynamoOptOutStore(dynamo, tableName),
   onEvent: (event) => {
     if (event.type === 'optOut') batchMetrics.add(event.tenantId, METRICS.optOuts, MetricUnit.Count);
-    else if (event.type === 'started')
+    else if (event.type === 'late') {
+      batchMetrics.add(event.tenantId, METRICS.lateMessages, MetricUnit.Count);
+      logger.warn('Late message recorded, not applied', { ...event });
+    } else if (event.type === 'started')
       batchMetrics.add(event.tenantId, METRICS.conversationsStarted, MetricUnit.Count);
     else if (event.type === 'completed') {
       batchMetrics.add(event.tenantId, METRICS.conversationsCompleted, MetricUnit.Count);
@@ -101,4 +105,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent,
   } finally {
     batchMetrics.publish();
   }
-}).use(injectLambdaContext(logger, { clearState: true }));
+})
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(invocationDeadline());

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { invocationDeadline } from '../shared/invocation-deadline';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { startOutboundDeps } from './deps';
@@ -29,4 +30,6 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(
       emitTenantMetric(tenantId, METRICS.conversationsStarted, MetricUnit.Count);
     return response;
   },
-).use(injectLambdaContext(logger, { clearState: true }));
+)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(invocationDeadline());

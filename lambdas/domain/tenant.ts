@@ -34,4 +34,12 @@ export interface TenantTwilioCredentials {
   readonly messagingServiceSid?: string;
   readonly apiKeySid?: string;
   readonly apiKeySecret?: string;
+  /**
+   * The auth token a rotation replaced, still accepted on webhooks until
+   * `previousAuthTokenValidUntil`, as Twilio keeps accepting its secondary token: requests Twilio
+   * signed just before the switch, or while the new token propagates, are not lost.
+   */
+  readonly previousAuthToken?: string;
+  /** ISO 8601 with a zone; a previous token without a valid deadline is never accepted. */
+  readonly previousAuthTokenValidUntil?: string;
 }

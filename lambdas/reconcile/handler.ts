@@ -8,6 +8,7 @@ import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { invocationDeadline } from '../shared/invocation-deadline';
 import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
 import { METRICS } from '../shared/metric-catalog';
 import { logger, metrics, MetricUnit } from '../shared/observability';
@@ -31,4 +32,6 @@ export const handler = middy(async (_event: ScheduledEvent) => {
   single.addMetric(METRICS.reconcileChecked, MetricUnit.Count, summary.checked);
   single.addMetric(METRICS.reconcileAdvanced, MetricUnit.Count, summary.advanced);
   return summary;
-}).use(injectLambdaContext(logger, { clearState: true }));
+})
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(invocationDeadline());

@@ -11,6 +11,7 @@ import { maskPhone } from '../domain/phone';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { invocationDeadline, remainingMs } from '../shared/invocation-deadline';
 import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
@@ -26,7 +27,6 @@ const dynamo = documentClient();
 const MAX_PACING_WAIT_MS = 5_000;
 /** Time kept for the Twilio call and the bookkeeping after a paced wait. */
 const INVOCATION_RESERVE_MS = 12_000;
-let invocationDeadlineMs = 0;
 const deps: SendDeps = {
   publicBaseUrl: requireEnv(ENV.publicBaseUrl),
   credentials: tenantCredentialsFromEnv(),
@@ -34,8 +34,8 @@ const deps: SendDeps = {
   messages: new DynamoMessageStore(dynamo, tableName),
   optOuts: new DynamoOptOutStore(dynamo, tableName),
   pacer: new DynamoSendPacer(dynamo, tableName),
-  pacingWaitBudgetMs: () =>
-    Math.max(0, Math.min(MAX_PACING_WAIT_MS, invocationDeadlineMs - Date.now() - INVOCATION_RESERVE_MS)),
+  // The invocation's deadline is set by the invocationDeadline middleware (Infinity outside one).
+  pacingWaitBudgetMs: () => Math.max(0, Math.min(MAX_PACING_WAIT_MS, remainingMs() - INVOCATION_RESERVE_MS)),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => new Date(),
   random: Math.random,
@@ -102,7 +102,8 @@ async function sendRecord(record: SQSRecord): Promise<void> {
   await processSend(queued, receiveCount(record), deps);
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) => {
-  invocationDeadlineMs = Date.now() + context.getRemainingTimeInMillis();
-  return processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
-}).use(injectLambdaContext(logger, { clearState: true }));
+export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true }),
+)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(invocationDeadline());

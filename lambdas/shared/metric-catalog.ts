@@ -13,6 +13,8 @@ export const DIMENSIONS = {
 export const METRICS = {
   inboundReceived: 'InboundMessages',
   signatureRejected: 'SignatureRejected',
+  /** Webhooks whose signature matched only the tenant's previous auth token (a rotation in progress). */
+  signatureAcceptedWithPreviousToken: 'SignatureAcceptedWithPreviousToken',
   messagesSent: 'MessagesSent',
   messagesDelivered: 'MessagesDelivered',
   messagesUndelivered: 'MessagesUndelivered',
@@ -23,6 +25,8 @@ export const METRICS = {
   conversationsStarted: 'ConversationsStarted',
   conversationsCompleted: 'ConversationsCompleted',
   optOuts: 'OptOuts',
+  /** Customer messages received before the last one applied (an old one redriven): recorded, not applied. */
+  lateMessages: 'LateMessages',
   /** Dimensions {service, TenantId, ErrorCode}: undelivered and failed messages by Twilio error code. */
   deliveryErrors: 'DeliveryErrors',
   reconcileChecked: 'ReconcileChecked',
@@ -39,6 +43,14 @@ export const METRICS = {
   /** Milliseconds from sending a webhook to its 2xx answer. */
   webhookLatency: 'WebhookLatency',
 } as const;
+
+/**
+ * The TenantId under which a rejection is counted when the tenant was never looked up (a missing
+ * or malformed signature is refused before any secret is read): the id in the path is only a
+ * claim, and counting under each claimed id would let anyone create a custom metric per request.
+ * Outside the tenant id pattern, so it can never be a real tenant's.
+ */
+export const UNVERIFIED_TENANT = '(unverified)';
 
 /**
  * Every per-tenant metric is emitted with exactly the dimension set {service, TenantId}

@@ -8,6 +8,7 @@ import { isOutboundStatus, statusRank } from '../domain/message-status';
 import type { StatusQueueMessage } from '../domain/queue-messages';
 import { documentClient, sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { invocationDeadline } from '../shared/invocation-deadline';
 import { logger } from '../shared/observability';
 import { processReportedBatch } from '../shared/reported-batch';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
@@ -81,4 +82,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, conte
       { context },
     );
   }),
-).use(injectLambdaContext(logger, { clearState: true }));
+)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(invocationDeadline());

@@ -390,7 +390,7 @@ describe('smsctl --local', () => {
     expect(failed).toMatchObject({ code: 1, stderr: 'smsctl: tenant nobody not found\n' });
   });
 
-  it('tenant put reads the token from standard input, keeps what it is not given, and removes a Messaging Service on none', async () => {
+  it('tenant put reads the token from standard input, keeps what it is not given, and removes a Messaging Service on none, and keeps a replaced token for its grace', async () => {
     const tenant = 'rotating-co';
     const secret = () => readTenantSecret(stack().clients.secrets, stack().tenantSecretPrefix, tenant);
     const messagingServiceSid = `MG${'4'.repeat(32)}`;
@@ -431,17 +431,87 @@ describe('smsctl --local', () => {
       messagingServiceSid,
     });
 
-    // A rotation names only the token: the account and the Messaging Service stay.
-    await json('tenant', 'put', '--tenant', tenant, '--auth-token', 'second-token-0123456789abcdef012');
-    expect(await secret()).toMatchObject({
+    // A rotation names only the token: the account and the Messaging Service stay, and the
+    // replaced token is still accepted on webhooks for 24 hours.
+    const rotatedAt = Date.now();
+    const rotated = await json<{ tenant: { previousTokenValidUntil: string } }>(
+      'tenant',
+      'put',
+      '--tenant',
+      tenant,
+      '--auth-token',
+      'second-token-0123456789abcdef012',
+    );
+    const validUntil = rotated.tenant.previousTokenValidUntil;
+    expect(Date.parse(validUntil) - rotatedAt).toBeGreaterThanOrEqual(24 * 3600_000);
+    expect(Date.parse(validUntil) - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+    expect(await secret()).toEqual({
+      accountSid: `AC${'4'.repeat(32)}`,
       authToken: 'second-token-0123456789abcdef012',
       messagingServiceSid,
+      previousAuthToken: 'first-token-0123456789abcdef0123',
+      previousAuthTokenValidUntil: validUntil,
     });
 
+    // A put that leaves the token alone keeps the previous one and its deadline.
     await json('tenant', 'put', '--tenant', tenant, '--messaging-service-sid', 'none');
     expect(await secret()).toEqual({
       accountSid: `AC${'4'.repeat(32)}`,
       authToken: 'second-token-0123456789abcdef012',
+      previousAuthToken: 'first-token-0123456789abcdef0123',
+      previousAuthTokenValidUntil: validUntil,
+    });
+
+    // The same token again is no rotation: the previous token is not replaced by the current one.
+    await json('tenant', 'put', '--tenant', tenant, '--auth-token', 'second-token-0123456789abcdef012');
+    expect(await secret()).toMatchObject({ previousAuthToken: 'first-token-0123456789abcdef0123' });
+
+    // --previous-token-grace 0 (the old token leaked): no previous token from now on.
+    const revoked = await json<{ tenant: Record<string, string> }>(
+      'tenant',
+      'put',
+      '--tenant',
+      tenant,
+      '--previous-token-grace',
+      '0',
+    );
+    expect(revoked.tenant.previousTokenValidUntil).toBeUndefined();
+    expect(await secret()).toEqual({
+      accountSid: `AC${'4'.repeat(32)}`,
+      authToken: 'second-token-0123456789abcdef012',
+    });
+
+    // A grace of its own, and a new account: its token keeps no previous one of another account.
+    await json(
+      'tenant',
+      'put',
+      '--tenant',
+      tenant,
+      '--auth-token',
+      'third-token-0123456789abcdef0123',
+      '--previous-token-grace',
+      '2h',
+    );
+    expect(Date.parse(String((await secret())?.previousAuthTokenValidUntil)) - Date.now()).toBeGreaterThan(
+      2 * 3600_000 - 60_000,
+    );
+    await json(
+      'tenant',
+      'put',
+      '--tenant',
+      tenant,
+      '--account-sid',
+      `AC${'5'.repeat(32)}`,
+      '--auth-token',
+      'other-account-token-0123456789ab',
+    );
+    expect(await secret()).toEqual({
+      accountSid: `AC${'5'.repeat(32)}`,
+      authToken: 'other-account-token-0123456789ab',
+    });
+    expect(await smsctl('tenant', 'put', '--tenant', tenant, '--previous-token-grace', '30d')).toMatchObject({
+      code: 2,
+      error: '--previous-token-grace: at most 7d',
     });
 
     const fresh = await smsctl('tenant', 'put', '--tenant', 'brand-new', '--auth-token', 'x'.repeat(32));

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TwilioRestSmsGateway } from '../../lambdas/adapters/twilio-rest-gateway';
 import type { TenantTwilioCredentials } from '../../lambdas/domain/tenant';
 import { classifyTwilioError, TwilioApiError } from '../../lambdas/domain/twilio-errors';
+import { setInvocationDeadline } from '../../lambdas/shared/invocation-deadline';
 import { inMemoryDirectory, startTwilioSimulator, type TwilioSimulator } from '../../local/twilio-sim';
 import { assertValidCreateMessageRequest, assertValidMessageResource } from '../support/twilio-contract';
 
@@ -129,4 +132,79 @@ describe('TwilioRestSmsGateway against the simulator', () => {
     assertValidMessageResource(await resource.json());
     expect(await gateway.findRecent({ credentials, to: base.to, body: 'never sent', since })).toBeUndefined();
   });
+});
+
+/**
+ * A Twilio that accepts the connection and never answers (or, with `stallBody`, sends the status
+ * line and headers and then nothing): the call must be cut short, never wait out the invocation.
+ */
+describe('TwilioRestSmsGateway against a stalled Twilio', () => {
+  let stalled: http.Server;
+  let stalledUrl: string;
+  let stallBody = false;
+
+  beforeAll(async () => {
+    stalled = http.createServer((request, response) => {
+      request.resume();
+      if (stallBody) {
+        response.writeHead(201, { 'content-type': 'application/json' });
+        response.write('{"sid":');
+      }
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    stalledUrl = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+  });
+
+  afterEach(() => {
+    setInvocationDeadline(undefined);
+    stallBody = false;
+  });
+
+  afterAll(() => {
+    stalled.closeAllConnections();
+    return new Promise<void>((resolve) => stalled.close(() => resolve()));
+  });
+
+  /** Fails the test, rather than hanging it, if a stalled call is not cut short. */
+  const GUARD_MS = 20_000;
+
+  const failure = (gateway: TwilioRestSmsGateway) =>
+    gateway.send({ credentials, ...base }).catch((caught: unknown) => caught);
+
+  it(
+    'aborts the call at its timeout as a retryable failure',
+    async () => {
+      const started = Date.now();
+      const error = await failure(new TwilioRestSmsGateway(stalledUrl, 300));
+      expect(error).toBeInstanceOf(TwilioApiError);
+      expect((error as TwilioApiError).httpStatus).toBeUndefined();
+      expect(classifyTwilioError(error as TwilioApiError)).toBe('retryable');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    },
+    GUARD_MS,
+  );
+
+  it(
+    'aborts an answer that stalls after its headers the same way',
+    async () => {
+      stallBody = true;
+      const error = await failure(new TwilioRestSmsGateway(stalledUrl, 300));
+      expect(error).toBeInstanceOf(TwilioApiError);
+      expect(classifyTwilioError(error as TwilioApiError)).toBe('retryable');
+    },
+    GUARD_MS,
+  );
+
+  it(
+    'cuts the call short before the invocation deadline, its 10 s timeout notwithstanding',
+    async () => {
+      const deadline = Date.now() + 3_000;
+      setInvocationDeadline(deadline);
+      const error = await failure(new TwilioRestSmsGateway(stalledUrl));
+      expect(error).toBeInstanceOf(TwilioApiError);
+      // Done with the safety margin still free for the handler to put the record back.
+      expect(Date.now()).toBeLessThan(deadline);
+    },
+    GUARD_MS,
+  );
 });

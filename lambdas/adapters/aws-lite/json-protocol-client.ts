@@ -1,3 +1,9 @@
+import {
+  attemptSignal,
+  attemptTimeoutMs,
+  callDeadlineMs,
+  MIN_USEFUL_ATTEMPT_MS,
+} from '../../shared/invocation-deadline';
 import { type AwsCredentials, signRequest } from './signature-v4';
 import {
   type ResponseMetadata,
@@ -23,12 +29,33 @@ export interface JsonService {
   readonly prepareInput?: (operation: string, input: Record<string, unknown>) => Record<string, unknown>;
 }
 
+/**
+ * The SDK's `requestHandler` given as NodeHttpHandler options (the plain-object form SDK v3
+ * accepts), the members this client honors. Times in milliseconds; `0` or absent: no timeout.
+ */
+export interface RequestHandlerOptions {
+  /**
+   * The SDK bounds the connection phase alone with it. `fetch` exposes no connection phase, so here
+   * it bounds nothing by itself: `requestTimeout`, which in the SDK too runs from the start of the
+   * attempt, bounds a connection that never establishes.
+   */
+  readonly connectionTimeout?: number;
+  /** Per attempt, from its start until the whole answer is read; capped by the invocation deadline. */
+  readonly requestTimeout?: number;
+  /**
+   * The SDK only logs a breached `requestTimeout` unless this is true; this client always enforces
+   * it (the configuration in lambdas/shared/clients.ts sets it, so both behave alike).
+   */
+  readonly throwOnRequestTimeout?: boolean;
+}
+
 /** The subset of the SDK's client configuration the handlers use. */
 export interface ClientConfig {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: AwsCredentials;
   readonly maxAttempts?: number;
+  readonly requestHandler?: RequestHandlerOptions;
 }
 
 export type Output = Record<string, unknown> & { $metadata: ResponseMetadata };
@@ -86,13 +113,35 @@ interface RawResponse {
 /**
  * Over `fetch`: Node's undici keeps connections alive across invocations of a warm container, and
  * it is the same HTTP stack the Twilio gateway uses, loaded once, on the first request (node:https
- * would load TLS and streams at import).
+ * would load TLS and streams at import). `timeoutMs` bounds the whole attempt, reading the answer
+ * included (`Infinity`: unbounded).
  */
-async function post(url: URL, headers: Record<string, string>, body: string): Promise<RawResponse> {
+async function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<RawResponse> {
   // fetch sends `host` itself, with the value that was signed (url.host).
   const { host: _signedHost, ...sent } = headers;
-  const response = await fetch(url, { method: 'POST', headers: sent, body });
-  return { status: response.status, headers: response.headers, body: await response.text() };
+  const signal = attemptSignal(timeoutMs);
+  try {
+    const response = await fetch(url, { method: 'POST', headers: sent, body, ...(signal ? { signal } : {}) });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  } catch (error) {
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError; raise it as the SDK's
+    // NodeHttpHandler does (name TimeoutError, code ETIMEDOUT), which its retry strategy retries.
+    if (signal?.aborted) {
+      throw Object.assign(
+        new Error(`Request to ${url.host} timed out after ${timeoutMs} ms`, { cause: error }),
+        {
+          name: 'TimeoutError',
+          code: 'ETIMEDOUT',
+        },
+      );
+    }
+    throw error;
+  }
 }
 
 /** fetch reports a dropped connection as `TypeError: fetch failed` with the socket error as cause. */
@@ -118,6 +167,7 @@ export class JsonProtocolClient {
   private readonly region: string;
   private readonly endpoint: URL;
   private readonly maxAttempts: number;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     private readonly service: JsonService,
@@ -133,20 +183,37 @@ export class JsonProtocolClient {
         `https://${service.signingName}.${region}.amazonaws.com`,
     );
     this.maxAttempts = config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    // The SDK's default: no timeout (attemptTimeoutMs reads 0 as none).
+    this.requestTimeoutMs = config.requestHandler?.requestTimeout ?? 0;
   }
 
   async call(operation: string, input: Record<string, unknown>): Promise<Output> {
     const prepared = this.service.prepareInput?.(operation, input) ?? input;
     const body = JSON.stringify(prepared, jsonReplacer);
+    // Every attempt, and the waits between them, must end by then (Infinity outside an invocation).
+    const endBy = callDeadlineMs();
     let totalRetryDelay = 0;
     for (let attempt = 1; ; attempt++) {
       let response: RawResponse;
       try {
-        response = await post(this.endpoint, this.sign(operation, body), body);
+        response = await post(
+          this.endpoint,
+          this.sign(operation, body),
+          body,
+          attemptTimeoutMs(this.requestTimeoutMs, endBy),
+        );
       } catch (error) {
-        if (attempt < this.maxAttempts && NETWORK_ERROR_CODES.has(networkErrorCode(error))) {
-          totalRetryDelay += await this.backoff(attempt, RETRY_BASE_MS);
-          continue;
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        if (attempt < this.maxAttempts && (timedOut || NETWORK_ERROR_CODES.has(networkErrorCode(error)))) {
+          const delay = this.retryDelay(attempt, RETRY_BASE_MS, endBy);
+          if (delay !== undefined) {
+            totalRetryDelay += await this.wait(delay);
+            continue;
+          }
+        }
+        if (timedOut) {
+          // Shaped like a service error's `$metadata`: logs show how many attempts the call made.
+          Object.assign(error, { $metadata: { attempts: attempt, totalRetryDelay } });
         }
         throw error;
       }
@@ -167,8 +234,11 @@ export class JsonProtocolClient {
       const throttled = response.status === 429 || THROTTLING_CODES.has(error.name);
       const transient = TRANSIENT_STATUS.has(response.status) || TRANSIENT_CODES.has(error.name);
       if (attempt < this.maxAttempts && (throttled || transient)) {
-        totalRetryDelay += await this.backoff(attempt, throttled ? THROTTLING_RETRY_BASE_MS : RETRY_BASE_MS);
-        continue;
+        const delay = this.retryDelay(attempt, throttled ? THROTTLING_RETRY_BASE_MS : RETRY_BASE_MS, endBy);
+        if (delay !== undefined) {
+          totalRetryDelay += await this.wait(delay);
+          continue;
+        }
       }
       throw error;
     }
@@ -193,8 +263,17 @@ export class JsonProtocolClient {
     });
   }
 
-  private async backoff(attempt: number, baseMs: number): Promise<number> {
+  /**
+   * The backoff before the next attempt, or `undefined` when that attempt could not get
+   * {@link MIN_USEFUL_ATTEMPT_MS} before the call's deadline: the caller then throws the last error
+   * while the handler still has time to report it.
+   */
+  private retryDelay(attempt: number, baseMs: number, endBy: number): number | undefined {
     const delay = Math.floor(Math.random() * Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1)));
+    return Date.now() + delay + MIN_USEFUL_ATTEMPT_MS <= endBy ? delay : undefined;
+  }
+
+  private async wait(delay: number): Promise<number> {
     await sleep(delay);
     return delay;
   }

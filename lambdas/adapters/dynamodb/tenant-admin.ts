@@ -36,7 +36,17 @@ export class DynamoTenantAdmin {
     private readonly tableName: string,
   ) {}
 
-  async putProfile(tenantId: string, profile: { name?: string; updatedAt: string }): Promise<void> {
+  /** The profile holds no secret: SIDs and, during a rotation, when the previous token expires. */
+  async putProfile(
+    tenantId: string,
+    profile: {
+      name?: string;
+      accountSid?: string;
+      messagingServiceSid?: string;
+      previousTokenValidUntil?: string;
+      updatedAt: string;
+    },
+  ): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,

@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseFormBody } from '../../../lambdas/domain/form-body';
-import { isValidTwilioSignature } from '../../../lambdas/domain/webhook-signature';
+import {
+  isValidTwilioSignature,
+  isWellFormedTwilioSignature,
+} from '../../../lambdas/domain/webhook-signature';
 
 // Vectors from twilio-node's spec/validation.spec.js (the reference implementation's own tests).
 const token = '12345';
@@ -133,6 +136,34 @@ describe('X-Twilio-Signature (twilio-node validation.spec vectors)', () => {
       true,
     );
     expect(isValidTwilioSignature({ authToken: 'other-token', signature, url, params: parsed.params })).toBe(
+      false,
+    );
+  });
+});
+
+describe('the shape of X-Twilio-Signature (checked before any secret is read)', () => {
+  it('accepts what Twilio sends: base64 of a 20-byte HMAC-SHA1', () => {
+    for (let i = 0; i < 200; i++) {
+      const signature = createHmac('sha1', `token-${i}`).update(`data-${i}`).digest('base64');
+      expect(isWellFormedTwilioSignature(signature), signature).toBe(true);
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['one character', 'x'],
+    ['unpadded', 'A'.repeat(27)],
+    ['two padding characters', `${'A'.repeat(26)}==`],
+    ['29 characters', `${'A'.repeat(28)}=`],
+    ['an HMAC-SHA256', createHmac('sha256', 'k').update('d').digest('base64')],
+    ['hex', createHmac('sha1', 'k').update('d').digest('hex')],
+    ['base64url', `${'-'.repeat(26)}_=`],
+    ['non-canonical last character', `${'A'.repeat(26)}B=`],
+    ['a trailing space', `${createHmac('sha1', 'k').update('d').digest('base64')} `],
+    ['a line break', `${'A'.repeat(13)}\n${'A'.repeat(13)}=`],
+  ])('refuses %s', (_name, signature) => {
+    expect(isWellFormedTwilioSignature(signature)).toBe(false);
+    expect(isValidTwilioSignature({ authToken: 'k', signature, url: 'https://x.test/', params: {} })).toBe(
       false,
     );
   });
