@@ -178,7 +178,9 @@ export async function processSend(
         ...(error.code !== undefined ? { errorCode: error.code } : {}),
         ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
       });
-      await deps.messages.releaseSend(identity);
+      // No answer (a timeout, a dropped connection): Twilio may have created the message. The claim
+      // stays in flight, so the retry asks Twilio for it before sending (findRecent above).
+      if (error.httpStatus !== undefined) await deps.messages.releaseSend(identity);
       throw new RetryableSendError(error.message, backoffSeconds(attempt, deps.random));
     }
   }

@@ -240,7 +240,6 @@ describe('sender', () => {
   it.each([
     ['429', new TwilioApiError(429, 20429, 'Too Many Requests')],
     ['500', new TwilioApiError(500, undefined, 'Internal')],
-    ['a timeout', new TwilioApiError(undefined, undefined, 'aborted')],
     ['queue overflow 30001', new TwilioApiError(400, 30001, 'Queue overflow')],
   ])('releases the claim and throws for a retry on %s', async (_name, error) => {
     const sms = new ScriptedGateway([error]);
@@ -248,6 +247,20 @@ describe('sender', () => {
     expect(store.released).toBe(1);
     expect(store.failed).toHaveLength(0);
     expect(events.map((event) => event.type)).toEqual(['apiFailure']);
+  });
+
+  it('keeps the claim in flight after a call with no answer, so the retry finds the message Twilio made', async () => {
+    const sms = new ScriptedGateway([
+      new TwilioApiError(undefined, undefined, 'Twilio request failed: aborted'),
+    ]);
+    await expect(processSend(queued, 1, deps(sms))).rejects.toBeInstanceOf(RetryableSendError);
+    expect(store.released).toBe(0);
+    // The retry: the claim is found in flight, and Twilio has the message the aborted call created.
+    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:01.000Z' };
+    sms.recent = { sid: 'SMmade', status: 'sent' };
+    await processSend(queued, 2, deps(sms));
+    expect(sms.requests).toHaveLength(1);
+    expect(store.sent.map((sent) => sent.sid)).toEqual(['SMmade']);
   });
 
   it('re-reads rotated credentials once on 20003 and sends with them', async () => {
