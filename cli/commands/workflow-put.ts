@@ -1,17 +1,27 @@
+import { stages } from '../../lib/config';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import {
+  DEPLOYED_URL_POLICY,
+  LOCAL_URL_POLICY,
+  type OutboundUrlPolicy,
+} from '../../lambdas/domain/outbound-url-policy';
 import { lintWorkflow } from '../../lambdas/domain/workflow/lint';
 import { CliError } from '../cli-error';
 import { parseCommand, required, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
-import { readWorkflowFile } from '../workflow-commands';
+import { checkWebhookEndpoints, type EndpointCheckOptions, readWorkflowFile } from '../workflow-commands';
 
 const USAGE = 'workflow put --tenant ID --file F';
 
-/** Stores a workflow for a tenant, only once it lints clean: a broken one would fail live. */
+/**
+ * Stores a workflow for a tenant, only once it lints clean and its webhook endpoints pass the
+ * target stage's outbound URL policy: a broken one would fail live.
+ */
 export async function workflowPutCommand(
   args: string[],
   target: () => Promise<PlatformTarget>,
+  endpoints: Omit<EndpointCheckOptions, 'policy'> = {},
 ): Promise<CommandResult> {
   const { values } = parseCommand(USAGE, args, { tenant: { type: 'string' }, file: { type: 'string' } });
   const id = tenantId(values.tenant, USAGE);
@@ -22,12 +32,34 @@ export async function workflowPutCommand(
       `${values.file} has ${report.errors.length} lint error(s): ${report.errors.join('; ')}`,
     );
   const platform = await target();
+  const checked = await checkWebhookEndpoints(workflow, {
+    ...endpoints,
+    policy: webhookUrlPolicyOf(platform),
+  });
+  if (checked.errors.length > 0)
+    throw new CliError(
+      `${values.file} has ${checked.errors.length} webhook endpoint error(s) on ${platform.description}: ${checked.errors.join('; ')}`,
+    );
+  const warnings = [...report.warnings, ...checked.warnings];
   const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
   if (!(await admin.getProfile(id)))
     throw new CliError(`tenant ${id} not found; create it with smsctl tenant put`);
   await admin.putWorkflow(id, workflow);
   return {
-    json: { ok: true, tenantId: id, workflowId: workflow.id, warnings: report.warnings },
-    lines: [...report.warnings.map((w) => `warning ${w}`), `workflow ${workflow.id} saved for tenant ${id}`],
+    json: { ok: true, tenantId: id, workflowId: workflow.id, warnings },
+    lines: [...warnings.map((w) => `warning ${w}`), `workflow ${workflow.id} saved for tenant ${id}`],
   };
+}
+
+/**
+ * The notifier's policy on the target's stage (StageConfig.allowLoopbackWebhooks). A PlatformTarget
+ * names no stage, but its tenant secret prefix is that stage's own (read back from the stack's
+ * outputs or the local stack's endpoints file), which finds it; a prefix no stage has gets the
+ * deployed policy, the strict one. The notifier applies its own policy again at every delivery.
+ */
+export function webhookUrlPolicyOf(platform: Pick<PlatformTarget, 'tenantSecretPrefix'>): OutboundUrlPolicy {
+  const stage = Object.values(stages).find(
+    (config) => config.tenantSecretPrefix === platform.tenantSecretPrefix,
+  );
+  return stage?.allowLoopbackWebhooks ? LOCAL_URL_POLICY : DEPLOYED_URL_POLICY;
 }

@@ -3,6 +3,7 @@ import { webhookBody } from '../domain/completion-webhook/payload';
 import { WEBHOOK_TIMEOUT_MS, webhookRetryDelaySeconds } from '../domain/completion-webhook/retry-policy';
 import { signWebhook, WEBHOOK_HEADERS } from '../domain/completion-webhook/signature';
 import { webhookUrlProblem } from '../domain/completion-webhook/url';
+import { ENDPOINT_NOT_ALLOWED, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import type { WebhookQueueMessage } from '../domain/queue-messages';
 import type { WebhookDeliveries } from '../ports/webhook-deliveries';
 import type { WebhookSigningKeys } from '../ports/webhook-signing-keys';
@@ -14,6 +15,8 @@ export interface NotifierDeps {
   readonly deliveries: WebhookDeliveries;
   readonly signingKeys: WebhookSigningKeys;
   readonly transport: WebhookTransport;
+  /** This stage's outbound URL policy: loopback only for the local stack (StageConfig.allowLoopbackWebhooks). */
+  readonly urlPolicy: OutboundUrlPolicy;
   /** How long a claim keeps duplicates of the same webhook from POSTing (>= the POST timeout). */
   readonly leaseSeconds: number;
   /** The queue's maxReceiveCount: a retryable failure on this receive dead-letters instead. */
@@ -47,8 +50,11 @@ export async function deliverWebhook(
     throw new DeadLetterError(reason);
   };
 
-  // The schema checked the URL already; the job crossed a queue since, so check again before POSTing.
-  const urlProblem = webhookUrlProblem(job.url);
+  // The schema checked the URL for any stage; the job crossed a queue since, and this stage may allow
+  // less (no loopback when deployed), so check again before claiming. A refused destination reads
+  // the same whatever it is.
+  const urlProblem = webhookUrlProblem(job.url, deps.urlPolicy);
+  if (urlProblem === ENDPOINT_NOT_ALLOWED) return deadLetter(0, ENDPOINT_NOT_ALLOWED);
   if (urlProblem) return deadLetter(0, `webhook url ${urlProblem}`);
 
   const claim = await deps.deliveries.claim(ids, deps.now(), deps.leaseSeconds);
@@ -81,6 +87,7 @@ export async function deliverWebhook(
       [WEBHOOK_HEADERS.signature]: signWebhook(signingKey.key, timestamp, body),
     },
     timeoutMs: WEBHOOK_TIMEOUT_MS,
+    policy: deps.urlPolicy,
   });
   const answeredAt = deps.now();
   const outcome = classifyAttempt(result, answeredAt.getTime());
@@ -99,6 +106,10 @@ export async function deliverWebhook(
     case 'reject':
       await deps.deliveries.recordFailedAttempt(ids, answeredAt, outcome.reason, true);
       return deadLetter(attempt, `receiver refused: ${outcome.reason}`);
+    case 'notAllowed':
+      // Nothing was sent (the host resolved to an address the policy refuses): retrying cannot help.
+      await deps.deliveries.recordFailedAttempt(ids, answeredAt, outcome.reason, true);
+      return deadLetter(attempt, outcome.reason);
     case 'retry': {
       if (receiveCount >= deps.maxAttempts) {
         const reason = `gave up after ${receiveCount} attempts, last: ${outcome.reason}`;

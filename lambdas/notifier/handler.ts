@@ -5,12 +5,14 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dlqUrlEnvName, ENV, functions, queues, queueUrlEnvName } from '../../lib/topology';
 import { DynamoWebhookDeliveries } from '../adapters/dynamodb/webhook-deliveries';
-import { FetchWebhookTransport } from '../adapters/fetch-webhook-transport';
+import { PinnedWebhookTransport } from '../adapters/pinned-webhook-transport';
 import { SecretsManagerWebhookKeys } from '../adapters/secrets-manager-webhook-keys';
+import { DEPLOYED_URL_POLICY, LOCAL_URL_POLICY, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import type { WebhookQueueMessage } from '../domain/queue-messages';
-import { documentClient, sqsClient } from '../shared/clients';
+import { AWS_CLIENT_CONFIG, documentClient, sqsClient } from '../shared/clients';
 import { DeadLetterError, withDeadLetter } from '../shared/dead-letter';
 import { requireEnv } from '../shared/env';
+import { invocationDeadline } from '../shared/invocation-deadline';
 import { METRICS } from '../shared/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
 import { MalformedRecordError, parseQueueRecord, receiveCount } from '../shared/queue-record';
@@ -22,11 +24,12 @@ const sqs = sqsClient();
 const deps: NotifierDeps = {
   deliveries: new DynamoWebhookDeliveries(documentClient(), requireEnv(ENV.tableName)),
   signingKeys: new SecretsManagerWebhookKeys(
-    new SecretsManagerClient({}),
+    new SecretsManagerClient({ ...AWS_CLIENT_CONFIG }),
     requireEnv(ENV.tenantSecretPrefix),
     CREDENTIALS_TTL_MS,
   ),
-  transport: new FetchWebhookTransport('sms-conversations-webhooks/1'),
+  transport: new PinnedWebhookTransport('sms-conversations-webhooks/1'),
+  urlPolicy: urlPolicyOf(requireEnv(ENV.allowLoopbackWebhooks)),
   leaseSeconds: functions.notifier.timeoutSeconds,
   maxAttempts: queues.webhooks.maxReceiveCount,
   now: () => new Date(),
@@ -53,6 +56,14 @@ const deps: NotifierDeps = {
     }
   },
 };
+
+/** `true` only in the local stack (lib/config.ts); anything but `true`/`false` is a deploy bug. */
+function urlPolicyOf(allowLoopback: string): OutboundUrlPolicy {
+  if (allowLoopback !== 'true' && allowLoopback !== 'false') {
+    throw new Error(`Environment variable ${ENV.allowLoopbackWebhooks} must be true or false`);
+  }
+  return allowLoopback === 'true' ? LOCAL_URL_POLICY : DEPLOYED_URL_POLICY;
+}
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -91,4 +102,6 @@ async function deliverRecord(record: SQSRecord): Promise<void> {
 
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
   processPartialResponse(event, recordHandler, processor, { context }),
-).use(injectLambdaContext(logger, { clearState: true }));
+)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(invocationDeadline());

@@ -229,4 +229,31 @@ describe('completion webhooks', () => {
     await sleep(1000);
     expect(receiver.forCustomer(customer)).toHaveLength(1);
   }, 60_000);
+
+  it('moves a job naming the metadata service to the DLQ at once, as "endpoint not allowed"', async () => {
+    const customer = '+15551250004';
+    const job = { ...(await recordedJob('+15551250001')), customer, webhookId: 'wh_endpoint_not_allowed' };
+    // A job can only name it by crossing the queue (the schema refuses it): the notifier checks again.
+    await stack().clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack().queues.webhooks.url,
+        MessageBody: JSON.stringify({ ...job, url: 'http://169.254.169.254/latest/meta-data' }),
+      }),
+    );
+    const dead = await waitFor('the job in the webhooks DLQ', async () => {
+      const result = await stack().clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack().queues.webhooks.dlqUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          WaitTimeSeconds: 1,
+        }),
+      );
+      return (result.Messages ?? []).find(
+        (message) => (JSON.parse(message.Body ?? '{}') as WebhookQueueMessage).webhookId === job.webhookId,
+      );
+    });
+    expect(dead.MessageAttributes?.DeadLetterReason?.StringValue).toBe('endpoint not allowed');
+    expect(receiver.forCustomer(customer)).toHaveLength(0);
+  }, 60_000);
 });

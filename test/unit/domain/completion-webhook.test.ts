@@ -145,7 +145,9 @@ describe('onComplete.webhook in the workflow schema', () => {
 
   it.each([
     ['http://example.com/hook', 'must use https://'],
-    ['http://10.0.0.1/hook', 'must use https://'],
+    ['http://10.0.0.1/hook', 'endpoint not allowed'],
+    ['https://169.254.169.254/latest/meta-data', 'endpoint not allowed'],
+    ['https://[fd00:ec2::254]/latest', 'endpoint not allowed'],
     ['ftp://example.com/hook', 'must use https://'],
     ['example.com/hook', 'must be an absolute URL'],
     ['https://user:secret@example.com/hook', 'must not carry credentials'],
@@ -169,7 +171,7 @@ describe('onComplete.webhook in the workflow schema', () => {
 
   it('is checked again where the job is delivered (same rule, no schema needed)', () => {
     expect(webhookUrlProblem('https://example.com/hook')).toBeUndefined();
-    expect(webhookUrlProblem('http://169.254.169.254/latest/meta-data')).toContain('must use https://');
+    expect(webhookUrlProblem('http://169.254.169.254/latest/meta-data')).toBe('endpoint not allowed');
     expect(webhookUrlProblem('http://127.0.0.1.example.com/hook')).toContain('must use https://');
   });
 
@@ -249,6 +251,13 @@ describe('what one attempt means', () => {
     expect(classifyAttempt({ kind: 'networkError', code: 'ECONNREFUSED' }, now)).toEqual({
       kind: 'retry',
       reason: 'network error ECONNREFUSED',
+    });
+  });
+
+  it('rejects at once, saying only "endpoint not allowed", what the policy refused before connecting', () => {
+    expect(classifyAttempt({ kind: 'notAllowed' }, now)).toEqual({
+      kind: 'notAllowed',
+      reason: 'endpoint not allowed',
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptResult } from '../../../lambdas/domain/completion-webhook/outcome';
 import { webhookBody } from '../../../lambdas/domain/completion-webhook/payload';
 import { verifyWebhookSignature } from '../../../lambdas/domain/completion-webhook/signature';
+import { DEPLOYED_URL_POLICY, LOCAL_URL_POLICY } from '../../../lambdas/domain/outbound-url-policy';
 import type { WebhookQueueMessage } from '../../../lambdas/domain/queue-messages';
 import { deliverWebhook, type NotifierDeps, type NotifierEvent } from '../../../lambdas/notifier/deliver';
 import type { WebhookClaim, WebhookDeliveries, WebhookKey } from '../../../lambdas/ports/webhook-deliveries';
@@ -63,6 +64,7 @@ function setup(answers: AttemptResult[], signingKey: { key: string } | { problem
         return answers.shift() ?? { kind: 'response', status: 200 };
       },
     },
+    urlPolicy: DEPLOYED_URL_POLICY,
     leaseSeconds: 30,
     maxAttempts: 10,
     now: () => NOW,
@@ -81,6 +83,7 @@ describe('deliverWebhook', () => {
     expect(request.url).toBe(job.url);
     expect(request.body).toBe(webhookBody(job));
     expect(request.timeoutMs).toBe(5000);
+    expect(request.policy).toBe(DEPLOYED_URL_POLICY);
     expect(request.headers).toMatchObject({
       'Content-Type': 'application/json',
       'X-Sms-Webhook-Id': job.webhookId,
@@ -179,12 +182,59 @@ describe('deliverWebhook', () => {
   });
 
   it('refuses a URL the schema would refuse, before claiming or POSTing', async () => {
-    const { deps, requests, deliveries } = setup([]);
+    const { deps, requests, deliveries, events } = setup([]);
     const error = await deliverWebhook({ ...job, url: 'http://169.254.169.254/latest' }, 1, deps).catch(
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(DeadLetterError);
+    expect((error as Error).message).toBe('endpoint not allowed');
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'deadLettered', reason: 'endpoint not allowed' }),
+    ]);
     expect(requests).toHaveLength(0);
     expect(deliveries.attempts).toBe(0);
+  });
+
+  it('keeps the fix in the reason of a URL refused for its form', async () => {
+    const { deps, requests } = setup([]);
+    const error = await deliverWebhook({ ...job, url: 'http://example.com/hook' }, 1, deps).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toBe(
+      'webhook url must use https:// (http:// only for 127.0.0.1, [::1] or localhost during development)',
+    );
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a loopback URL the schema allows when the stage is deployed, and POSTs it locally', async () => {
+    const local = { ...job, url: 'http://127.0.0.1:4000/hook' };
+    const deployed = setup([]);
+    const error = await deliverWebhook(local, 1, deployed.deps).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('endpoint not allowed');
+    expect(deployed.requests).toHaveLength(0);
+
+    const localStack = setup([{ kind: 'response', status: 200 }]);
+    await deliverWebhook(local, 1, { ...localStack.deps, urlPolicy: LOCAL_URL_POLICY });
+    expect(localStack.requests.map((request) => request.policy)).toEqual([LOCAL_URL_POLICY]);
+    expect(localStack.deliveries.state).toBe('delivered');
+  });
+
+  it('dead-letters at once, as "endpoint not allowed", when the host resolved to a refused address', async () => {
+    const { deps, requests, events, deliveries } = setup([{ kind: 'notAllowed' }]);
+    const error = await deliverWebhook(job, 1, deps).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadLetterError);
+    expect((error as Error).message).toBe('endpoint not allowed');
+    expect(requests).toHaveLength(1);
+    expect(deliveries.state).toBe('rejected');
+    expect(deliveries.lastError).toBe('endpoint not allowed');
+    expect(events).toEqual([
+      {
+        tenantId: job.tenantId,
+        webhookId: job.webhookId,
+        type: 'deadLettered',
+        attempt: 1,
+        reason: 'endpoint not allowed',
+      },
+    ]);
   });
 });
