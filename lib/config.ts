@@ -8,12 +8,34 @@ export interface StageConfig {
   readonly metricsNamespace: string;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
-  readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly api: {
+    /** Stage default throttle: API Gateway applies it to each method that has no setting of its own. */
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    /**
+     * Throttle of each Twilio webhook method (inbound, status), shared by every tenant: API Gateway
+     * throttles per stage and method, never per path parameter (the WAF's per-path rule is the
+     * per-tenant limit).
+     */
+    readonly webhooks: ThrottleConfig;
+    /** Throttle of each IAM-authorized tenant API method (`POST /v1/tenants/{tenantId}/conversations`). */
+    readonly conversationsApi: ThrottleConfig;
+  };
   /**
-   * AWS WAF on the REST API stage (rate limit per IP, AWS IP reputation, known bad inputs). Costs
-   * about $8 a month plus $0.60 per million requests; the signature check is the authentication.
+   * AWS WAF on the REST API stage (unsigned webhooks, rate limits per IP and per webhook path, AWS IP
+   * reputation, known bad inputs). Costs about $5 per web ACL and $1 per rule a month plus $0.60 per
+   * million requests; the signature check stays the authentication.
    */
-  readonly waf: { readonly enabled: boolean; readonly requestsPer5MinPerIp: number };
+  readonly waf: {
+    readonly enabled: boolean;
+    readonly requestsPer5MinPerIp: number;
+    /**
+     * Requests one webhook URI path (one tenant's inbound or status URL) may receive from all sources
+     * in any 5-minute window before that path is blocked: a flood aimed at one tenant stops there
+     * instead of using up the webhook method's throttle that every tenant shares.
+     */
+    readonly requestsPer5MinPerWebhookPath: number;
+  };
   readonly alarms: {
     /** Alarm when the delivery rate over the period drops below this fraction. */
     readonly deliveryRateBelow: number;
@@ -34,15 +56,31 @@ export interface StageConfig {
     /** May customers start a conversation by texting in (`--allow-inbound-start`)? */
     readonly allowInboundStart: boolean;
   };
+  /**
+   * May completion webhooks go to loopback addresses (127.0.0.0/8, [::1], localhost), over http://
+   * too? Only the local stack, whose receivers run on the developer's machine; a deployed notifier
+   * sends https:// to public addresses only (lambdas/domain/outbound-url-policy.ts).
+   */
+  readonly allowLoopbackWebhooks: boolean;
 }
 
 const base = {
   metricsNamespace: 'SmsConversations',
   logLevel: 'INFO',
-  api: { rateLimit: 100, burstLimit: 200 },
+  api: {
+    rateLimit: 100,
+    burstLimit: 200,
+    // Status callbacks arrive two or three per message sent: the webhooks get the most headroom.
+    webhooks: { rateLimit: 200, burstLimit: 400 },
+    // Tenant back ends starting conversations: machines that retry on 429.
+    conversationsApi: { rateLimit: 50, burstLimit: 100 },
+  },
   numberDefaults: { allowInboundStart: true },
+  allowLoopbackWebhooks: false,
   // Twilio spreads webhooks over many addresses; one address beyond this is not Twilio at work.
-  waf: { enabled: false, requestsPer5MinPerIp: 10_000 },
+  // One tenant path beyond 50 requests a second on average for 5 minutes is a flood: a tenant sending
+  // 10 messages a second gets 20-30 status callbacks a second.
+  waf: { enabled: false, requestsPer5MinPerIp: 10_000, requestsPer5MinPerWebhookPath: 15_000 },
   alarms: {
     deliveryRateBelow: 0.9,
     dlqMessagesAtLeast: 1,
@@ -54,11 +92,19 @@ const base = {
   },
 } as const;
 
+/** API Gateway token bucket: steady requests per second and burst. */
+export interface ThrottleConfig {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 export const stages: Readonly<Record<string, StageConfig>> = {
   dev: {
     ...base,
     stage: 'dev',
     tenantSecretPrefix: 'sms-conversations/dev',
+    // The same firewall as prod, so its rules are exercised before they guard production.
+    waf: { ...base.waf, enabled: true },
     logLevel: 'DEBUG',
     logRetentionDays: 14,
     protectData: false,
@@ -75,6 +121,7 @@ export const stages: Readonly<Record<string, StageConfig>> = {
     ...base,
     stage: 'local',
     tenantSecretPrefix: 'sms-conversations/local',
+    allowLoopbackWebhooks: true,
     logRetentionDays: 1,
     protectData: false,
   },

@@ -4,6 +4,7 @@
  * test/infra/topology-parity.test.ts proves the synthesized template agrees with them.
  * Pure data and pure functions: no aws-cdk-lib import, so the local stack can load it cheaply.
  */
+import { stages } from './config';
 
 export type QueueId = 'inbound' | 'outbound' | 'status' | 'webhooks';
 export type FunctionId =
@@ -68,6 +69,8 @@ export interface FunctionBindings {
   readonly publicBaseUrl: boolean;
   /** Calls the Twilio REST API. */
   readonly twilioApi: boolean;
+  /** POSTs to tenants' endpoints (completion webhooks): gets the stage's `allowLoopbackWebhooks`. */
+  readonly tenantEndpoints?: boolean;
 }
 
 /** A function run on a timer (EventBridge Scheduler in AWS, a timer in the local stack). */
@@ -244,6 +247,7 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       deadLettersPermanentFailures: true,
       publicBaseUrl: false,
       twilioApi: false,
+      tenantEndpoints: true,
     },
   },
 };
@@ -326,6 +330,7 @@ export const ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   stage: 'STAGE',
+  allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
 } as const;
 
 export function queueUrlEnvName(queue: QueueId): string {
@@ -371,6 +376,10 @@ export function functionEnvironment(fn: FunctionSpec, values: EnvironmentValues)
   if (fn.bindings.tenantSecrets !== 'none') env[ENV.tenantSecretPrefix] = values.tenantSecretPrefix;
   if (fn.bindings.publicBaseUrl) env[ENV.publicBaseUrl] = values.publicBaseUrl;
   if (fn.bindings.twilioApi) env[ENV.twilioApiBaseUrl] = values.twilioApiBaseUrl;
+  // From the stage's config, which both stacks name; a stage not in it gets the strict policy.
+  if (fn.bindings.tenantEndpoints) {
+    env[ENV.allowLoopbackWebhooks] = String(stages[values.stage]?.allowLoopbackWebhooks === true);
+  }
   return env;
 }
 

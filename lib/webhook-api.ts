@@ -1,12 +1,13 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { StageConfig } from './config';
+import type { StageConfig, ThrottleConfig } from './config';
 import { retentionDays } from './function-with-log-group';
-import type { RouteSpec } from './topology';
+import { type RouteSpec, routes } from './topology';
 import { WebhookFirewall } from './webhook-firewall';
 
 export interface WebhookApiProps {
@@ -34,6 +35,8 @@ export class WebhookApi extends Construct {
     super(scope, id);
     const { config } = props;
     const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // A RestApi takes its resource policy at construction (CfnRestApi Policy), not afterwards.
+    const policy = tenantBindingPolicy();
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention: retentionDays(config.logRetentionDays),
@@ -53,15 +56,17 @@ export class WebhookApi extends Construct {
         stageName: config.stage,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
-        // Execution logs at ERROR; never data traces: bodies carry phone numbers and message text.
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
+        ...METHOD_LOGGING,
         tracingEnabled: true,
         throttlingRateLimit: config.api.rateLimit,
         throttlingBurstLimit: config.api.burstLimit,
+        methodOptions: routeMethodOptions(config),
       },
+      policy,
     });
+    // CDK hashes methods and resources into the Deployment's logical id, not the resource policy; API
+    // Gateway only applies a changed policy once the API is deployed again, so make the hash see it.
+    this.api.latestDeployment?.addToLogicalId({ policy: policy.toJSON() });
 
     // API Gateway creates its execution log group on first use, without retention: create it first.
     const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
@@ -100,7 +105,9 @@ export class WebhookApi extends Construct {
       new WebhookFirewall(this, 'Firewall', {
         name: `sms-conversations-${config.stage}`,
         stageArn: this.api.deploymentStage.stageArn,
+        webhookPathPrefix: webhookPathPrefix(),
         requestsPer5MinPerIp: config.waf.requestsPer5MinPerIp,
+        requestsPer5MinPerWebhookPath: config.waf.requestsPer5MinPerWebhookPath,
       });
     } else {
       NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
@@ -122,7 +129,8 @@ export class WebhookApi extends Construct {
       this.integrations.set(handler, integration);
     }
     if (route.authorization === 'iam') {
-      // SigV4 + IAM: callers need execute-api:Invoke on this method (scoped per tenant by path if wanted).
+      // SigV4 + IAM: callers need execute-api:Invoke on this method in their identity policy, and the
+      // API's resource policy (tenantBindingPolicy) denies any path but their smsTenant tag's.
       const method = this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
         authorizationType: apigateway.AuthorizationType.IAM,
       });
@@ -177,4 +185,149 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       errorMessage: F.contextErrorMessage(),
     }),
   );
+}
+
+/** Execution logs at ERROR; never data traces: bodies carry phone numbers and message text. */
+const METHOD_LOGGING = {
+  loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+  dataTraceEnabled: false,
+  metricsEnabled: true,
+} as const satisfies apigateway.MethodDeploymentOptions;
+
+/** The principal tag (IAM role or user tag, or session tag) naming the one tenant a caller acts for. */
+export const TENANT_PRINCIPAL_TAG = 'smsTenant';
+/** The path parameter a tenant-bound route must carry (lib/topology.ts routes). */
+const TENANT_PATH_PARAMETER = '{tenantId}';
+/** An IAM policy variable (literal `${…}`, resolved by IAM per request, not a CDK token). */
+const TENANT_TAG_VARIABLE = `\${aws:PrincipalTag/${TENANT_PRINCIPAL_TAG}}`;
+
+/** StageOptions.methodOptions key of a route: `{path}/{METHOD}`, e.g. `/webhooks/twilio/{tenantId}/inbound/POST`. */
+export function methodOptionsKey(route: RouteSpec): string {
+  return `${route.path}/${route.method}`;
+}
+
+/** The throttle of a route: open routes are Twilio's webhooks, IAM routes the tenants' API. */
+export function routeThrottle(route: RouteSpec, config: StageConfig): ThrottleConfig {
+  return route.authorization === 'iam' ? config.api.conversationsApi : config.api.webhooks;
+}
+
+/**
+ * One throttle per route of lib/topology.ts. API Gateway applies a stage's throttle to each method on
+ * its own ("per-API, per-stage throttling limits are applied at the API method level for a stage",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html),
+ * so these entries size each route for its callers, and raising one never raises the other: every
+ * tenant's Twilio traffic on each webhook method, the tenants' back ends on the API. They are still
+ * per stage and method, never per tenant: all tenants share one webhook method's budget, and keeping
+ * one tenant's flood from using it up is the job of the WAF's per-path rule (lib/webhook-firewall.ts).
+ * A method entry replaces the stage-wide `/*\/*` entry for that method, so it repeats its logging.
+ */
+export function routeMethodOptions(config: StageConfig): Record<string, apigateway.MethodDeploymentOptions> {
+  return Object.fromEntries(
+    routes.map((route) => {
+      const throttle = routeThrottle(route, config);
+      const options: apigateway.MethodDeploymentOptions = {
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        ...METHOD_LOGGING,
+      };
+      return [methodOptionsKey(route), options];
+    }),
+  );
+}
+
+/**
+ * The literal start every open (Twilio webhook) route shares, e.g. `/webhooks/twilio/`: what the
+ * WAF's webhook rules match. Throws if the open routes stop sharing one, rather than guessing.
+ */
+export function webhookPathPrefix(): string {
+  const prefixes = new Set(
+    routes.filter((route) => route.authorization !== 'iam').map((route) => route.path.split('{')[0] ?? ''),
+  );
+  const [prefix] = prefixes;
+  if (prefixes.size !== 1 || !prefix || prefix === '/')
+    throw new Error(`The webhook routes share no literal path prefix: ${[...prefixes].join(', ')}`);
+  return prefix;
+}
+
+/**
+ * A route as the resource of an execute-api:Invoke statement, in API Gateway's abbreviated form
+ * (`execute-api:/{stage}/{METHOD}/{path}`, expanded to this API's ARN when the policy is saved; a
+ * full ARN would reference the RestApi from its own Policy property). Any stage; each `{param}` is
+ * `*` unless `tenant` says what `{tenantId}` must be.
+ */
+function invokeResource(route: RouteSpec, tenant = '*'): string {
+  // One pass: a second one would find the `{…}` of the policy variable itself.
+  const path = route.path.replace(/\{[^}]+\}/g, (parameter) =>
+    parameter === TENANT_PATH_PARAMETER ? tenant : '*',
+  );
+  return `execute-api:/*/${route.method}${path}`;
+}
+
+/**
+ * The RestApi's resource policy: binds each IAM-authorized route to the caller's tenant.
+ *
+ * - `TwilioWebhooks` allows everyone to invoke the open routes: once a RestApi has a resource policy,
+ *   a method without IAM auth needs an explicit Allow there (the "resource policy only" flow of
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+ *   Twilio is authenticated by its signature in the ingest function.
+ * - `OwnTenantOnly` denies every other resource unless its `{tenantId}` equals the caller's
+ *   `smsTenant` principal tag. A Deny, not an Allow: in the API's own account an identity policy that
+ *   allows `execute-api:Invoke` on `/v1/tenants/*` is enough on its own (same-account table of that
+ *   page), so an Allow here could never narrow it; an explicit Deny wins over any Allow. The policy
+ *   grants nothing on the IAM routes, so a caller still needs an identity policy allowing
+ *   execute-api:Invoke, and principals of other accounts (which need an Allow here) get nothing.
+ * - `TaggedCallersOnly` denies IAM routes to callers without the tag: IAM may treat a statement
+ *   whose variable does not resolve as not matching (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html,
+ *   "If AWS cannot resolve a variable this might cause the entire statement to be invalid"), which
+ *   for a Deny would let an untagged caller through.
+ *
+ * Support for the variable, as found in AWS's documentation: the IAM policy variables page says
+ * variables work in resource-based policies, in the Resource element (and so NotResource); API
+ * Gateway lists `aws:PrincipalTag` among the condition keys its resource policies support for IAM
+ * authorization (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-aws-condition-keys.html),
+ * and a variable is resolved from exactly those request-context keys. No API Gateway page shows a
+ * variable in a resource policy's Resource, so README "Conversations API" asks for a cross-tenant
+ * call after the first deploy, and scopes the tenant's identity policy with the same variable (well
+ * documented for identity policies): each of the two holds the binding on its own.
+ * Tag values cannot carry IAM wildcards (`*`, `?` are not valid in tag values), so a tag cannot
+ * widen the path. Platform operators need no exception: they use smsctl against DynamoDB.
+ */
+export function tenantBindingPolicy(): iam.PolicyDocument {
+  const open = routes.filter((route) => route.authorization !== 'iam');
+  const bound = routes.filter((route) => route.authorization === 'iam');
+  for (const route of bound) {
+    if (!route.path.includes(TENANT_PATH_PARAMETER))
+      throw new Error(`IAM route ${route.path} has no ${TENANT_PATH_PARAMETER} to bind a caller to`);
+  }
+  const invoke = ['execute-api:Invoke'];
+  const everyone = [new iam.StarPrincipal()];
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'TwilioWebhooks',
+        effect: iam.Effect.ALLOW,
+        principals: everyone,
+        actions: invoke,
+        resources: open.map((route) => invokeResource(route)),
+      }),
+      new iam.PolicyStatement({
+        sid: 'OwnTenantOnly',
+        effect: iam.Effect.DENY,
+        principals: everyone,
+        actions: invoke,
+        notResources: [
+          ...open.map((route) => invokeResource(route)),
+          ...bound.map((route) => invokeResource(route, TENANT_TAG_VARIABLE)),
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'TaggedCallersOnly',
+        effect: iam.Effect.DENY,
+        principals: everyone,
+        actions: invoke,
+        resources: bound.map((route) => invokeResource(route)),
+        conditions: { Null: { [`aws:PrincipalTag/${TENANT_PRINCIPAL_TAG}`]: 'true' } },
+      }),
+    ],
+  });
 }

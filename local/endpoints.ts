@@ -1,7 +1,28 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { QueueId } from '../lib/topology';
+import type { LocalPrincipal } from './runtime/sigv4-verifier';
 import type { LocalStack } from './stack';
+
+/**
+ * A caller of the conversations API bound to the demo tenant (DESIGN.md section 4), as a tenant's
+ * role tagged `smsTenant=demo` is in AWS (README "Conversations API"): signing with `local-demo` /
+ * `local-demo` it may start conversations on `/v1/tenants/demo/…` only; any other tenant's path
+ * gets API Gateway's 403 `AccessDeniedException`. The operator principal `local` / `local`
+ * (local/stack.ts LOCAL_API_PRINCIPAL) keeps every tenant, for smsctl, the console and curl.
+ * Region us-east-1, like every local endpoint; no import of local/seed.ts or local/stack.ts, which
+ * would load the stack into every `smsctl --local` run for one string.
+ */
+export const LOCAL_DEMO_TENANT_PRINCIPAL: LocalPrincipal = {
+  accessKeyId: 'local-demo',
+  secretAccessKey: 'local-demo',
+  region: 'us-east-1',
+  userArn: 'arn:aws:sts::000000000000:assumed-role/sms-tenant-demo/local',
+  tenants: ['demo'],
+};
+
+/** The tenant-bound principals the local API accepts besides the operator. */
+export const LOCAL_TENANT_PRINCIPALS: readonly LocalPrincipal[] = [LOCAL_DEMO_TENANT_PRINCIPAL];
 
 /**
  * What `smsctl --local` needs to reach the running local stack: written by `npm start`, removed

@@ -19,6 +19,7 @@ import { consoleQueries } from './console/queries';
 import { MetricRecorder } from './emf';
 import { type ProvisionedQueue, provisionQueues, provisionTable } from './provision';
 import { startLocalApi } from './runtime/api-gateway';
+import { LOCAL_TENANT_PRINCIPALS } from './endpoints';
 import { bundleFunctions } from './runtime/bundle';
 import type { CrashPolicy } from './runtime/crash-policy';
 import { LocalFunction } from './runtime/local-function';
@@ -315,6 +316,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stage: config.stage,
       fallback: consoleHandler,
       iamPrincipal: LOCAL_API_PRINCIPAL,
+      iamPrincipals: LOCAL_TENANT_PRINCIPALS,
       routes: routes.map((route) => ({
         method: route.method,
         path: route.path,

@@ -5,7 +5,7 @@ import { httpReplyFromProxyResult, proxyEvent, RouteTable, splitUrl } from './ap
 import { BodyTooLargeError, readBody } from './http-body';
 import type { LocalFunction } from './local-function';
 import { closeServer, httpOrigin } from './net';
-import { type LocalPrincipal, verifySigV4 } from './sigv4-verifier';
+import { allowsTenant, type LocalPrincipal, verifySigV4 } from './sigv4-verifier';
 
 /**
  * A local API Gateway REST API with Lambda proxy integrations. It serves routes without the
@@ -19,7 +19,10 @@ export interface LocalApiRoute {
   /** Resource template, e.g. `/webhooks/twilio/{tenantId}/inbound`. */
   readonly path: string;
   readonly fn: LocalFunction;
-  /** `iam`: only requests SigV4-signed with `iamPrincipal`'s credentials reach the function. */
+  /**
+   * `iam`: only requests SigV4-signed with the credentials of one of `iamPrincipals` reach the
+   * function, and only if the principal's `tenants` include the path's `{tenantId}` (if it has one).
+   */
   readonly authorization?: 'iam';
 }
 
@@ -30,8 +33,10 @@ export interface LocalApiOptions {
   readonly host?: string;
   readonly stage: string;
   readonly routes: readonly LocalApiRoute[];
-  /** The one principal IAM-authorized routes accept (the local stack's static credentials). */
+  /** A principal IAM-authorized routes accept (the local stack's static credentials): the operator. */
   readonly iamPrincipal?: LocalPrincipal;
+  /** More principals IAM-authorized routes accept, e.g. ones bound to one tenant (local/endpoints.ts). */
+  readonly iamPrincipals?: readonly LocalPrincipal[];
   /** Tried before answering 403 for a request no route matches; returns true if it answered. */
   readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
   /** API Gateway's payload limit, default 10 MB. */
@@ -56,7 +61,16 @@ function gatewayError(
   message: string,
   requestId: string,
 ): void {
-  const body = JSON.stringify({ message });
+  gatewayReply(response, statusCode, errorType, JSON.stringify({ message }), requestId);
+}
+
+function gatewayReply(
+  response: ServerResponse,
+  statusCode: number,
+  errorType: string,
+  body: string,
+  requestId: string,
+): void {
   response.writeHead(statusCode, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
@@ -64,6 +78,29 @@ function gatewayError(
     'x-amzn-ErrorType': errorType,
   });
   response.end(body);
+}
+
+/** The account and API id the local proxy events carry (local/runtime/api-gateway-event.ts). */
+const LOCAL_ACCOUNT_ID = '000000000000';
+const LOCAL_API_ID = 'local';
+
+/**
+ * API Gateway's answer when an IAM-authorized caller is refused by the resource policy's explicit
+ * Deny (lib/webhook-api.ts `OwnTenantOnly`): 403, `AccessDeniedException`, and a body whose key is
+ * `Message` (capital M, unlike the `message` of its other errors). Wording as AWS documents it in
+ * https://repost.aws/knowledge-center/api-gateway-403-error-lambda-authorizer ("User: anonymous is
+ * not authorized to perform: execute-api:Invoke on resource: <api-resource-arn> with an explicit
+ * deny"), with the caller's ARN where a signed request has one.
+ */
+export function invokeDeniedBody(userArn: string, resourceArn: string): string {
+  return JSON.stringify({
+    Message: `User: ${userArn} is not authorized to perform: execute-api:Invoke on resource: ${resourceArn} with an explicit deny`,
+  });
+}
+
+/** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}{path}`, the resource IAM evaluates. */
+export function executeApiArn(region: string, stage: string, method: string, path: string): string {
+  return `arn:aws:execute-api:${region}:${LOCAL_ACCOUNT_ID}:${LOCAL_API_ID}/${stage}/${method}${path}`;
 }
 
 async function invokeWithin(fn: LocalFunction, event: unknown, timeoutMs: number) {
@@ -89,6 +126,11 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       target: route,
     })),
   );
+
+  const iamPrincipals = [
+    ...(options.iamPrincipal ? [options.iamPrincipal] : []),
+    ...(options.iamPrincipals ?? []),
+  ];
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -118,18 +160,30 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     let identity: { accessKey: string; userArn: string } | undefined;
     if (match.route.target.authorization === 'iam') {
       const { path, rawQuery } = splitUrl(url);
-      const verified = options.iamPrincipal
-        ? await verifySigV4(
-            { method, path, rawQuery, rawHeaders: request.rawHeaders, body },
-            options.iamPrincipal,
-          )
-        : ({
-            ok: false,
-            errorType: 'AccessDeniedException',
-            message: 'No IAM principal configured',
-          } as const);
+      const verified =
+        iamPrincipals.length > 0
+          ? await verifySigV4({ method, path, rawQuery, rawHeaders: request.rawHeaders, body }, iamPrincipals)
+          : ({
+              ok: false,
+              errorType: 'AccessDeniedException',
+              message: 'No IAM principal configured',
+            } as const);
       if (!verified.ok) {
         gatewayError(response, 403, verified.errorType, verified.message, requestId);
+        return;
+      }
+      // Authorization after authentication, as in AWS: the resource policy binds `{tenantId}` to the
+      // caller's tenant. Checked on the decoded value, the tenant the function would act for.
+      const tenantId = match.pathParameters.tenantId;
+      if (tenantId !== undefined && !allowsTenant(verified.tenants, tenantId)) {
+        const resource = executeApiArn(verified.region, options.stage, method, path);
+        gatewayReply(
+          response,
+          403,
+          'AccessDeniedException',
+          invokeDeniedBody(verified.userArn, resource),
+          requestId,
+        );
         return;
       }
       identity = { accessKey: verified.accessKey, userArn: verified.userArn };

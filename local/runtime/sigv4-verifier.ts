@@ -2,11 +2,12 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
- * What API Gateway does for a method with `AuthorizationType.IAM`, for the one principal the
- * local stack has: the request must carry a SigV4 `Authorization` header for service
- * `execute-api`, made with the local stack's static credentials, over exactly this method, path,
- * query, signed headers and body, dated within five minutes. There is no IAM locally, so "allowed
- * to invoke" means "holds the local credentials"; in AWS, IAM policies decide (README).
+ * What API Gateway does for a method with `AuthorizationType.IAM`, for the few principals the local
+ * stack has: the request must carry a SigV4 `Authorization` header for service `execute-api`, made
+ * with one principal's static credentials, over exactly this method, path, query, signed headers
+ * and body, dated within five minutes. There is no IAM locally: "allowed to invoke" means "holds
+ * the credentials of a principal whose `tenants` include the path's tenant", the local stand-in for
+ * the RestApi's resource policy (lib/webhook-api.ts `tenantBindingPolicy`, README).
  */
 export interface LocalPrincipal {
   readonly accessKeyId: string;
@@ -14,6 +15,17 @@ export interface LocalPrincipal {
   readonly region: string;
   /** Shown to the function as `requestContext.identity.userArn`, as API Gateway does. */
   readonly userArn: string;
+  /**
+   * The tenants whose `{tenantId}` paths it may invoke: its `smsTenant` tag in AWS. `'*'` (the
+   * default): every tenant, the local operator; no such principal exists under the AWS resource
+   * policy, where every caller is bound to its one tagged tenant.
+   */
+  readonly tenants?: readonly string[] | '*';
+}
+
+/** Does the principal's tenant list let it invoke `{tenantId}` = `tenantId`? Exact, case-sensitive, as IAM matches ARNs. */
+export function allowsTenant(tenants: readonly string[] | '*', tenantId: string): boolean {
+  return tenants === '*' || tenants.includes(tenantId);
 }
 
 export interface SignedRequest {
@@ -27,7 +39,8 @@ export interface SignedRequest {
 }
 
 export type Verification =
-  { ok: true; accessKey: string; userArn: string } | { ok: false; errorType: string; message: string };
+  | { ok: true; accessKey: string; userArn: string; region: string; tenants: readonly string[] | '*' }
+  | { ok: false; errorType: string; message: string };
 
 const MAX_SKEW_MS = 5 * 60_000;
 const AUTHORIZATION =
@@ -98,9 +111,10 @@ function refuse(errorType: string, message: string): Verification {
   return { ok: false, errorType, message };
 }
 
+/** Checks the signature against the principal whose access key the request names (one or several known). */
 export async function verifySigV4(
   request: SignedRequest,
-  principal: LocalPrincipal,
+  principals: LocalPrincipal | readonly LocalPrincipal[],
   now: Date = new Date(),
 ): Promise<Verification> {
   const headers = headerMap(request.rawHeaders);
@@ -109,7 +123,9 @@ export async function verifySigV4(
   const parts = AUTHORIZATION.exec(authorization);
   if (!parts) return refuse('IncompleteSignatureException', 'Authorization header is not a SigV4 signature');
   const [, accessKeyId, day, region, service, signedList, signature] = parts as unknown as string[];
-  if (accessKeyId !== principal.accessKeyId)
+  const known: readonly LocalPrincipal[] = Array.isArray(principals) ? principals : [principals];
+  const principal = known.find((candidate) => candidate.accessKeyId === accessKeyId);
+  if (!principal)
     return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (service !== 'execute-api' || region !== principal.region)
     return refuse(
@@ -147,22 +163,16 @@ export async function verifySigV4(
     // Hash exactly the headers the caller signed; never add x-amz-content-sha256 of our own.
     applyChecksum: false,
   });
-  const path = request.path
-    .split('/')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        return segment;
-      }
-    })
-    .join('/');
   const expected = await signer.sign(
     {
       method: request.method,
       protocol: 'http:',
       hostname: signedHeaders.host ?? '',
-      path,
+      // The path exactly as received: the signer URI-encodes it once more, as SigV4 wants for every
+      // service but S3 ("each path segment must be URI-encoded twice") and as clients do when they
+      // sign. Decoding it first would make `%2F` inside a segment a separator, so a signed
+      // `/v1/tenants/demo%2F..%2Fother/…` would be checked as `/v1/tenants/other/…`.
+      path: request.path,
       query: query(request.rawQuery),
       headers: signedHeaders,
       body: request.body,
@@ -179,5 +189,11 @@ export async function verifySigV4(
       'InvalidSignatureException',
       'The request signature we calculated does not match the signature you provided.',
     );
-  return { ok: true, accessKey: principal.accessKeyId, userArn: principal.userArn };
+  return {
+    ok: true,
+    accessKey: principal.accessKeyId,
+    userArn: principal.userArn,
+    region: principal.region,
+    tenants: principal.tenants ?? '*',
+  };
 }

@@ -380,9 +380,9 @@ describe('SmsConversations stack (dev)', () => {
       template.resourceCountIs('AWS::ApiGateway::Model', 0);
     });
 
-    it('has no WAF where the stage turns it off', () => {
-      expect(dev.waf.enabled).toBe(false);
-      expect(resourcesOfType(json, 'AWS::WAFv2::WebACL')).toEqual([]);
+    it('has the WAF in dev too (its rules: test/infra/firewall.test.ts)', () => {
+      expect(dev.waf.enabled).toBe(true);
+      expect(resourcesOfType(json, 'AWS::WAFv2::WebACL')).toHaveLength(1);
     });
 
     it('passes bodies through as text: no binary media types, regional endpoint', () => {
@@ -396,7 +396,8 @@ describe('SmsConversations stack (dev)', () => {
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: dev.stage,
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
-        MethodSettings: [
+        // Plus one entry per route (test/infra/firewall.test.ts), each with the same logging.
+        MethodSettings: Match.arrayWith([
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
@@ -405,7 +406,7 @@ describe('SmsConversations stack (dev)', () => {
             ThrottlingRateLimit: dev.api.rateLimit,
             ThrottlingBurstLimit: dev.api.burstLimit,
           }),
-        ],
+        ]),
       });
       const [[, stage] = []] = resourcesOfType(json, 'AWS::ApiGateway::Stage');
       const format = props<{ AccessLogSetting: { Format: string } }>(stage ?? { Type: '' }).AccessLogSetting

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LocalPrincipal, verifySigV4 } from '../../../local/runtime/sigv4-verifier';
+import { allowsTenant, type LocalPrincipal, verifySigV4 } from '../../../local/runtime/sigv4-verifier';
 import { signedRequest } from '../../support/sigv4';
 
 const PRINCIPAL: LocalPrincipal = {
@@ -47,6 +47,9 @@ describe('local SigV4 check (AuthorizationType IAM)', () => {
       ok: true,
       accessKey: 'local',
       userArn: PRINCIPAL.userArn,
+      region: 'us-east-1',
+      // No tenant list: every tenant (the local operator).
+      tenants: '*',
     });
   });
 
@@ -78,5 +81,85 @@ describe('local SigV4 check (AuthorizationType IAM)', () => {
     const verification = await verifySigV4(await request(), PRINCIPAL);
     expect(verification.ok).toBe(false);
     if (!verification.ok) expect(verification.message).toMatch(reason);
+  });
+});
+
+const BOUND: LocalPrincipal = {
+  accessKeyId: 'local-acme',
+  secretAccessKey: 'acme-secret',
+  region: 'us-east-1',
+  userArn: 'arn:aws:sts::000000000000:assumed-role/sms-tenant-acme/local',
+  tenants: ['acme'],
+};
+
+describe('local SigV4 check with several principals (tenant binding)', () => {
+  it('checks the signature against the principal the access key names, and reports its tenants', async () => {
+    const bound = await received({ keyId: BOUND.accessKeyId, secret: BOUND.secretAccessKey });
+    expect(await verifySigV4(bound, [PRINCIPAL, BOUND])).toEqual({
+      ok: true,
+      accessKey: BOUND.accessKeyId,
+      userArn: BOUND.userArn,
+      region: 'us-east-1',
+      tenants: ['acme'],
+    });
+    expect(await verifySigV4(await received(), [PRINCIPAL, BOUND])).toMatchObject({ ok: true, tenants: '*' });
+  });
+
+  it.each([
+    [
+      'an access key no principal has',
+      { keyId: 'AKIAOTHER' },
+      /security token included in the request is invalid/,
+    ],
+    [
+      "the bound key with the operator's secret",
+      { keyId: BOUND.accessKeyId, secret: PRINCIPAL.secretAccessKey },
+      /signature we calculated does not match/,
+    ],
+    [
+      "the operator's key with the bound secret",
+      { keyId: PRINCIPAL.accessKeyId, secret: BOUND.secretAccessKey },
+      /signature we calculated does not match/,
+    ],
+  ])('refuses %s', async (_name, options, reason) => {
+    const verification = await verifySigV4(await received(options), [PRINCIPAL, BOUND]);
+    expect(verification.ok).toBe(false);
+    if (!verification.ok) expect(verification.message).toMatch(reason);
+  });
+
+  it('signs and checks the path as received: an encoded slash stays inside its segment', async () => {
+    const encoded = '/v1/tenants/acme%2F..%2Fother/conversations';
+    const signed = await signedRequest(
+      `http://127.0.0.1:3000${encoded}`,
+      { method: 'POST', body: BODY },
+      { accessKeyId: BOUND.accessKeyId, secretAccessKey: BOUND.secretAccessKey, region: 'us-east-1' },
+    );
+    const request = {
+      method: 'POST',
+      path: encoded,
+      rawQuery: '',
+      rawHeaders: Object.entries(signed.headers).flat(),
+      body: Buffer.from(BODY),
+    };
+    // What AWS does too: the canonical path is the received path URI-encoded once more.
+    expect(await verifySigV4(request, BOUND)).toMatchObject({ ok: true });
+    // Decoded and resolved it would be another tenant's path: not what was signed.
+    expect(await verifySigV4({ ...request, path: '/v1/tenants/other/conversations' }, BOUND)).toMatchObject({
+      ok: false,
+      errorType: 'InvalidSignatureException',
+    });
+  });
+
+  it.each([
+    ['*', 'acme', true],
+    ['*', 'anything-at-all', true],
+    [['acme'], 'acme', true],
+    [['acme'], 'other', false],
+    [['acme'], 'ACME', false],
+    [['acme'], 'acme-2', false],
+    [['acme'], 'acme/../other', false],
+    [[], 'acme', false],
+  ] as const)('tenants %j allow %j: %s', (tenants, tenantId, allowed) => {
+    expect(allowsTenant(tenants, tenantId)).toBe(allowed);
   });
 });
