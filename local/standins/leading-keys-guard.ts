@@ -87,7 +87,12 @@ export function leadingKeysOf(operation: string, input: Json): string[] | undefi
 }
 
 /** The item operations IAM counts as reads (lib/function-with-log-group.ts TABLE_READ_ACTIONS). */
-const READ_OPERATIONS: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems']);
+const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'TransactGetItems',
+]);
 
 export async function startLeadingKeysGuard(options: {
   readonly upstream: string;
