@@ -23,7 +23,7 @@ import { LOCAL_TENANT_PRINCIPALS } from './endpoints';
 import { bundleFunctions } from './runtime/bundle';
 import type { CrashPolicy } from './runtime/crash-policy';
 import { LocalFunction } from './runtime/local-function';
-import { freePort } from './runtime/net';
+import { freePort, reservePort } from './runtime/net';
 import { startSqsEventSource } from './runtime/sqs-event-source';
 import { type LeadingKeysGuard, startLeadingKeysGuard } from './standins/leading-keys-guard';
 import { startDynamoDbLocal } from './standins/dynamodb';
@@ -174,7 +174,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
     );
 
-    const apiPort = options.port === 0 ? await freePort() : options.port;
+    // Named in the functions' environment (publicBaseUrl) seconds before the API listens: held till then.
+    const apiReservation = options.port === 0 ? await reservePort() : undefined;
+    const apiPort = apiReservation?.port ?? options.port;
+    if (apiReservation) stopStack.push(() => apiReservation.release());
     const simPort = options.twilioSimPort === 0 ? await freePort() : options.twilioSimPort;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const publicBaseUrl = options.publicBaseUrl ?? apiUrl;
@@ -311,6 +314,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       metrics,
       twilioSimUrl: simulator.url,
     });
+    await apiReservation?.release();
     const api = await startLocalApi({
       port: apiPort,
       stage: config.stage,
