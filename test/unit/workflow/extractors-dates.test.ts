@@ -107,6 +107,9 @@ describe('dates: texting spellings and non-days', () => {
     ['this morning', '2026-12-03'],
     ['tonight', '2026-12-03'],
     ['umm i think it was the 30th', '2026-11-30'],
+    ['last tues', '2026-12-01'],
+    ['next weds', '2026-12-09'],
+    ['last thurs', '2026-11-26'],
   ])('"%s" is %s', (text, expected) => {
     expect(read(text)).toBe(expected);
   });

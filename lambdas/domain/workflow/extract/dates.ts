@@ -44,6 +44,10 @@ const SPELLINGS: readonly [RegExp, string][] = [
   [/\b(?:yday|ytd|yest|yesterdy|yesteday|yesturday)\b/gi, 'yesterday'],
   [/\b(?:tmr|tmrw|tmw|tmoz|tomoz|2morrow|2moro|2mrw|tomorow|tommorow|tommorrow|tomrrow)\b/gi, 'tomorrow'],
   [/\b(?:tdy|2day)\b/gi, 'today'],
+  // Weekday shorthands people text that chrono-node does not read ("last tues", "next weds").
+  [/\btues\b/gi, 'tuesday'],
+  [/\bweds\b/gi, 'wednesday'],
+  [/\b(?:thurs|thrs)\b/gi, 'thursday'],
 ];
 
 /**
