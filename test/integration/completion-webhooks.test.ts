@@ -127,6 +127,23 @@ async function webhooksQueueDrained(): Promise<true | undefined> {
 
 const metric = (name: string) => stack().metrics.sum(name, { TenantId: TENANT.tenantId });
 
+/** The job with this id in the webhooks DLQ, once it is there (with its message attributes). */
+function deadLettered(webhookId: string) {
+  return waitFor('the job in the webhooks DLQ', async () => {
+    const result = await stack().clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack().queues.webhooks.dlqUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
+    );
+    return (result.Messages ?? []).find(
+      (message) => (JSON.parse(message.Body ?? '{}') as WebhookQueueMessage).webhookId === webhookId,
+    );
+  });
+}
+
 describe('completion webhooks', () => {
   it('POSTs the collected variables once, signed with the tenant key', async () => {
     const customer = '+15551250001';
@@ -210,19 +227,7 @@ describe('completion webhooks', () => {
     const { messageSid } = await complete(customer, '345678');
     await waitForPosts(customer, 1);
     const webhookId = webhookIdFor(TENANT.tenantId, messageSid, messageSid);
-    const dead = await waitFor('the job in the webhooks DLQ', async () => {
-      const result = await stack().clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: stack().queues.webhooks.dlqUrl,
-          MaxNumberOfMessages: 10,
-          MessageAttributeNames: ['All'],
-          WaitTimeSeconds: 1,
-        }),
-      );
-      return (result.Messages ?? []).find(
-        (message) => (JSON.parse(message.Body ?? '{}') as WebhookQueueMessage).webhookId === webhookId,
-      );
-    });
+    const dead = await deadLettered(webhookId);
     expect(dead.MessageAttributes?.DeadLetterReason?.StringValue).toBe('receiver refused: HTTP 400');
     expect((await deliveryRecord(webhookId))?.state).toBe('rejected');
     await waitFor('failed metric', () => (metric(METRICS.webhooksFailed) > failedBefore ? true : undefined));
@@ -240,19 +245,7 @@ describe('completion webhooks', () => {
         MessageBody: JSON.stringify({ ...job, url: 'http://169.254.169.254/latest/meta-data' }),
       }),
     );
-    const dead = await waitFor('the job in the webhooks DLQ', async () => {
-      const result = await stack().clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: stack().queues.webhooks.dlqUrl,
-          MaxNumberOfMessages: 10,
-          MessageAttributeNames: ['All'],
-          WaitTimeSeconds: 1,
-        }),
-      );
-      return (result.Messages ?? []).find(
-        (message) => (JSON.parse(message.Body ?? '{}') as WebhookQueueMessage).webhookId === job.webhookId,
-      );
-    });
+    const dead = await deadLettered(job.webhookId);
     expect(dead.MessageAttributes?.DeadLetterReason?.StringValue).toBe('endpoint not allowed');
     expect(receiver.forCustomer(customer)).toHaveLength(0);
   }, 60_000);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_TWIML } from '../../lambdas/ingest/responses';
 import { METRICS } from '../../lambdas/shared/metric-catalog';
@@ -6,7 +5,7 @@ import { seedTenant, type TenantSeed } from '../../local/seed';
 import { LOCAL_MAX_CONCURRENCY } from '../../local/stack';
 import { readTenantSecret } from '../../local/tenants';
 import { text, transcriptOf, useLocalStack, waitForReplies } from '../support/local-stack';
-import { useSmsctl } from '../support/smsctl';
+import { smsctlBinary, useSmsctl } from '../support/smsctl';
 import { formBody, twilioSignature } from '../support/twilio-signing';
 import { sleep, waitFor } from '../support/wait';
 
@@ -113,36 +112,10 @@ async function waitForInbound(seed: TenantSeed, customer: string, count: number)
 
 /** `smsctl --local --json tenant put … --auth-token -` as an operator runs it: the token on stdin. */
 function putTokenFromStdin(tenantId: string, token: string, ...extra: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      'node',
-      [
-        'cli/smsctl.mjs',
-        '--local',
-        '--json',
-        'tenant',
-        'put',
-        '--tenant',
-        tenantId,
-        '--auth-token',
-        '-',
-        ...extra,
-      ],
-      // useSmsctl's SMSCTL_LOCAL_ENDPOINTS is in process.env, which the child inherits.
-      { env: process.env },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += String(chunk);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(`${token}\n`);
-  });
+  return smsctlBinary(
+    ['--local', '--json', 'tenant', 'put', '--tenant', tenantId, '--auth-token', '-', ...extra],
+    `${token}\n`,
+  );
 }
 
 /** A tenant whose ingest cache holds T1: it answered a text signed with T1, and the pipeline is quiet. */

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { SecretsManagerWebhookKeys } from '../../lambdas/adapters/secrets-manage
 import { DEMO_TENANT } from '../../local/seed';
 import { readTenantSecret } from '../../local/tenants';
 import { messageRecord, repliesTo, text, useLocalStack, waitForReplies } from '../support/local-stack';
-import { useSmsctl } from '../support/smsctl';
+import { smsctlBinary, useSmsctl } from '../support/smsctl';
 import { waitFor } from '../support/wait';
 
 /**
@@ -395,34 +395,23 @@ describe('smsctl --local', () => {
     const secret = () => readTenantSecret(stack().clients.secrets, stack().tenantSecretPrefix, tenant);
     const messagingServiceSid = `MG${'4'.repeat(32)}`;
     // Through the binary, as an operator types it: the token is never in argv.
-    const put = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(
-        'node',
-        [
-          'cli/smsctl.mjs',
-          '--local',
-          '--json',
-          'tenant',
-          'put',
-          '--tenant',
-          tenant,
-          '--account-sid',
-          `AC${'4'.repeat(32)}`,
-          '--auth-token',
-          '-',
-          '--messaging-service-sid',
-          messagingServiceSid,
-        ],
-        { env: process.env },
-      );
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += String(chunk);
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout }));
-      child.stdin.end('first-token-0123456789abcdef0123\n');
-    });
+    const put = await smsctlBinary(
+      [
+        '--local',
+        '--json',
+        'tenant',
+        'put',
+        '--tenant',
+        tenant,
+        '--account-sid',
+        `AC${'4'.repeat(32)}`,
+        '--auth-token',
+        '-',
+        '--messaging-service-sid',
+        messagingServiceSid,
+      ],
+      'first-token-0123456789abcdef0123\n',
+    );
     expect(put.code).toBe(0);
     expect(put.stdout).not.toContain('first-token');
     expect(await secret()).toEqual({

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,4 +56,28 @@ export function useSmsctl(stack: () => LocalStack) {
   }
 
   return { smsctl, json };
+}
+
+/**
+ * The `smsctl` binary in a child process, as an operator runs it, with `stdin` typed in (a token
+ * for `--auth-token -`, never in argv). useSmsctl's SMSCTL_LOCAL_ENDPOINTS is inherited.
+ */
+export function smsctlBinary(
+  args: readonly string[],
+  stdin: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', ['cli/smsctl.mjs', ...args], { env: process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += String(chunk);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
 }
