@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { workflowSchema } from '../../../lambdas/domain/workflow/definition';
 
-/** The README's workflow field table documents lambdas/domain/workflow/definition.ts: they must agree. */
+/** The workflow field table of docs/workflows.md documents lambdas/domain/workflow/definition.ts: they must agree. */
+const DOC = 'docs/workflows.md';
 interface Field {
   /** Required wherever the field appears (in every variable type that has it). */
   required: boolean;
@@ -11,7 +12,7 @@ interface Field {
   defaultValue?: unknown;
   /** Variable types that have the field; undefined outside variables or when every type has it. */
   variants?: Set<string>;
-  /** Numbers the README's bounds must show: maximum lengths and counts, number ranges. */
+  /** Numbers the table's bounds must show: maximum lengths and counts, number ranges. */
   bounds: Set<number>;
 }
 
@@ -105,24 +106,24 @@ interface Row {
   bounds: string;
 }
 
-function readmeTable(): Map<string, Row> {
-  const readme = readFileSync('README.md', 'utf8');
-  const block = /<!-- workflow-fields:start -->([\s\S]*?)<!-- workflow-fields:end -->/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no workflow-fields table');
+function docTable(): Map<string, Row> {
+  const doc = readFileSync(DOC, 'utf8');
+  const block = /<!-- workflow-fields:start -->([\s\S]*?)<!-- workflow-fields:end -->/.exec(doc)?.[1];
+  if (!block) throw new Error(`${DOC} has no workflow-fields table`);
   const rows = new Map<string, Row>();
   for (const line of block.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     const path = /^`([^`]+)`$/.exec(cells[1] ?? '')?.[1];
     if (!path) continue;
-    if (rows.has(path)) throw new Error(`README.md lists ${path} twice`);
+    if (rows.has(path)) throw new Error(`${DOC} lists ${path} twice`);
     rows.set(path, { type: cells[2] ?? '', required: cells[3] ?? '', bounds: cells[4] ?? '' });
   }
   return rows;
 }
 
-describe('README workflow field table', () => {
+describe('workflow field table (docs/workflows.md)', () => {
   const fields = schemaFields();
-  const table = readmeTable();
+  const table = docTable();
 
   it('has one row per field of the schema, and no row the schema lacks', () => {
     expect([...table.keys()].sort()).toEqual([...fields.keys()].sort());

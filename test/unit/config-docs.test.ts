@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type StageConfig, stageConfig } from '../../lib/config';
 
-/** The README's "Stage settings" table is the documentation of lib/config.ts: they must agree. */
+/** The "Stage settings" table of docs/operations.md is the documentation of lib/config.ts: they must agree. */
+const DOC = 'docs/operations.md';
 const STAGES = ['dev', 'prod'] as const;
 /** Settings that may be absent (undefined), shown as an em dash. */
 const OPTIONAL: readonly string[] = ['publicBaseUrl'];
@@ -17,10 +18,10 @@ function leaves(value: object, prefix = ''): Record<string, unknown> {
   return result;
 }
 
-function readmeTable(): Map<string, Record<(typeof STAGES)[number], string>> {
-  const readme = readFileSync('README.md', 'utf8');
-  const block = /<!-- stage-config:start -->([\s\S]*?)<!-- stage-config:end -->/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no stage-config table');
+function docTable(): Map<string, Record<(typeof STAGES)[number], string>> {
+  const doc = readFileSync(DOC, 'utf8');
+  const block = /<!-- stage-config:start -->([\s\S]*?)<!-- stage-config:end -->/.exec(doc)?.[1];
+  if (!block) throw new Error(`${DOC} has no stage-config table`);
   const rows = new Map<string, Record<(typeof STAGES)[number], string>>();
   for (const line of block.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
@@ -35,8 +36,8 @@ function shown(value: unknown): string {
   return value === undefined ? ABSENT : `\`${String(value)}\``;
 }
 
-describe('README stage settings table', () => {
-  const table = readmeTable();
+describe('stage settings table (docs/operations.md)', () => {
+  const table = docTable();
   const configs = Object.fromEntries(STAGES.map((stage) => [stage, leaves(stageConfig(stage))])) as Record<
     (typeof STAGES)[number],
     Record<string, unknown>
