@@ -6,7 +6,7 @@ import type { LocalStack } from './stack';
 
 /**
  * A caller of the conversations API bound to the demo tenant (DESIGN.md section 4), as a tenant's
- * role tagged `smsTenant=demo` is in AWS (README "Conversations API"): signing with `local-demo` /
+ * role tagged `smsTenant=demo` is in AWS (docs/api.md "Conversations API"): signing with `local-demo` /
  * `local-demo` it may start conversations on `/v1/tenants/demo/…` only; any other tenant's path
  * gets API Gateway's 403 `AccessDeniedException`. The operator principal `local` / `local`
  * (local/stack.ts LOCAL_API_PRINCIPAL) keeps every tenant, for smsctl, the console and curl.

@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
  * with one principal's static credentials, over exactly this method, path, query, signed headers
  * and body, dated within five minutes. There is no IAM locally: "allowed to invoke" means "holds
  * the credentials of a principal whose `tenants` include the path's tenant", the local stand-in for
- * the RestApi's resource policy (lib/webhook-api.ts `tenantBindingPolicy`, README).
+ * the RestApi's resource policy (lib/webhook-api.ts `tenantBindingPolicy`, docs/api.md).
  */
 export interface LocalPrincipal {
   readonly accessKeyId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_TWIML } from '../../lambdas/ingest/responses';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import { seedTenant, type TenantSeed } from '../../local/seed';
 import { LOCAL_MAX_CONCURRENCY } from '../../local/stack';
 import { readTenantSecret } from '../../local/tenants';
@@ -10,7 +10,7 @@ import { formBody, twilioSignature } from '../support/twilio-signing';
 import { sleep, waitFor } from '../support/wait';
 
 /**
- * Rotating a tenant's auth token on a warm platform (README "Operate it: smsctl", tenant put):
+ * Rotating a tenant's auth token on a warm platform (docs/operations.md "smsctl", tenant put):
  * webhooks Twilio signs with the new token are accepted at once (ingest re-reads the secret on a
  * mismatch), webhooks signed with the old one within its grace too, and nothing else is; requests
  * that fail a cheap check never reach Secrets Manager.

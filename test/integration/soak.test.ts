@@ -1,7 +1,7 @@
 /**
  * A small chaos soak in every `npm test`: 200 customer turns through the whole local stack under
  * every injected Twilio fault at 10 % and crashed invocations, audited against ground truth.
- * `npm run soak` runs the same thing at any size (README, "Chaos soak").
+ * `npm run soak` runs the same thing at any size (docs/architecture.md, "Chaos soak").
  */
 import { describe, expect, it } from 'vitest';
 import { parseSoakOptions } from '../../local/soak/options';
@@ -35,7 +35,7 @@ describe('chaos soak', () => {
       quiescent: true,
     });
     // Every delivery metric exactly once, crashes included: a retry reports what its own crashed
-    // attempt recorded and did not confirm (README, "Chaos soak").
+    // attempt recorded and did not confirm (docs/architecture.md, "Chaos soak").
     expect(summary.metricsMismatch, JSON.stringify(summary.metrics)).toBe(0);
     // The faults really happened.
     expect(summary.crashes).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { type SigningCredentials, signedFetch, signedRequest } from '../support/
 import { sleep } from '../support/wait';
 
 /**
- * A caller bound to one tenant (README "Conversations API"): in AWS the RestApi's resource policy
+ * A caller bound to one tenant (docs/api.md "Conversations API"): in AWS the RestApi's resource policy
  * denies any `{tenantId}` but the caller's `smsTenant` tag; locally the API answers the same 403
  * for a principal whose `tenants` do not hold the path's tenant. The bound principal is
  * `local-demo` (local/endpoints.ts); `local` is the operator, allowed every tenant.

@@ -194,7 +194,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
    * among the last ones applied) and the inbound entry carrying the turn's replies and webhook
    * (conditional on not existing). Either both are written or neither, so no crash can leave a
    * turn applied without its record, and a message redriven any time later is recognised by its
-   * entry. Transactions bill each item twice; measured in `npm run bench` (README "Performance").
+   * entry. Transactions bill each item twice; measured in `npm run bench` (docs/performance.md).
    * A message that touches no conversation is one conditional put of its inbound entry.
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {

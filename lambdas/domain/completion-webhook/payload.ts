@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WebhookQueueMessage } from '../queue-messages';
 
-/** The body POSTed to the tenant's endpoint when a conversation completes (README documents it). */
+/** The body POSTed to the tenant's endpoint when a conversation completes (docs/workflows.md documents it). */
 export interface ConversationCompletedEvent {
   readonly event: 'conversation.completed';
   readonly webhookId: string;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * How completion webhooks are signed (documented for receivers in README "Completion webhooks").
+ * How completion webhooks are signed (documented for receivers in docs/workflows.md "Completion webhooks").
  * The signature is HMAC-SHA256 with the tenant's signing key over `<timestamp>.<body>`: it covers
  * the exact body bytes (DESIGN.md section 3) and binds the timestamp, so a captured request cannot
  * be replayed later than the receiver's tolerance. Same scheme as Stripe's and Slack's webhooks.
@@ -25,7 +25,7 @@ export function signWebhook(signingKey: string, timestampSeconds: number, body: 
   return `${SIGNATURE_SCHEME}=${mac.digest('hex')}`;
 }
 
-/** What a receiver does (see README); constant-time, and refuses stale timestamps. */
+/** What a receiver does (see docs/workflows.md); constant-time, and refuses stale timestamps. */
 export function verifyWebhookSignature(input: {
   readonly signingKey: string;
   readonly body: string;

@@ -14,7 +14,7 @@ import { compileTenantRegex, matchesEmptyString } from './tenant-regex';
  * Workflow definitions (DESIGN.md section 3: these field names are a contract). Strict: a
  * misspelt field is an error naming its path, not silently ignored, and every text, list and
  * number is bounded, so no definition `workflow put` accepts can hurt the functions that run it.
- * The README's field table documents this schema; a test compares the two.
+ * The field table of docs/workflows.md documents this schema; a test compares the two.
  */
 export const WORKFLOW_LIMITS = {
   /** Twilio's message body limit: any text a customer can be sent. */
@@ -154,7 +154,7 @@ export const variableSchema = z.discriminatedUnion('type', [
  * the tenant"): when the route completes, the collected variables are POSTed there as JSON, signed
  * with HMAC-SHA256 by the tenant's signing key (secret `{prefix}/tenants/{tenantId}/webhook`; the
  * workflow names no secret, so a workflow can never sign with another tenant's key). Delivered by
- * the notifier, retried, never twice (README "Completion webhooks").
+ * the notifier, retried, never twice (docs/workflows.md "Completion webhooks").
  */
 export const completionWebhookSchema = z.strictObject({
   url: z.string().superRefine((url, context) => {

@@ -6,7 +6,7 @@ import { compileTenantRegex } from './tenant-regex';
  * Reads a workflow back from storage in the functions that run it, without zod: `workflow put`
  * (and the seed) store only what `parseWorkflow` accepted, so here a lean check of the shape the
  * engine relies on suffices, and the conversation bundle sheds zod (450 KB, ~30 ms of its cold
- * start: README "Performance"). The defaults `parseWorkflow` applies are applied here too, so a
+ * start: docs/performance.md). The defaults `parseWorkflow` applies are applied here too, so a
  * workflow stored before a default existed reads the same. Authors get zod's full errors from
  * `workflow lint`/`put`; a definition edited by hand in the table fails here naming the field.
  * Two refusals are repeated here whatever was stored, because they would hurt the platform rather
