@@ -1,69 +1,61 @@
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type EnvironmentValues,
-  type FunctionId,
-  functionEnvironment,
-  functions,
-  queues,
-} from '../lib/topology';
+import { type FunctionId, functions } from '../lib/topology';
 import { parseWorkflow } from '../lambdas/domain/workflow/definition';
 import { lintWorkflow } from '../lambdas/domain/workflow/lint';
 import { bundleEntry, bundleFunctionsWithMetafile } from '../local/runtime/bundle';
+import {
+  BUNDLE_BUDGET_BYTES,
+  COLD_START_VS_BASELINE_MAX,
+  DOLLARS_PER_1000_TURNS_BUDGET,
+  KB,
+  LOG_BYTES_PER_INVOCATION_BUDGET,
+  mark,
+  SECRETS_CALLS_PER_ENVIRONMENT_BUDGET,
+  withinBundleBudget,
+  withinColdStartBudget,
+  withinWarmCpuBudget,
+} from './budgets';
+import {
+  type BaselineName,
+  BASELINES,
+  bundleBaseline,
+  type ColdStartRun,
+  measureColdStarts,
+} from './cold-start';
+import { importFigures } from './cold-start-plan';
+import { startColdStartStage } from './cold-start-stage';
 import { dollarsPerThousandTurns, requestsPerTurn } from './cost';
 import { measureImport } from './import-time';
+import { findNode22, NODE22_INSTALL_HINT } from './node22';
 import { measurePipeline } from './pipeline';
 import { PRICES_CHECKED_ON } from './prices';
-import { round } from './stats';
+import { ratio, round } from './stats';
 import { measureWarmCpu } from './warm-cpu';
 
 /**
- * `npm run bench`: per handler of lib/topology.ts (new functions are picked up), what a cold start
- * loads and what a warm event costs; for the local pipeline, turns per second and what a turn asks
- * of AWS, in requests and dollars. Checks the budgets of the performance issue, prints a table and
- * one JSON object, exits non-zero when a budget is missed (`--no-check` only reports). Figures,
- * never timed unit tests.
+ * `npm run bench`: per handler of lib/topology.ts, its whole cold start (import plus its first
+ * event's AWS calls, in fresh processes with its environment, against the local stand-ins) beside
+ * a default `cdk init` + NodejsFunction baseline measured alternately in the same run, and what a
+ * warm event costs; for the local pipeline, turns per second and what a turn asks of AWS, in
+ * requests and dollars. Checks the budgets (bench/budgets.ts), prints a table and one JSON object,
+ * exits non-zero when a budget is missed (`--no-check` only reports). Figures, never timed unit
+ * tests. `--cold-runs N` (default 15) fresh processes per function and Node; `--node22 PATH` (see
+ * bench/node22.ts) for the Lambda-runtime equivalent when the machine's Node is not 22.
  */
 const IMPORT_RUNS = 20;
 const WARM_EVENTS = 1000;
-const KB = 1000;
-
-/**
- * Handlers that carry the workflow engine (conversation; conversations-api, which starts workflows)
- * may be 500 KB: the engine reads customers' answers with kept libraries rather than home-made
- * parsers (chrono-node 49 KB, libphonenumber-js with its smallest metadata 146 KB, the RE2 port
- * re2js 151 KB). Every other handler 150 KB. The cold start those bytes cost is held to the import
- * budget below, which is the one customers feel.
- */
-const ENGINE_CARRIERS: ReadonlySet<FunctionId> = new Set(['conversation', 'conversations-api']);
-const bundleBudgetBytes = (id: FunctionId) => (ENGINE_CARRIERS.has(id) ? 500 : 150) * KB;
-const IMPORT_P50_BUDGET_MS = 40;
-const IMPORT_VS_NAIVE_MAX = 1 / 3;
-const WARM_CPU_BUDGET_MS = 1;
-const DOLLARS_PER_1000_TURNS_BUDGET = 0.025;
-const LOG_BYTES_PER_INVOCATION_BUDGET = 1024;
-const SECRETS_CALLS_PER_ENVIRONMENT_BUDGET = 1;
 const BENCH_CUSTOMERS = 10;
-
-const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
-const queueIds = Object.keys(queues) as (keyof typeof queues)[];
-/** Deployment values for the import probe: any well-formed ones do, the handlers only read them. */
-const dummyValues: EnvironmentValues = {
-  tableName: 'bench-table',
-  tenantSecretPrefix: 'bench',
-  publicBaseUrl: 'https://example.execute-api.us-east-1.amazonaws.com/prod',
-  twilioApiBaseUrl: 'https://api.twilio.com',
-  metricsNamespace: 'SmsConversations',
-  logLevel: 'INFO',
-  stage: 'bench',
-  queueUrls: Object.fromEntries(
-    queueIds.map((id) => [id, queueUrl(queues[id].localName)]),
-  ) as EnvironmentValues['queueUrls'],
-  dlqUrls: Object.fromEntries(
-    queueIds.map((id) => [id, queueUrl(queues[id].localName.replace(/(\.fifo)?$/, '-dlq$1'))]),
-  ) as EnvironmentValues['dlqUrls'],
+const numberFlag = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(name);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : Number.NaN;
+  return Number.isInteger(value) && value > 0 ? value : fallback;
 };
+/** Fresh processes per function (and per Node); the baselines run about half as often each. */
+const COLD_START_RUNS = numberFlag('--cold-runs', 15);
+/** The baselines run before every this many functions of a round (about twice a round). */
+const BASELINE_EVERY = 4;
 
 async function oneSegmentShare() {
   const dir = 'examples/workflows';
@@ -85,30 +77,108 @@ const outDir = path.resolve('.local/bench');
 const specs = Object.values(functions);
 const { bundles } = await bundleFunctionsWithMetafile(specs, outDir);
 const naive = await bundleEntry('bench/naive-twilio-handler.ts', path.join(outDir, 'naive-twilio.mjs'));
+const baselineBundles = {} as Record<BaselineName, { path: string; bytes: number }>;
+for (const name of Object.keys(BASELINES) as BaselineName[])
+  baselineBundles[name] = await bundleBaseline(name, outDir);
 const naiveImport = measureImport(naive.path, {}, IMPORT_RUNS);
 const warm = await measureWarmCpu(WARM_EVENTS);
 
+// Cold starts: the machine's Node, then Node 22 (Lambda's) when there is one besides it.
+const machineNode = process.execPath;
+const node22 = process.version.startsWith('v22.') ? undefined : findNode22(process.argv);
+const stage = await startColdStartStage();
+let cold: ColdStartRun;
+let cold22: ColdStartRun | undefined;
+try {
+  const measure = (node: string) =>
+    measureColdStarts({
+      stage,
+      bundles: Object.fromEntries(specs.map((spec) => [spec.id, bundles[spec.id].path])) as Record<
+        FunctionId,
+        string
+      >,
+      baselineBundles: Object.fromEntries(
+        Object.entries(baselineBundles).map(([name, bundle]) => [name, bundle.path]),
+      ) as Record<BaselineName, string>,
+      node,
+      rounds: COLD_START_RUNS,
+      baselineEvery: BASELINE_EVERY,
+    });
+  cold = await measure(machineNode);
+  cold22 = node22 ? await measure(node22) : undefined;
+} finally {
+  await stage.close();
+}
+/** The Lambda runtime's Node: this machine's when it is 22, else the Node 22 found, if any. */
+const lambdaEquivalent = process.version.startsWith('v22.') ? cold : cold22;
+
+const coldStartOf = (run: ColdStartRun, id: FunctionId) => {
+  const figures = run.functions[id];
+  const baseline = run.baselines['default-baseline'];
+  return {
+    ...figures,
+    node: run.node,
+    ratioToBaseline: ratio(figures.cpuP50, baseline.cpuP50),
+    wallRatioToBaseline: ratio(figures.wallP50, baseline.wallP50),
+    awsRequests: run.awsRequests[id],
+  };
+};
+
 const handlers = specs.map((spec) => {
   const bundle = bundles[spec.id];
-  const environment = functionEnvironment(spec, dummyValues);
-  const imported = measureImport(bundle.path, environment, IMPORT_RUNS);
+  const imported = importFigures(cold.samples[spec.id]);
   const cpu = spec.id in warm ? warm[spec.id as keyof typeof warm] : undefined;
+  const coldStart = coldStartOf(cold, spec.id);
+  const coldStartNode22 = cold22 ? coldStartOf(cold22, spec.id) : null;
   const checks = {
-    bundle: bundle.bytes <= bundleBudgetBytes(spec.id),
-    importP50: imported.cpuP50 <= IMPORT_P50_BUDGET_MS,
-    importVsNaive: imported.cpuP50 <= naiveImport.cpuP50 * IMPORT_VS_NAIVE_MAX,
-    warmCpu: cpu === undefined || cpu.cpuMsPerEvent <= WARM_CPU_BUDGET_MS,
+    bundle: withinBundleBudget(bundle.bytes),
+    coldStartVsBaseline: withinColdStartBudget(coldStart.cpuP50, cold.baselines['default-baseline'].cpuP50),
+    ...(cold22 && coldStartNode22
+      ? {
+          coldStartVsBaselineNode22: withinColdStartBudget(
+            coldStartNode22.cpuP50,
+            cold22.baselines['default-baseline'].cpuP50,
+          ),
+        }
+      : {}),
+    warmCpu: withinWarmCpuBudget(cpu?.cpuMsPerEvent),
   };
   return {
     handler: spec.id,
     bundleBytes: bundle.bytes,
-    bundleBudgetBytes: bundleBudgetBytes(spec.id),
+    bundleBudgetBytes: BUNDLE_BUDGET_BYTES,
+    /** The import alone, in the cold-start processes (the function's environment, fresh Node). */
     importMs: imported,
-    importRatioToNaiveTwilio: round(imported.cpuP50 / naiveImport.cpuP50, 3),
+    importRatioToNaiveTwilio: ratio(imported.cpuP50, naiveImport.cpuP50),
+    /** Import plus the first event, on this machine's Node. */
+    coldStart,
+    /** The same under Node 22 (Lambda's runtime), when this machine has one besides its own. */
+    coldStartNode22,
     warm: cpu ?? null,
     checks,
   };
 });
+
+const baselineReport = (run: ColdStartRun, name: BaselineName) => ({
+  ...run.baselines[name],
+  node: run.node,
+  awsRequests: run.awsRequests[name],
+});
+const defaultBaseline = {
+  description:
+    'cdk init + NodejsFunction defaults: SDK v3 external (from the runtime), twilio bundled, CommonJS, not minified; same first calls',
+  entry: BASELINES['default-baseline'],
+  bundleBytes: baselineBundles['default-baseline'].bytes,
+  coldStart: baselineReport(cold, 'default-baseline'),
+  coldStartNode22: cold22 ? baselineReport(cold22, 'default-baseline') : null,
+};
+const sdkExternalReference = {
+  description: 'reported, not budgeted: the default baseline without twilio (the external SDK alone)',
+  entry: BASELINES['sdk-external'],
+  bundleBytes: baselineBundles['sdk-external'].bytes,
+  coldStart: baselineReport(cold, 'sdk-external'),
+  coldStartNode22: cold22 ? baselineReport(cold22, 'sdk-external') : null,
+};
 
 const pipeline = await measurePipeline({ customers: BENCH_CUSTOMERS });
 const perTurn = requestsPerTurn(pipeline);
@@ -153,6 +223,16 @@ const result = {
     loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
   },
   naiveTwilioBaseline: { bundleBytes: naive.bytes, importMs: naiveImport },
+  defaultBaseline,
+  sdkExternalReference,
+  coldStartMethod: {
+    what: 'fresh Node process per sample, the function environment; import of the bundle plus one first event (handler invoked with a realistic event, its AWS calls to local stand-ins); CPU = process.cpuUsage user+system',
+    runsPerFunction: COLD_START_RUNS,
+    baselineEvery: BASELINE_EVERY,
+    budgetMaxRatioToBaseline: COLD_START_VS_BASELINE_MAX,
+    nodes: [cold.node, ...(cold22 ? [cold22.node] : [])],
+    lambdaRuntimeEquivalent: lambdaEquivalent ? lambdaEquivalent.node : null,
+  },
   handlers,
   pipeline: {
     turns: pipeline.turns,
@@ -178,26 +258,70 @@ const result = {
   seconds: round((performance.now() - started) / 1000, 1),
 };
 
-const mark = (ok: boolean) => (ok ? 'ok' : 'OVER');
+const coldCell = (run: ColdStartRun | undefined, id: FunctionId) => {
+  if (!run) return '-';
+  const figures = coldStartOf(run, id);
+  return `${figures.cpuP50}/${figures.wallP50} x${figures.ratioToBaseline}`;
+};
 console.log(
-  'handler            bundle KB (budget)   import cpu p50 ms  wall p50/p95 ms   x naive  warm cpu ms/event',
+  'handler            bundle KB (budget)   import cpu p50  cold start cpu/wall p50 ms  x baseline  budget  Node 22 cpu/wall x base  warm cpu ms/event',
 );
 for (const handler of handlers) {
+  const id = handler.handler as FunctionId;
+  const coldOk = handler.checks.coldStartVsBaseline && handler.checks.coldStartVsBaselineNode22 !== false;
   console.log(
     [
       handler.handler.padEnd(18),
-      `${(handler.bundleBytes / KB).toFixed(1)} (${handler.bundleBudgetBytes / KB}) ${mark(handler.checks.bundle)}`.padEnd(
-        21,
+      `${(handler.bundleBytes / KB).toFixed(1)} (${BUNDLE_BUDGET_BYTES / KB}) ${mark(handler.checks.bundle)}`.padEnd(
+        20,
       ),
-      `${handler.importMs.cpuP50} ${mark(handler.checks.importP50 && handler.checks.importVsNaive)}`.padEnd(
-        18,
-      ),
-      `${handler.importMs.p50}/${handler.importMs.p95}`.padEnd(17),
-      `${handler.importRatioToNaiveTwilio}`.padEnd(8),
+      `${handler.importMs.cpuP50}`.padEnd(15),
+      `${handler.coldStart.cpuP50}/${handler.coldStart.wallP50}`.padEnd(27),
+      `${handler.coldStart.ratioToBaseline}`.padEnd(11),
+      mark(coldOk).padEnd(7),
+      (cold22 ? coldCell(cold22, id) : '-').padEnd(24),
       `${handler.warm?.cpuMsPerEvent ?? '-'} ${handler.warm ? mark(handler.checks.warmCpu) : ''}`,
     ].join(' '),
   );
 }
+for (const [label, report] of [
+  ['default baseline', defaultBaseline],
+  ['sdk external ref', sdkExternalReference],
+] as const) {
+  console.log(
+    [
+      label.padEnd(18),
+      `${(report.bundleBytes / KB).toFixed(1)}`.padEnd(20),
+      `${report.coldStart.importCpuP50}`.padEnd(15),
+      `${report.coldStart.cpuP50}/${report.coldStart.wallP50}`.padEnd(27),
+      (label === 'default baseline'
+        ? '1'
+        : `${ratio(report.coldStart.cpuP50, defaultBaseline.coldStart.cpuP50)}`
+      ).padEnd(11),
+      ''.padEnd(7),
+      report.coldStartNode22 ? `${report.coldStartNode22.cpuP50}/${report.coldStartNode22.wallP50}` : '-',
+    ].join(' '),
+  );
+}
+console.log(
+  `cold start         import + first event in fresh processes, medians of ${COLD_START_RUNS} (baselines ${defaultBaseline.coldStart.runs}) on ${cold.node}; ` +
+    `budget cpu p50 <= ${COLD_START_VS_BASELINE_MAX}x the default baseline in the same run; ` +
+    (lambdaEquivalent
+      ? `Lambda-runtime equivalent (Node 22): ${lambdaEquivalent.node}`
+      : `no Node 22 here for the Lambda-runtime equivalent (${NODE22_INSTALL_HINT}, or --node22 PATH)`),
+);
+console.log(
+  `first-event AWS    ${Object.entries(cold.awsRequests)
+    .map(
+      ([id, requests]) =>
+        `${id} ${
+          Object.entries(requests)
+            .map(([op, n]) => `${op.replace(/^[a-zA-Z]+\./, '')}x${n}`)
+            .join('+') || 'none'
+        }`,
+    )
+    .join('; ')}`,
+);
 console.log(
   `naive twilio       ${(naive.bytes / KB).toFixed(1)} KB, import cpu p50 ${naiveImport.cpuP50} ms (wall ${naiveImport.p50} ms)`,
 );

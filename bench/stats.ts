@@ -7,3 +7,13 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/** p50 and p95 of a sample, rounded to hundredths of a millisecond. */
+export function p50p95(values: readonly number[]): { readonly p50: number; readonly p95: number } {
+  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) };
+}
+
+/** `value / baseline`, three decimals; NaN when the baseline is not a positive number. */
+export function ratio(value: number, baseline: number): number {
+  return baseline > 0 ? round(value / baseline, 3) : Number.NaN;
+}

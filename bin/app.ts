@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../lib/app';
+import { buildApp, RegionError } from '../lib/app';
 
-buildApp(new App());
+try {
+  buildApp(new App());
+} catch (error) {
+  if (!(error instanceof RegionError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

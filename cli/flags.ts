@@ -3,23 +3,88 @@ import { isE164 } from '../lambdas/domain/phone';
 import { isValidTenantId } from '../lambdas/domain/tenant';
 import { CliError } from './cli-error';
 
-type StringOptions = Record<string, { type: 'string' }>;
+/** A flag as `node:util` parseArgs takes it: a string (repeatable with `multiple`) or a boolean. */
+export type FlagSpec =
+  | { readonly type: 'string'; readonly multiple?: boolean; readonly short?: string }
+  | { readonly type: 'boolean'; readonly short?: string };
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-/** Parses a command's own flags; unknown flags are an error, naming the command. */
-export function parseCommand<T extends StringOptions>(
+/** What each flag parses to: a string, every value of a repeated flag, or true for a boolean given. */
+export type FlagValues<T extends FlagSpecs> = {
+  [K in keyof T]?: T[K] extends { type: 'boolean' }
+    ? boolean
+    : T[K] extends { multiple: true }
+      ? string[]
+      : string;
+};
+
+interface OptionToken {
+  readonly kind: 'option';
+  readonly name: string;
+  readonly rawName: string;
+  readonly value?: string;
+  readonly inlineValue?: boolean;
+}
+
+/**
+ * Why strict parseArgs refused `args`, in smsctl's words: the first offending flag, found in the
+ * tokens of a lenient parse (the order in which strict parsing checks them). Node's own message
+ * (its wording varies between Node versions) only when no token explains it.
+ */
+function refusal(error: unknown, args: readonly string[], options: FlagSpecs): string {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: options as Record<string, FlagSpec>,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const { name, rawName, value, inlineValue } = token as OptionToken;
+    const spec = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (!spec) return `unknown flag ${rawName}`;
+    // A string flag's value may not look like a flag (`--tenant --json`), unless given as --flag=value.
+    if (
+      spec.type === 'string' &&
+      (value === undefined || (!inlineValue && value.length > 1 && value.startsWith('-')))
+    )
+      return `${rawName} needs a value`;
+    if (spec.type === 'boolean' && value !== undefined) return `${rawName} takes no value`;
+  }
+  return (error as Error).message.split('\n')[0] ?? String(error);
+}
+
+function usageError(reason: string, usage: string): CliError {
+  return new CliError(`${reason}; usage: smsctl ${usage}`, 2);
+}
+
+/**
+ * Parses a command's own flags with `node:util` parseArgs, strictly: `--flag value` and
+ * `--flag=value`, booleans, repeated flags where the spec says `multiple`. An unknown flag, a
+ * missing value or more than `positionals` positional arguments is a usage error (exit 2) that
+ * names the command's usage.
+ */
+export function parseCommand<const T extends FlagSpecs>(
   usage: string,
-  args: string[],
+  args: readonly string[],
   options: T,
   { positionals = 0 } = {},
-): { values: { [K in keyof T]?: string }; positionals: string[] } {
+): { values: FlagValues<T>; positionals: string[] } {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
-    if (parsed.positionals.length > positionals)
-      throw new CliError(`unexpected ${parsed.positionals.join(' ')}`);
-    return { values: parsed.values as { [K in keyof T]?: string }, positionals: parsed.positionals };
+    parsed = parseArgs({
+      args: [...args],
+      options: options as Record<string, FlagSpec>,
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
-    throw new CliError(`${(error as Error).message.split('\n')[0]}; usage: smsctl ${usage}`, 2);
+    throw usageError(refusal(error, args, options), usage);
   }
+  if (parsed.positionals.length > positionals)
+    throw usageError(`unexpected ${parsed.positionals.slice(positionals).join(' ')}`, usage);
+  return { values: parsed.values as FlagValues<T>, positionals: parsed.positionals };
 }
 
 export function required(value: string | undefined, flag: string, usage: string): string {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error';
-import { phone } from './flags';
+import { parseCommand, phone } from './flags';
 import { conversationCommand } from './commands/conversation';
 import { dlqCommand } from './commands/dlq';
 import { messageCommand } from './commands/message';
@@ -20,7 +20,7 @@ Usage:
                                        --auth-token - reads the token from standard input
   smsctl tenant get --tenant ID | tenant list
   smsctl tenant webhook-key --tenant ID [--key KEY]   completion webhooks' signing key (generated and shown once without --key)
-  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false]
+  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N]
   smsctl number list --tenant ID
   smsctl workflow put --tenant ID --file F   store a workflow (refused if it has lint errors)
   smsctl workflow lint --file F        check a workflow: schema, template variables, SMS segments
@@ -29,7 +29,7 @@ Usage:
                                        own turn: one message per stdin line (or ":wait 25h" to move the
                                        clock on), one JSON object per line out
   smsctl conversation show --tenant ID --customer E164 [--number E164] [--reveal]
-  smsctl message show --tenant ID SID
+  smsctl message show --tenant ID SID [--reveal]
   smsctl send --tenant ID --from E164 --to E164 --body TEXT [--idempotency-key K]
   smsctl send --tenant ID --from E164 --to E164 --workflow WID [--route R] [--var k=v]... [--idempotency-key K]
                                        start a workflow conversation: its first prompt, with the variables
@@ -41,7 +41,13 @@ Global flags:
   -h, --help     this help
 `;
 
+const LINT_USAGE = 'workflow lint --file F';
 const SIMULATE_USAGE = 'workflow simulate --file F [--from E164] [--to E164]';
+
+function fileFlag(file: string | undefined, action: string): string {
+  if (!file) throw new CliError(`workflow ${action} needs --file F`);
+  return file;
+}
 
 async function workflow(
   action: string | undefined,
@@ -49,61 +55,95 @@ async function workflow(
   flags: GlobalFlags,
   target: () => Promise<PlatformTarget>,
 ): Promise<number> {
-  if (action === 'put') return print(await workflowPutCommand(args, target), flags);
-  const { values } = parseArgs({
-    args,
-    options: { file: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
-    allowPositionals: false,
-  });
-  if (!values.file) throw new CliError(`workflow ${action ?? ''} needs --file F`);
   switch (action) {
+    case 'put':
+      return print(await workflowPutCommand(args, target), flags);
     case 'lint': {
-      const { report, ok } = await lintCommand(values.file);
+      const file = fileFlag(parseCommand(LINT_USAGE, args, { file: { type: 'string' } }).values.file, action);
+      const { report, ok } = await lintCommand(file);
       if (flags.json) out(JSON.stringify({ ok, ...report }));
       else {
         for (const error of report.errors) out(`error   ${error}`);
         for (const warning of report.warnings) out(`warning ${warning}`);
         for (const reply of report.replies)
           out(`segments ${reply.segments} ${reply.encoding.padEnd(5)} ${reply.where}`);
-        out(ok ? `${values.file}: ok` : `${values.file}: ${report.errors.length} error(s)`);
+        out(ok ? `${file}: ok` : `${file}: ${report.errors.length} error(s)`);
       }
       return ok ? 0 : 1;
     }
-    case 'simulate':
-      await simulateCommand(values.file, process.stdin, out, undefined, {
+    case 'simulate': {
+      const { values } = parseCommand(SIMULATE_USAGE, args, {
+        file: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+      });
+      await simulateCommand(fileFlag(values.file, action), process.stdin, out, undefined, {
         ...(values.from ? { from: phone(values.from, '--from', SIMULATE_USAGE) } : {}),
         ...(values.to ? { to: phone(values.to, '--to', SIMULATE_USAGE) } : {}),
       });
       return 0;
+    }
     default:
       throw new CliError(`unknown workflow action "${action ?? ''}" (put, lint, simulate)`);
   }
 }
 
-const GLOBAL_BOOLEAN_FLAGS = new Set(['--json', '--local', '--help', '-h']);
+/** Flags every command takes, anywhere on the line. */
+const GLOBAL_FLAGS = {
+  json: { type: 'boolean' },
+  local: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  stack: { type: 'string' },
+} as const;
 
-/** Splits `smsctl [globals] command action [command args]`; globals may appear anywhere. */
+type GlobalName = keyof typeof GLOBAL_FLAGS;
+
+/**
+ * Splits `smsctl [globals] command action [command args]` with `node:util` parseArgs: the global
+ * flags are taken wherever they are (`--stack NAME` or `--stack=NAME`); the command and action are
+ * the first two words before any other flag; everything else is the command's, parsed strictly by
+ * the command itself (cli/flags.ts parseCommand). After `--`, nothing is a global flag.
+ */
 export function splitArgs(argv: readonly string[]) {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: GLOBAL_FLAGS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const flags = { json: false, local: false, help: false, stack: undefined as string | undefined };
   const words: string[] = [];
-  const commandArgs: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index] as string;
-    if (GLOBAL_BOOLEAN_FLAGS.has(arg)) {
-      if (arg === '--json') flags.json = true;
-      else if (arg === '--local') flags.local = true;
-      else flags.help = true;
-    } else if (arg === '--stack') {
-      flags.stack = argv[++index];
-      if (flags.stack === undefined) throw new CliError('--stack needs a stack name', 2);
-    } else if (arg.startsWith('--stack=')) {
-      flags.stack = arg.slice('--stack='.length);
-    } else if (words.length < 2 && !arg.startsWith('-') && commandArgs.length === 0) {
-      words.push(arg);
+  /** Indexes of argv the global flags and the words took. */
+  const taken = new Set<number>();
+  let commandArgsStarted = false;
+  for (const token of tokens) {
+    const raw = argv[token.index] as string;
+    // A global flag is a whole argument: `-hx` is the command's (unknown) short flags, not -h.
+    const global =
+      token.kind === 'option' &&
+      Object.hasOwn(GLOBAL_FLAGS, token.name) &&
+      (raw === token.rawName || raw.startsWith(`${token.rawName}=`));
+    if (global) {
+      const name = token.name as GlobalName;
+      taken.add(token.index);
+      if (token.value !== undefined && !token.inlineValue) taken.add(token.index + 1);
+      if (name === 'stack') {
+        if (!token.value) throw new CliError('--stack needs a stack name', 2);
+        flags.stack = token.value;
+      } else if (token.value !== undefined) {
+        throw new CliError(`${token.rawName} takes no value`, 2);
+      } else {
+        flags[name] = true;
+      }
+    } else if (token.kind === 'positional' && !commandArgsStarted && words.length < 2) {
+      words.push(token.value);
+      taken.add(token.index);
     } else {
-      commandArgs.push(arg);
+      commandArgsStarted = true;
     }
   }
+  const commandArgs = argv.filter((_, index) => !taken.has(index));
   return { flags, command: words[0], action: words[1], commandArgs };
 }
 

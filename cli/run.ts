@@ -6,7 +6,8 @@ export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    const message = error instanceof CliError || error instanceof TypeError ? error.message : String(error);
+    // A usage error is a CliError too (cli/flags.ts turns parseArgs' refusals into them).
+    const message = error instanceof CliError ? error.message : String(error);
     process.stderr.write(`smsctl: ${message}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }

@@ -5,24 +5,25 @@
 export const LAMBDA_NODE_TARGET = 'node22';
 
 /**
- * Nothing is left to the runtime: a bundle is exactly the code that runs. (The Node 22 runtime does
- * provide the AWS SDK, but loading its clients cost a cold start 100-200 ms per client here.)
+ * Nothing is left to the runtime: a bundle is exactly the code that runs, the AWS SDK v3 clients
+ * included. (The Node 22 runtime does provide the SDK, but loading it from there costs a cold start
+ * far more than the bundled, tree-shaken clients: docs/performance.md.)
  */
 export const EXTERNAL_MODULES: readonly string[] = [];
 
 /**
- * The handlers and adapters are written against the AWS SDK v3 (and the CLI and tests run them with
- * it), but the Lambda bundles get lambdas/adapters/aws-lite instead: the same exports for the
- * commands we use, over a small SigV4 JSON-protocol client. Bundled, the SDK was 400+ KB per handler;
- * external, its import 100-200 ms (README "Performance"). A command aws-lite does not export fails
- * the bundle build (esbuild: "No matching export"), never a request. Paths are relative to the
- * repository root, where both esbuild runs work.
+ * The SDK clients' Node runtime configuration imports `@aws-sdk/credential-provider-node`, the
+ * default credential chain, statically, whatever credentials a client is given; its links load SSO,
+ * INI-file, process, web-identity, container and instance-metadata providers and the STS, SSO and
+ * sign-in clients they use: ~135 KB of every bundle (measured), never run in Lambda, which hands a
+ * function its credentials in the environment. The bundles get the chain's environment link alone
+ * instead (lambdas/shared/environment-credentials.ts), as the SDK's maintainers advise for bundles
+ * that need no other source (aws/aws-sdk-js-v3#6087: replace the module before bundling). The
+ * clients themselves are the SDK's, unchanged. Paths are relative to the repository root, where both
+ * esbuild runs work.
  */
-export const SDK_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/client-dynamodb': './lambdas/adapters/aws-lite/client-dynamodb.ts',
-  '@aws-sdk/lib-dynamodb': './lambdas/adapters/aws-lite/lib-dynamodb.ts',
-  '@aws-sdk/client-sqs': './lambdas/adapters/aws-lite/client-sqs.ts',
-  '@aws-sdk/client-secrets-manager': './lambdas/adapters/aws-lite/client-secrets-manager.ts',
+export const CREDENTIAL_CHAIN_ALIAS: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './lambdas/shared/environment-credentials.ts',
 };
 
 /** ESM bundles need `require` for the CommonJS dependencies esbuild inlines. */
@@ -35,12 +36,11 @@ export const BUNDLING = {
   platform: 'node',
   minify: true,
   sourcemap: true,
-  // Maps without the sources (a quarter of the size): stack traces only need file, line and name.
-  // Node does not apply them (no --enable-source-maps, which parsed the map at every cold start);
-  // lambdas/shared/mapped-stacks.ts maps a stack when one is printed (README "Performance").
+  // Maps without the sources (a quarter of the size): stack traces only need file, line and name
+  // (Node applies them: NODE_OPTIONS in lib/topology.ts).
   sourcesContent: false,
   mainFields: ['module', 'main'],
   externalModules: EXTERNAL_MODULES,
-  alias: SDK_ALIASES,
+  alias: CREDENTIAL_CHAIN_ALIAS,
   banner: ESM_REQUIRE_BANNER,
 } as const;

@@ -5,7 +5,20 @@ export interface StageConfig {
   readonly publicBaseUrl?: string;
   /** Secrets Manager prefix; tenant secrets live at `{prefix}/tenants/{tenantId}/twilio`. */
   readonly tenantSecretPrefix: string;
+  /**
+   * CloudWatch namespace of the functions' EMF metrics (POWERTOOLS_METRICS_NAMESPACE), the metric
+   * filters, the dashboard and the alarms. One per stage (`SmsConversations/{stage}`), so that stages
+   * sharing an account and region never feed each other's alarms or dashboards.
+   */
   readonly metricsNamespace: string;
+  /**
+   * Does this stage's stack own the account's API Gateway settings (the `AWS::ApiGateway::Account`
+   * singleton and its CloudWatch Logs role, one per account and region)? True for exactly one
+   * deployed stage: that stage must be deployed first in an account and region (API Gateway refuses
+   * stage logging until the account has a CloudWatch Logs role), or the account must already have
+   * the role set (API Gateway console, Settings, "CloudWatch log role ARN").
+   */
+  readonly ownsApiGatewayAccountSettings: boolean;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
   readonly api: {
@@ -64,8 +77,11 @@ export interface StageConfig {
   readonly allowLoopbackWebhooks: boolean;
 }
 
+/** The metric namespace of a stage: stages must never publish into each other's. */
+export const METRICS_NAMESPACE_PREFIX = 'SmsConversations';
+const metricsNamespace = (stage: string) => `${METRICS_NAMESPACE_PREFIX}/${stage}`;
+
 const base = {
-  metricsNamespace: 'SmsConversations',
   logLevel: 'INFO',
   api: {
     rateLimit: 100,
@@ -103,6 +119,9 @@ export const stages: Readonly<Record<string, StageConfig>> = {
     ...base,
     stage: 'dev',
     tenantSecretPrefix: 'sms-conversations/dev',
+    metricsNamespace: metricsNamespace('dev'),
+    // prod owns the account's API Gateway settings: deploy prod first in a shared account and region.
+    ownsApiGatewayAccountSettings: false,
     // The same firewall as prod, so its rules are exercised before they guard production.
     waf: { ...base.waf, enabled: true },
     logLevel: 'DEBUG',
@@ -113,6 +132,8 @@ export const stages: Readonly<Record<string, StageConfig>> = {
     ...base,
     stage: 'prod',
     tenantSecretPrefix: 'sms-conversations/prod',
+    metricsNamespace: metricsNamespace('prod'),
+    ownsApiGatewayAccountSettings: true,
     waf: { ...base.waf, enabled: true },
     logRetentionDays: 90,
     protectData: true,
@@ -121,6 +142,9 @@ export const stages: Readonly<Record<string, StageConfig>> = {
     ...base,
     stage: 'local',
     tenantSecretPrefix: 'sms-conversations/local',
+    metricsNamespace: metricsNamespace('local'),
+    // No API Gateway locally.
+    ownsApiGatewayAccountSettings: false,
     allowLoopbackWebhooks: true,
     logRetentionDays: 1,
     protectData: false,

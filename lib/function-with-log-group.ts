@@ -283,7 +283,11 @@ export class FunctionWithLogGroup extends Construct {
         appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, grant.kind)],
       });
     }
-    // The findings are reported on the role's DefaultPolicy child, hence applyToChildren.
-    NagSuppressions.addResourceSuppressions(this.role, nagFindings, true);
+    // On the role's DefaultPolicy only, where every statement above (and Lambda's X-Ray one) lands
+    // and cdk-nag reports them: not on the role, nor on any policy attached to it later.
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (!defaultPolicy)
+      throw new Error(`The ${spec.id} role has no DefaultPolicy to scope its IAM5 suppressions to`);
+    NagSuppressions.addResourceSuppressions(defaultPolicy, nagFindings);
   }
 }

@@ -5,7 +5,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DIMENSIONS, METRIC_SERVICE, METRICS, TENANT_DIMENSION_SET } from '../lambdas/shared/metric-catalog';
+import { DIMENSIONS, METRIC_SERVICE, METRICS, TENANT_DIMENSION_SET } from './metric-catalog';
 import type { StageConfig } from './config';
 import type { FunctionWithLogGroup } from './function-with-log-group';
 import { pascal, type QueuePair } from './stateful';
@@ -16,8 +16,8 @@ export const MONITORING_PERIOD = Duration.minutes(5);
 
 /**
  * A SEARCH over one metric of every tenant: exactly the dimension set the handlers emit
- * ({service, TenantId}, see lambdas/shared/metric-catalog.ts), so no other emission can leak in, e.g.
- * `SEARCH('{SmsConversations,TenantId,service} service="sms-conversations" MetricName="MessagesDelivered"', 'Sum', 300)`.
+ * ({service, TenantId}, see lib/metric-catalog.ts), so no other emission can leak in, e.g.
+ * `SEARCH('{SmsConversations/dev,TenantId,service} service="sms-conversations" MetricName="MessagesDelivered"', 'Sum', 300)`.
  */
 export function tenantSearch(
   namespace: string,

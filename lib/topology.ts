@@ -331,7 +331,39 @@ export const ENV = {
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   stage: 'STAGE',
   allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
+  nodeOptions: 'NODE_OPTIONS',
+  traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
+  tracerCaptureResponse: 'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+  tracerCaptureHttpsRequests: 'POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS',
 } as const;
+
+/**
+ * Stages whose functions run without X-Ray: the local stack has no daemon and hands no trace header
+ * (an enabled Tracer there logs "Missing AWS Lambda trace data" at every invocation). Every other
+ * stage is deployed with active tracing, and its functions' Tracer (lambdas/shared/observability.ts)
+ * records each AWS call and each Twilio call as a subsegment.
+ */
+export const UNTRACED_STAGES: ReadonlySet<string> = new Set(['local']);
+
+/**
+ * Powertools Tracer's settings, the same for every function. Handler responses are not recorded
+ * (batch failures and API answers: nothing a trace needs, and they may carry a phone number);
+ * neither is every outgoing HTTPS request, whose URLs carry phone numbers (Twilio's list query)
+ * and tenants' tokens (completion webhooks): the Twilio call is traced explicitly instead.
+ */
+export function tracerEnvironment(stage: string): Record<string, string> {
+  return {
+    [ENV.traceEnabled]: String(!UNTRACED_STAGES.has(stage)),
+    [ENV.tracerCaptureResponse]: 'false',
+    [ENV.tracerCaptureHttpsRequests]: 'false',
+  };
+}
+
+/**
+ * Every function's NODE_OPTIONS: stack traces name the TypeScript file and line through the map
+ * shipped beside each bundle (lib/bundling.ts, `sourcemap`). Node reads the map at the cold start.
+ */
+export const NODE_OPTIONS = '--enable-source-maps';
 
 export function queueUrlEnvName(queue: QueueId): string {
   return `${queue.toUpperCase()}_QUEUE_URL`;
@@ -365,6 +397,8 @@ export function functionEnvironment(fn: FunctionSpec, values: EnvironmentValues)
     [ENV.metricsNamespace]: values.metricsNamespace,
     [ENV.logLevel]: values.logLevel,
     [ENV.stage]: values.stage,
+    [ENV.nodeOptions]: NODE_OPTIONS,
+    ...tracerEnvironment(values.stage),
   };
   for (const queue of fn.bindings.sendsTo) env[queueUrlEnvName(queue)] = values.queueUrls[queue];
   // A consumer shortens a failed record's visibility to retry it with backoff (ChangeMessageVisibility).

@@ -48,10 +48,13 @@ export class WebhookApi extends Construct {
       description:
         'Twilio webhooks (inbound messages, status callbacks) and the IAM-authorized conversations API for SMS conversations',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // API Gateway writes stage logs through an account-wide role (AWS::ApiGateway::Account).
-      // Retained so that deleting one stage's stack does not break logging of another in the account.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // API Gateway writes stage logs through one role per account and region, set by the
+      // AWS::ApiGateway::Account singleton: exactly one stage owns it (config
+      // ownsApiGatewayAccountSettings), or each stage deployed would replace the last one's role.
+      // The owner is deployed first; the others rely on the role being set. Retained, so deleting
+      // the owner's stack does not break the logging of the other stages in the account.
+      cloudWatchRole: config.ownsApiGatewayAccountSettings,
+      ...(config.ownsApiGatewayAccountSettings ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: config.stage,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
@@ -83,17 +86,22 @@ export class WebhookApi extends Construct {
     this.executeApiUrl = `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${config.stage}`;
 
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
-    if (!cloudWatchRole) throw new Error('RestApi did not create its CloudWatch role');
-    NagSuppressions.addResourceSuppressions(cloudWatchRole, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason:
-          'The account-level API Gateway logging role uses the AWS-documented AmazonAPIGatewayPushToCloudWatchLogs policy; it is needed for access and execution logs.',
-        appliesTo: [
-          'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-        ],
-      },
-    ]);
+    if (config.ownsApiGatewayAccountSettings !== (cloudWatchRole !== undefined))
+      throw new Error(
+        `RestApi ${cloudWatchRole ? 'created' : 'did not create'} the account's CloudWatch role (ownsApiGatewayAccountSettings: ${config.ownsApiGatewayAccountSettings})`,
+      );
+    if (cloudWatchRole) {
+      NagSuppressions.addResourceSuppressions(cloudWatchRole, [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            'The account-level API Gateway logging role uses the AWS-documented AmazonAPIGatewayPushToCloudWatchLogs policy; it is needed for access and execution logs.',
+          appliesTo: [
+            'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+          ],
+        },
+      ]);
+    }
     NagSuppressions.addResourceSuppressions(this.api, [
       {
         id: 'AwsSolutions-APIG2',

@@ -25,6 +25,32 @@ export const FIREWALL_RULES = {
   knownBadInputs: 'aws-known-bad-inputs',
 } as const;
 
+/**
+ * Every rule of AWS's Known bad inputs managed rule group (AWSManagedRulesKnownBadInputsRuleSet) that
+ * inspects the request body, each overridden to Count: the body of a webhook is a customer's text, and
+ * a block there drops a message (Twilio retries, then gives up). The group's other rules (headers,
+ * query string, URI path, method, host) keep blocking.
+ *
+ * An override list, not a pinned version: the group is versioned, but its version names
+ * (`Version_1.x`) could not be checked against AWS when this was written, and a `Version` that does
+ * not exist fails the deploy. Unpinned, the web ACL follows the group's default version, so a body
+ * rule AWS adds later blocks until it is named here: before deploying after an AWS Managed Rules
+ * changelog entry for this group, compare with
+ * `aws wafv2 describe-managed-rule-group --scope REGIONAL --vendor-name AWS --name AWSManagedRulesKnownBadInputsRuleSet --query 'Rules[].Name'`
+ * (every `*_BODY` name must be here). To pin as well, pick a name from
+ * `aws wafv2 list-available-managed-rule-group-versions --scope REGIONAL --vendor-name AWS --name AWSManagedRulesKnownBadInputsRuleSet`,
+ * set it as the statement's `version`, and keep this list.
+ * `ReactJSRCE_BODY` is the newest (React Server Components RCE, CVE-2025-55182).
+ *
+ * The IP reputation group (AWSManagedRulesAmazonIpReputationList) needs neither: it matches source
+ * addresses only, and AWS does not version the IP reputation groups.
+ */
+export const KNOWN_BAD_INPUTS_BODY_RULES = [
+  'Log4JRCE_BODY',
+  'JavaDeserializationRCE_BODY',
+  'ReactJSRCE_BODY',
+] as const;
+
 /** The header Twilio signs every webhook with; WAF matches header names case-insensitively. */
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
@@ -151,7 +177,7 @@ export class WebhookFirewall extends Construct {
             managedRuleGroupStatement: {
               vendorName: 'AWS',
               name: 'AWSManagedRulesKnownBadInputsRuleSet',
-              ruleActionOverrides: ['Log4JRCE_BODY', 'JavaDeserializationRCE_BODY'].map((name) => ({
+              ruleActionOverrides: KNOWN_BAD_INPUTS_BODY_RULES.map((name) => ({
                 name,
                 actionToUse: { count: {} },
               })),

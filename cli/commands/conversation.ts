@@ -18,13 +18,13 @@ export async function conversationCommand(
   target: () => Promise<PlatformTarget>,
 ): Promise<CommandResult> {
   if (action !== 'show') throw new CliError(`unknown conversation action "${action ?? ''}" (show)`, 2);
-  // --reveal is the one boolean here; taken out before parsing the string flags.
-  const reveal = args.includes('--reveal');
-  const { values } = parseCommand(
-    USAGE,
-    args.filter((arg) => arg !== '--reveal'),
-    { tenant: { type: 'string' }, customer: { type: 'string' }, number: { type: 'string' } },
-  );
+  const { values } = parseCommand(USAGE, args, {
+    tenant: { type: 'string' },
+    customer: { type: 'string' },
+    number: { type: 'string' },
+    reveal: { type: 'boolean' },
+  });
+  const reveal = values.reveal === true;
   const id = tenantId(values.tenant, USAGE);
   const customer = phone(values.customer, '--customer', USAGE);
   const number = values.number === undefined ? undefined : phone(values.number, '--number', USAGE);

@@ -24,14 +24,14 @@ export async function messageCommand(
   target: () => Promise<PlatformTarget>,
 ): Promise<CommandResult> {
   if (action !== 'show') throw new CliError(`unknown message action "${action ?? ''}" (show)`, 2);
-  // Phone numbers masked as in `conversation show`, unless --reveal.
-  const reveal = args.includes('--reveal');
   const { values, positionals } = parseCommand(
     USAGE,
-    args.filter((arg) => arg !== '--reveal'),
-    { tenant: { type: 'string' } },
+    args,
+    { tenant: { type: 'string' }, reveal: { type: 'boolean' } },
     { positionals: 1 },
   );
+  // Phone numbers masked as in `conversation show`, unless --reveal.
+  const reveal = values.reveal === true;
   const id = tenantId(values.tenant, USAGE);
   const sid = positionals[0];
   if (!sid) throw new CliError(`a message SID is required; usage: smsctl ${USAGE}`, 2);

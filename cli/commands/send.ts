@@ -10,29 +10,28 @@ import type { PlatformTarget } from '../target';
 const USAGE =
   'send --tenant ID --from E164 --to E164 (--body TEXT | --workflow WID [--route R] [--var k=v]...) [--idempotency-key K]';
 
-/** `--var k=v` may repeat; parseArgs' string options keep only one value, so these are taken out first. */
-export function takeVariables(args: readonly string[]): {
-  variables: Record<string, string>;
-  rest: string[];
-} {
+const FLAGS = {
+  tenant: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  body: { type: 'string' },
+  workflow: { type: 'string' },
+  route: { type: 'string' },
+  // `--var k=v` may repeat: every value is kept, in order.
+  var: { type: 'string', multiple: true },
+  'idempotency-key': { type: 'string' },
+} as const;
+
+/** The flags of `send`; `--var k=v` pairs become the workflow's variables (a value may contain =). */
+export function parseSendArgs(args: readonly string[]) {
+  const { values } = parseCommand(USAGE, args, FLAGS);
   const variables: Record<string, string> = {};
-  const rest: string[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] as string;
-    let pair: string | undefined;
-    if (arg === '--var') {
-      pair = args[++index];
-      if (pair === undefined) throw new CliError(`--var needs k=v; usage: smsctl ${USAGE}`, 2);
-    } else if (arg.startsWith('--var=')) pair = arg.slice('--var='.length);
-    else {
-      rest.push(arg);
-      continue;
-    }
+  for (const pair of values.var ?? []) {
     const equals = pair.indexOf('=');
     if (equals <= 0) throw new CliError(`--var ${pair}: expected name=value`, 2);
     variables[pair.slice(0, equals)] = pair.slice(equals + 1);
   }
-  return { variables, rest };
+  return { values, variables };
 }
 
 /**
@@ -44,16 +43,7 @@ export async function sendCommand(
   args: string[],
   target: () => Promise<PlatformTarget>,
 ): Promise<CommandResult> {
-  const { variables, rest } = takeVariables(args);
-  const { values } = parseCommand(USAGE, rest, {
-    tenant: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    body: { type: 'string' },
-    workflow: { type: 'string' },
-    route: { type: 'string' },
-    'idempotency-key': { type: 'string' },
-  });
+  const { values, variables } = parseSendArgs(args);
   const id = tenantId(values.tenant, USAGE);
   if (values.workflow === undefined && (Object.keys(variables).length > 0 || values.route !== undefined))
     throw new CliError('--var and --route go with --workflow', 2);

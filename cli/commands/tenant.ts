@@ -170,7 +170,7 @@ export async function tenantCommand(
       };
     }
     case 'webhook-key': {
-      // The key completion webhooks are signed with (README, "Completion webhooks"). A generated
+      // The key completion webhooks are signed with (docs/workflows.md, "Completion webhooks"). A generated
       // key is printed once, because the tenant's receiver needs it; a given one is never echoed.
       const { values } = parseCommand(WEBHOOK_KEY_USAGE, args, {
         tenant: { type: 'string' },

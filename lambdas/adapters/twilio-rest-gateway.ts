@@ -1,9 +1,18 @@
+import { HttpRequest } from '@smithy/core/protocols';
+import { streamCollector } from '@smithy/core/serde';
 import type { TenantTwilioCredentials } from '../domain/tenant';
 import { TwilioApiError } from '../domain/twilio-errors';
 import type { SendSmsRequest, SentSms, SmsGateway } from '../ports/sms-gateway';
-import { attemptSignal, attemptTimeoutMs } from '../shared/invocation-deadline';
+import { DeadlineHttpHandler } from '../shared/clients';
+import { traceRemoteCall } from '../shared/observability';
 
 const API_VERSION = '2010-04-01';
+
+/**
+ * A TCP + TLS handshake with Twilio's API from an AWS region takes 100-300 ms; one not done in 3 s
+ * is a dead path, better failed (the record is retried through the queue).
+ */
+const CONNECTION_TIMEOUT_MS = 3_000;
 
 interface TwilioMessageJson {
   sid: string;
@@ -20,16 +29,27 @@ interface TwilioErrorJson {
 }
 
 /**
- * A lean client for Twilio's Messages API over `fetch` (keep-alive by default in Node's undici).
- * The base URL is configuration: `https://api.twilio.com` in AWS, the simulator locally. Each call
- * is one attempt (retries go through the queue), bounded by `timeoutMs` and by the invocation's
- * deadline, so that a stalled call leaves the handler time to put the record back.
+ * A lean client for Twilio's Messages API over the HTTP handler the AWS SDK clients use
+ * (lambdas/shared/clients.ts: node:https with a keep-alive pool; `fetch` would load undici on the
+ * first call, +20-30 ms of a cold start's CPU). The base URL is configuration:
+ * `https://api.twilio.com` in AWS, the simulator locally. Each call is one attempt (retries go
+ * through the queue), bounded by `timeoutMs` and by the invocation's deadline, reading the answer
+ * included, so that a stalled call leaves the handler time to put the record back. Each call is an
+ * X-Ray subsegment named after the API's host, with method, status and the URL without its query
+ * (which may name a phone number).
  */
 export class TwilioRestSmsGateway implements SmsGateway {
+  private readonly http: DeadlineHttpHandler;
+
   constructor(
     private readonly baseUrl: string,
-    private readonly timeoutMs = 10_000,
-  ) {}
+    timeoutMs = 10_000,
+  ) {
+    this.http = new DeadlineHttpHandler({
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, timeoutMs),
+      requestTimeout: timeoutMs,
+    });
+  }
 
   async send(request: SendSmsRequest): Promise<SentSms> {
     const form = new URLSearchParams();
@@ -88,40 +108,68 @@ export class TwilioRestSmsGateway implements SmsGateway {
     form?: URLSearchParams,
   ): Promise<T> {
     const url = `${this.baseUrl.replace(/\/+$/, '')}/${API_VERSION}/Accounts/${credentials.accountSid}/${path}`;
+    const traced = new URL(url);
+    return traceRemoteCall(
+      { name: traced.host, method, url: `${traced.origin}${traced.pathname}` },
+      (status) => this.attempt<T>(url, credentials, method, status, form),
+    );
+  }
+
+  private async attempt<T>(
+    url: string,
+    credentials: TenantTwilioCredentials,
+    method: 'GET' | 'POST',
+    reportStatus: (httpStatus: number) => void,
+    form?: URLSearchParams,
+  ): Promise<T> {
     const user =
       credentials.apiKeySid && credentials.apiKeySecret ? credentials.apiKeySid : credentials.accountSid;
     const password =
       credentials.apiKeySid && credentials.apiKeySecret ? credentials.apiKeySecret : credentials.authToken;
-    let response: Response;
+    const target = new URL(url);
+    const body = form?.toString();
+    const request = new HttpRequest({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port ? { port: Number(target.port) } : {}),
+      method,
+      path: target.pathname,
+      query: Object.fromEntries(target.searchParams),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+        accept: 'application/json',
+        ...(body === undefined
+          ? {}
+          : {
+              'content-type': 'application/x-www-form-urlencoded',
+              'content-length': String(Buffer.byteLength(body)),
+            }),
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    let status: number;
     let text: string;
     try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
-          Accept: 'application/json',
-          ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        ...(form ? { body: form.toString() } : {}),
-        signal: attemptSignal(attemptTimeoutMs(this.timeoutMs)) ?? null,
-      });
+      const { response } = await this.http.handle(request);
+      status = response.statusCode;
+      reportStatus(status);
       // Inside the try: the timeout also aborts an answer that stalls after its headers.
-      text = await response.text();
+      text = Buffer.from(await streamCollector(response.body)).toString('utf8');
     } catch (error) {
       // Timeouts and connection failures: the request may or may not have reached Twilio.
       throw new TwilioApiError(undefined, undefined, `Twilio request failed: ${(error as Error).message}`);
     }
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       const parsed = safeJson<TwilioErrorJson>(text);
       throw new TwilioApiError(
-        response.status,
+        status,
         parsed?.code,
-        `Twilio ${response.status}${parsed?.code ? ` (${parsed.code})` : ''}: ${parsed?.message ?? 'no message'}`,
+        `Twilio ${status}${parsed?.code ? ` (${parsed.code})` : ''}: ${parsed?.message ?? 'no message'}`,
       );
     }
     const parsed = safeJson<T>(text);
     if (parsed === undefined)
-      throw new TwilioApiError(response.status, undefined, 'Twilio answered with invalid JSON');
+      throw new TwilioApiError(status, undefined, 'Twilio answered with invalid JSON');
     return parsed;
   }
 }

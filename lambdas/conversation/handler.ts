@@ -1,5 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -11,12 +12,13 @@ import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import { type BackoffPolicy, backoffSeconds } from '../domain/backoff';
 import { maskPhone } from '../domain/phone';
 import type { InboundQueueMessage } from '../domain/queue-messages';
-import { documentClient, sqsClient } from '../shared/clients';
+import { sqsClient } from '../shared/clients';
+import { documentClient } from '../shared/document-client';
 import { DeadLetterError, withDeadLetter } from '../shared/dead-letter';
 import { requireEnv } from '../shared/env';
 import { invocationDeadline } from '../shared/invocation-deadline';
-import { METRICS } from '../shared/metric-catalog';
-import { BatchedTenantMetrics, logger, MetricUnit } from '../shared/observability';
+import { METRICS } from '../../lib/metric-catalog';
+import { BatchedTenantMetrics, logger, MetricUnit, tracer } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { RetryLaterError, withRetryDelay } from '../shared/retry-later';
 import { apologize, processInbound, type TurnDeps } from './turn';
@@ -106,5 +108,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent,
     batchMetrics.publish();
   }
 })
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(invocationDeadline());

@@ -1,12 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
-import { documentClient, sqsClient } from '../shared/clients';
+import { sqsClient } from '../shared/clients';
+import { documentClient } from '../shared/document-client';
 import { requireEnv } from '../shared/env';
 import { invocationDeadline } from '../shared/invocation-deadline';
-import { METRICS } from '../shared/metric-catalog';
-import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { METRICS } from '../../lib/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit, tracer } from '../shared/observability';
 import { startOutboundDeps } from './deps';
 import { handleStartRequest } from './http';
 
@@ -31,5 +33,6 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(
     return response;
   },
 )
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(invocationDeadline());

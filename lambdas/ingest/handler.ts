@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -8,8 +9,8 @@ import { sqsClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { invocationDeadline } from '../shared/invocation-deadline';
 import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
-import { METRICS, UNVERIFIED_TENANT } from '../shared/metric-catalog';
-import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { METRICS, UNVERIFIED_TENANT } from '../../lib/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit, tracer } from '../shared/observability';
 import { handleWebhook, type WebhookDeps } from './webhook';
 
 const sqs = sqsClient();
@@ -45,5 +46,6 @@ const deps: WebhookDeps = {
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>((event: APIGatewayProxyEvent) =>
   handleWebhook(event, deps),
 )
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(invocationDeadline());

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dlqUrlEnvName, ENV, functions, queues, queueUrlEnvName } from '../../lib/topology';
@@ -9,12 +9,13 @@ import { PinnedWebhookTransport } from '../adapters/pinned-webhook-transport';
 import { SecretsManagerWebhookKeys } from '../adapters/secrets-manager-webhook-keys';
 import { DEPLOYED_URL_POLICY, LOCAL_URL_POLICY, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import type { WebhookQueueMessage } from '../domain/queue-messages';
-import { AWS_CLIENT_CONFIG, documentClient, sqsClient } from '../shared/clients';
+import { secretsManagerClient, sqsClient } from '../shared/clients';
+import { documentClient } from '../shared/document-client';
 import { DeadLetterError, withDeadLetter } from '../shared/dead-letter';
 import { requireEnv } from '../shared/env';
 import { invocationDeadline } from '../shared/invocation-deadline';
-import { METRICS } from '../shared/metric-catalog';
-import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { METRICS } from '../../lib/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit, tracer } from '../shared/observability';
 import { MalformedRecordError, parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
 import { CREDENTIALS_TTL_MS } from '../shared/tenant-credentials';
@@ -24,7 +25,7 @@ const sqs = sqsClient();
 const deps: NotifierDeps = {
   deliveries: new DynamoWebhookDeliveries(documentClient(), requireEnv(ENV.tableName)),
   signingKeys: new SecretsManagerWebhookKeys(
-    new SecretsManagerClient({ ...AWS_CLIENT_CONFIG }),
+    secretsManagerClient(),
     requireEnv(ENV.tenantSecretPrefix),
     CREDENTIALS_TTL_MS,
   ),
@@ -103,5 +104,6 @@ async function deliverRecord(record: SQSRecord): Promise<void> {
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
   processPartialResponse(event, recordHandler, processor, { context }),
 )
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(invocationDeadline());

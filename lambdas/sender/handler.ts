@@ -1,5 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
@@ -9,12 +10,13 @@ import { DynamoSendPacer } from '../adapters/dynamodb/send-pacer';
 import { TwilioRestSmsGateway } from '../adapters/twilio-rest-gateway';
 import { maskPhone } from '../domain/phone';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
-import { documentClient, sqsClient } from '../shared/clients';
+import { sqsClient } from '../shared/clients';
+import { documentClient } from '../shared/document-client';
 import { requireEnv } from '../shared/env';
 import { invocationDeadline, remainingMs } from '../shared/invocation-deadline';
 import { tenantCredentialsFromEnv } from '../shared/tenant-credentials';
-import { METRICS } from '../shared/metric-catalog';
-import { emitTenantMetric, logger, MetricUnit } from '../shared/observability';
+import { METRICS } from '../../lib/metric-catalog';
+import { emitTenantMetric, logger, MetricUnit, tracer } from '../shared/observability';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
 import { reportStatusEvent } from '../status/report';
@@ -105,5 +107,6 @@ async function sendRecord(record: SQSRecord): Promise<void> {
 export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, context: Context) =>
   processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true }),
 )
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(invocationDeadline());

@@ -1,9 +1,8 @@
-// Maps stack traces of the bundle this module is part of (see the module); first, like a polyfill.
-import './mapped-stacks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { LeanLogFormatter } from './lean-log-formatter';
-import { DIMENSIONS, METRIC_SERVICE, METRICS } from './metric-catalog';
+import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
 
 export { MetricUnit };
 
@@ -15,6 +14,56 @@ export const logger = new Logger({ logFormatter: new LeanLogFormatter() });
 
 /** One Metrics instance per container; the namespace comes from POWERTOOLS_METRICS_NAMESPACE. */
 export const metrics = new Metrics({ serviceName: METRIC_SERVICE });
+
+/**
+ * X-Ray through Powertools Tracer, configured by the environment (lib/topology.ts): on in AWS (the
+ * functions have active tracing), off in the local stack (no X-Ray daemon, no trace header).
+ * Every AWS SDK client is captured (lambdas/shared/clients.ts), each handler by the
+ * `captureLambdaHandler` middleware; outgoing HTTPS is not captured globally (the URLs of Twilio
+ * and of tenants' webhooks carry phone numbers and tokens): {@link traceRemoteCall} instead.
+ */
+export const tracer = new Tracer();
+
+/** What a remote call's subsegment records: no query string, no body, no credentials. */
+export interface RemoteCallTrace {
+  /** The subsegment's name, the remote service as X-Ray's service map shows it (e.g. `api.twilio.com`). */
+  readonly name: string;
+  readonly method: string;
+  /** The URL without its query, path parameters that identify people left out by the caller. */
+  readonly url: string;
+}
+
+/**
+ * Runs one call to a remote (non-AWS) service in its own X-Ray subsegment of the current
+ * invocation: its duration, the HTTP status `call` reports through `status`, and a fault (5xx,
+ * network) or error (4xx) flag; never the error's message. A plain call when tracing is off or
+ * outside an invocation. The subsegment is not made the current one, so that calls made
+ * concurrently (records of a batch) each get their own under the handler's.
+ */
+export async function traceRemoteCall<T>(
+  trace: RemoteCallTrace,
+  call: (status: (httpStatus: number) => void) => Promise<T>,
+): Promise<T> {
+  const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+  if (!parent) return call(() => undefined);
+  const subsegment = parent.addNewSubsegment(trace.name);
+  subsegment.namespace = 'remote';
+  let httpStatus: number | undefined;
+  try {
+    return await call((status) => (httpStatus = status));
+  } catch (error) {
+    if (httpStatus === undefined || httpStatus >= 500) subsegment.addFaultFlag();
+    else if (httpStatus === 429) subsegment.addThrottleFlag();
+    else subsegment.addErrorFlag();
+    throw error;
+  } finally {
+    subsegment.addAttribute('http', {
+      request: { method: trace.method, url: trace.url },
+      ...(httpStatus === undefined ? {} : { response: { status: httpStatus } }),
+    });
+    subsegment.close();
+  }
+}
 
 /**
  * Emits one metric for one tenant right away. A batch carries several tenants, so each metric

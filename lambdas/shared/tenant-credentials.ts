@@ -1,7 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ENV } from '../../lib/topology';
 import { SecretsManagerTenantCredentials } from '../adapters/secrets-manager-credentials';
-import { AWS_CLIENT_CONFIG } from './clients';
+import { secretsManagerClient } from './clients';
 import { requireEnv } from './env';
 
 /**
@@ -14,7 +13,7 @@ export const CREDENTIALS_TTL_MS = 5 * 60 * 1000;
 /** The tenant credentials source every function that needs Twilio credentials uses. */
 export function tenantCredentialsFromEnv(): SecretsManagerTenantCredentials {
   return new SecretsManagerTenantCredentials(
-    new SecretsManagerClient({ ...AWS_CLIENT_CONFIG }),
+    secretsManagerClient(),
     requireEnv(ENV.tenantSecretPrefix),
     CREDENTIALS_TTL_MS,
   );

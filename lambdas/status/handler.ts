@@ -1,15 +1,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, queueUrlEnvName } from '../../lib/topology';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { isOutboundStatus, statusRank } from '../domain/message-status';
 import type { StatusQueueMessage } from '../domain/queue-messages';
-import { documentClient, sqsClient } from '../shared/clients';
+import { sqsClient } from '../shared/clients';
+import { documentClient } from '../shared/document-client';
 import { requireEnv } from '../shared/env';
 import { invocationDeadline } from '../shared/invocation-deadline';
-import { logger } from '../shared/observability';
+import { logger, tracer } from '../shared/observability';
 import { processReportedBatch } from '../shared/reported-batch';
 import { parseQueueRecord, receiveCount } from '../shared/queue-record';
 import { withRetryDelay } from '../shared/retry-later';
@@ -83,5 +85,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>((event: SQSEvent, conte
     );
   }),
 )
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(invocationDeadline());

@@ -1,4 +1,4 @@
-import { METRICS } from '../shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import { immediateTenantMetrics, logger, MetricUnit, type TenantMetricSink } from '../shared/observability';
 import type { StatusEvent } from './apply';
 

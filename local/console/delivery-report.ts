@@ -1,4 +1,4 @@
-import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lambdas/shared/metric-catalog';
+import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
 import type { MetricDatum } from '../emf';
 import type { DeliveryPeriod, TenantDelivery } from './api-types';
 

@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import type { QueueId } from '../../lib/topology';
 import type { LocalStack } from '../stack';
 import { transcriptView } from '../../lambdas/adapters/dynamodb/transcript-view';

@@ -1,22 +1,17 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { dlqCommand } from '../../cli/commands/dlq';
-import type { PlatformTarget } from '../../cli/target';
 import type { QueueId } from '../../lib/topology';
+import { writeLocalEndpoints } from '../endpoints';
+import { REPO_ROOT } from '../runtime/bundle';
 import type { LocalStack } from '../stack';
 import { queueDepth } from './quiescence';
 
-/** What the operator's CLI sees of the local stack: the soak redrives with the real `smsctl` command. */
-function platformTarget(stack: LocalStack): PlatformTarget {
-  return {
-    description: 'chaos soak local stack',
-    dynamo: stack.clients.dynamo,
-    sqs: stack.clients.sqs,
-    secrets: stack.clients.secrets,
-    tableName: stack.tableName,
-    tenantSecretPrefix: stack.tenantSecretPrefix,
-    queues: stack.queues,
-  };
-}
+/** The `smsctl` binary (package.json `bin`), as `npx smsctl` runs it. */
+const SMSCTL = path.join(REPO_ROOT, 'cli/smsctl.mjs');
 
 /** Messages in every DLQ of the topology, per queue. */
 export async function deadLetterCounts(stack: LocalStack): Promise<Record<string, number>> {
@@ -28,13 +23,29 @@ export async function deadLetterCounts(stack: LocalStack): Promise<Record<string
   return Object.fromEntries(entries);
 }
 
-/** `smsctl dlq redrive` for every queue; returns how many messages went back. */
+/**
+ * `smsctl --local --json dlq redrive` for every queue, as an operator runs it: the `smsctl` binary
+ * in a child process, pointed at this stack by an endpoints file of its own (SMSCTL_LOCAL_ENDPOINTS,
+ * what `npm start` writes for the running local stack). The soak depends on the CLI's command line
+ * and JSON output only, never on its modules. Returns how many messages went back.
+ */
 export async function redriveAll(stack: LocalStack, max: number): Promise<number> {
-  const result = await dlqCommand('redrive', ['--max', String(Math.max(1, max))], async () =>
-    platformTarget(stack),
-  );
-  const { redriven } = result.json as { redriven: { queue: QueueId; moved: number }[] };
-  return redriven.reduce((total, entry) => total + entry.moved, 0);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'soak-smsctl-'));
+  try {
+    const endpointsFile = path.join(dir, 'endpoints.json');
+    await writeLocalEndpoints(stack, endpointsFile);
+    const args = ['--local', '--json', 'dlq', 'redrive', '--max', String(Math.max(1, max))];
+    const { stdout } = await promisify(execFile)(process.execPath, [SMSCTL, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SMSCTL_LOCAL_ENDPOINTS: endpointsFile },
+    }).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`smsctl ${args.join(' ')} failed: ${error.stderr?.trim() || error.message}`);
+    });
+    const { redriven } = JSON.parse(stdout) as { redriven: { queue: QueueId; moved: number }[] };
+    return redriven.reduce((total, entry) => total + entry.moved, 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**

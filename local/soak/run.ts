@@ -1,5 +1,5 @@
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import type { FunctionId, QueueId } from '../../lib/topology';
 import { randomCrashes } from '../runtime/crash-policy';
 import { DEMO_TENANT, loadWorkflowFile, seedDemoTenant } from '../seed';

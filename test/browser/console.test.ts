@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIMENSIONS, METRICS } from '../../lambdas/shared/metric-catalog';
+import { DIMENSIONS, METRICS } from '../../lib/metric-catalog';
 import type { MetricDatum } from '../../local/emf';
 import { DEMO_TENANT } from '../../local/seed';
 import { ensureChromium, launchChromium } from '../support/chromium';
@@ -12,9 +14,16 @@ import { waitFor } from '../support/wait';
 /**
  * The local console in a real browser (Debian's Chromium through playwright-core) against a local
  * stack on free ports: the phone, a transcript, the delivery figures checked against the functions'
- * EMF records, and undelivered faults. Writes the README's screenshots to docs/screenshots/.
+ * EMF records, and undelivered faults. Takes the docs' screenshots into a temporary folder, so a
+ * test run leaves the tracked docs/screenshots/ alone; `npm run docs:screenshots`
+ * (scripts/docs-screenshots.mjs) runs this file with SCREENSHOTS_DIR=docs/screenshots to refresh them.
  */
-const SCREENSHOTS = path.resolve('docs/screenshots');
+const DOCS_SCREENSHOTS = path.resolve('docs/screenshots');
+/** Where the screenshots go: SCREENSHOTS_DIR when set, else a temporary folder removed afterwards. */
+const SCREENSHOTS_DIR_ENV = 'SCREENSHOTS_DIR';
+let screenshots = '';
+let temporaryScreenshots = false;
+const taken = new Set<string>();
 const CUSTOMER = '+15551234567';
 const MMS_CUSTOMER = '+15551239876';
 const PERIOD_MS = 10_000;
@@ -35,12 +44,43 @@ beforeAll(async () => {
       offsiteRequests.push(request.url());
     }
   });
-  await mkdir(SCREENSHOTS, { recursive: true });
+  const wanted = process.env[SCREENSHOTS_DIR_ENV];
+  temporaryScreenshots = !wanted;
+  screenshots = wanted ? path.resolve(wanted) : await mkdtemp(path.join(tmpdir(), 'console-screenshots-'));
+  await mkdir(screenshots, { recursive: true });
 }, 660_000);
 
 afterAll(async () => {
   await browser?.close();
+  if (temporaryScreenshots && screenshots) await rm(screenshots, { recursive: true, force: true });
 });
+
+/** Width and height from a PNG's IHDR chunk (after the 8-byte signature and the chunk's length and type). */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).toString('hex'), 'PNG signature').toBe('89504e470d0a1a0a');
+  expect(png.subarray(12, 16).toString('latin1'), 'first chunk').toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/**
+ * Takes one of the docs' screenshots of `target` (the page, or one panel) into the screenshots
+ * folder and checks what was written: a PNG as wide as its target (the panels update live, so their
+ * height may change between the picture and a measurement; a page is the viewport's exact size).
+ */
+async function screenshot(target: Page | Locator, name: string): Promise<void> {
+  const file = path.join(screenshots, name);
+  const png = await target.screenshot({ path: file });
+  expect(readFileSync(file).equals(png), `${name} on disk`).toBe(true);
+  const size = pngSize(png);
+  expect(size.height, `${name} height`).toBeGreaterThan(0);
+  if ('viewportSize' in target) {
+    expect(size).toEqual(target.viewportSize());
+  } else {
+    const box = await target.boundingBox();
+    expect(Math.abs(size.width - (box?.width ?? 0)), `${name} width vs its panel's`).toBeLessThanOrEqual(1);
+  }
+  taken.add(name);
+}
 
 /** What the dashboard would sum: one metric of the demo tenant, from the EMF records the stack captured. */
 function emfSum(name: string, inPeriod?: (datum: MetricDatum) => boolean): number {
@@ -155,7 +195,7 @@ describe('local console', () => {
     await textAs('December 10th');
     await waitForDeliveredReplies(3);
     expect(await lastReply()).toMatch(/Checking order 123456 from \w+day, December 10(, \d{4})?\./);
-    await page.locator('#phone').screenshot({ path: path.join(SCREENSHOTS, 'console-phone.png') });
+    await screenshot(page.locator('#phone'), 'console-phone.png');
   }, 120_000);
 
   it('sends an MMS from the phone and shows its thumbnail', async () => {
@@ -194,9 +234,7 @@ describe('local console', () => {
       .waitFor({ timeout: BROWSER_WAIT_MS });
     expect(await page.locator('#transcript-messages li.inbound').count()).toBe(3);
     expect(await page.locator('#transcript-messages li.outbound').count()).toBe(3);
-    await page
-      .locator('#conversations')
-      .screenshot({ path: path.join(SCREENSHOTS, 'console-conversations.png') });
+    await screenshot(page.locator('#conversations'), 'console-conversations.png');
   }, 120_000);
 
   it('shows the delivery figures the EMF records give', async () => {
@@ -245,8 +283,8 @@ describe('local console', () => {
     );
     const droppedRows = await chartRows();
     expect(droppedRows.some((row) => row.undelivered > 0 && row.rate !== '100.0 %')).toBe(true);
-    await page.locator('#delivery').screenshot({ path: path.join(SCREENSHOTS, 'console-delivery.png') });
-    await page.locator('#faults').screenshot({ path: path.join(SCREENSHOTS, 'console-faults.png') });
+    await screenshot(page.locator('#delivery'), 'console-delivery.png');
+    await screenshot(page.locator('#faults'), 'console-faults.png');
 
     await page.getByRole('button', { name: 'Switch all faults off' }).click();
     await page.locator('#faults-status').filter({ hasText: 'No faults' }).waitFor();
@@ -273,9 +311,7 @@ describe('local console', () => {
       async () => ((await latestRate.textContent()) === '100.0 %' ? true : undefined),
       { timeoutMs: BROWSER_WAIT_MS, intervalMs: 200 },
     );
-    await page
-      .locator('#delivery')
-      .screenshot({ path: path.join(SCREENSHOTS, 'console-delivery-recovered.png') });
+    await screenshot(page.locator('#delivery'), 'console-delivery-recovered.png');
   }, 120_000);
 
   it('reflows to a 360 px window and fetched nothing from outside the local stack', async () => {
@@ -295,7 +331,12 @@ describe('local console', () => {
       );
     expect(tooWide).toEqual([]);
     await page.locator('h1').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-narrow.png') });
+    await screenshot(page, 'console-narrow.png');
     expect(offsiteRequests).toEqual([]);
   }, 60_000);
+
+  it('took every picture the docs show (npm run docs:screenshots refreshes them all)', () => {
+    const docs = readdirSync(DOCS_SCREENSHOTS).filter((name) => name.endsWith('.png'));
+    expect([...taken].sort()).toEqual(docs.sort());
+  });
 });

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig } from '../../lib/config';
 import { routes } from '../../lib/topology';
 import { routeThrottle, TENANT_PRINCIPAL_TAG, webhookPathPrefix } from '../../lib/webhook-api';
-import { FIREWALL_RULES, TWILIO_SIGNATURE_HEADER, UNSIGNED_WEBHOOK_BODY } from '../../lib/webhook-firewall';
+import {
+  FIREWALL_RULES,
+  KNOWN_BAD_INPUTS_BODY_RULES,
+  TWILIO_SIGNATURE_HEADER,
+  UNSIGNED_WEBHOOK_BODY,
+} from '../../lib/webhook-firewall';
 import { type CfnTemplate, dispose, props, resourcesOfType, type Synthesized, synthesize } from './helpers';
 
 interface TextTransformation {
@@ -216,10 +221,15 @@ describe.each(['dev', 'prod'])('webhook firewall, throttles and tenant binding (
 
     it('never blocks on the message body, and keeps no sampled requests', () => {
       const badInputs = rules.get(FIREWALL_RULES.knownBadInputs);
-      expect(badInputs?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toEqual([
-        { Name: 'Log4JRCE_BODY', ActionToUse: { Count: {} } },
-        { Name: 'JavaDeserializationRCE_BODY', ActionToUse: { Count: {} } },
-      ]);
+      // Every body rule AWS documents for the group (lib/webhook-firewall.ts says how to check for new ones).
+      expect([...KNOWN_BAD_INPUTS_BODY_RULES].sort()).toEqual(
+        ['JavaDeserializationRCE_BODY', 'Log4JRCE_BODY', 'ReactJSRCE_BODY'].sort(),
+      );
+      expect(badInputs?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toEqual(
+        KNOWN_BAD_INPUTS_BODY_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
+      );
+      // The rest of the group keeps its own actions (the group is not counted as a whole).
+      expect(badInputs?.OverrideAction).toEqual({ None: {} });
       expect(JSON.stringify(acl.Rules)).not.toMatch(/"Body"|"JsonBody"/);
       expect(acl.Rules.every((rule) => rule.VisibilityConfig.SampledRequestsEnabled === false)).toBe(true);
       expect(acl.Rules.map((rule) => rule.VisibilityConfig.MetricName)).toEqual(

@@ -1,5 +1,5 @@
 /** Synthesis and template-reading helpers shared by the infra tests. */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
@@ -12,8 +12,28 @@ export interface SynthOptions {
   readonly stage?: string;
   /** Real esbuild bundles (slower); otherwise CDK skips bundling, which changes nothing in the template but code hashes. */
   readonly bundle?: boolean;
-  /** Build through `buildApp` (bin/app.ts), which also applies the cdk-nag AwsSolutions checks. */
+  /**
+   * Build through `buildApp` (bin/app.ts) for {@link TEST_REGION} (or `context.region`), as
+   * `cdk synth -c region=` does; it also applies the cdk-nag AwsSolutions checks. Otherwise the
+   * stack alone, environment-agnostic.
+   */
   readonly nag?: boolean;
+  /** More context (e.g. `region`), over cdk.json's and the stage. */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** Leave out cdk.json's context (its feature flags): the app as a bare `new App()` sees it. */
+  readonly withoutCdkJsonContext?: boolean;
+}
+
+/** The region the infra tests synthesize `buildApp` for: synth requires one, and none is assumed. */
+export const TEST_REGION = 'eu-west-1';
+
+/**
+ * cdk.json's `context` (the feature flags and the default stage), which the CDK CLI hands the app:
+ * the tests synthesize what `cdk synth` does.
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
+  return { ...cdkJson.context };
 }
 
 export interface Synthesized {
@@ -25,12 +45,18 @@ export interface Synthesized {
 
 export function synthesize(options: SynthOptions = {}): Synthesized {
   const stage = options.stage ?? 'dev';
-  const context: Record<string, unknown> = { stage };
+  const context: Record<string, unknown> = {
+    ...(options.withoutCdkJsonContext ? {} : cdkJsonContext()),
+    stage,
+    ...(options.nag ? { region: TEST_REGION } : {}),
+    ...options.context,
+  };
   // The CLI's `--exclusively`-style switch: an empty list bundles no stack's assets.
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ context });
+  // An empty process environment: the region comes from the context, never from the test's shell.
   const stack = options.nag
-    ? buildApp(app, undefined)
+    ? buildApp(app, {})
     : new SmsConversationsStack(app, stackName(stage), { config: stageConfig(stage) });
   const template = Template.fromStack(stack);
   return { app, stack, template, json: template.toJSON() as CfnTemplate };

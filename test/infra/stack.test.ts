@@ -7,8 +7,8 @@ import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lambdas/shared/metric-catalog';
-import { buildApp, environmentFromProcess } from '../../lib/app';
+import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
+import { buildApp, environmentFromProcess, REGION_ENV_VARS, RegionError, regionFrom } from '../../lib/app';
 import { BUNDLING } from '../../lib/bundling';
 import { stageConfig } from '../../lib/config';
 import { lambdaApplicationLogLevel } from '../../lib/function-with-log-group';
@@ -16,6 +16,7 @@ import { tenantSearch } from '../../lib/monitoring';
 import { DLQ_URL_OUTPUT_KEYS, OUTPUT_KEYS, QUEUE_URL_OUTPUT_KEYS, stackName } from '../../lib/stack-contract';
 import { pascal } from '../../lib/stateful';
 import { type FunctionId, functions, type QueueId, queues, routes, table } from '../../lib/topology';
+import { KNOWN_BAD_INPUTS_BODY_RULES } from '../../lib/webhook-firewall';
 import {
   actionsOf,
   apiRoutes,
@@ -490,7 +491,7 @@ describe('SmsConversations stack (dev)', () => {
         );
       }
       expect(tenantSearch(dev.metricsNamespace, METRICS.messagesDelivered, 'Sum')).toBe(
-        `SEARCH('{SmsConversations,TenantId,service} service="sms-conversations" MetricName="MessagesDelivered"', 'Sum', 300)`,
+        `SEARCH('{SmsConversations/dev,TenantId,service} service="sms-conversations" MetricName="MessagesDelivered"', 'Sum', 300)`,
       );
     });
 
@@ -726,10 +727,9 @@ describe('SmsConversations stack (prod)', () => {
     const badInputs = aclProps.Rules.find(
       (rule) => rule.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesKnownBadInputsRuleSet',
     );
-    expect(badInputs?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toEqual([
-      { Name: 'Log4JRCE_BODY', ActionToUse: { Count: {} } },
-      { Name: 'JavaDeserializationRCE_BODY', ActionToUse: { Count: {} } },
-    ]);
+    expect(badInputs?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toEqual(
+      KNOWN_BAD_INPUTS_BODY_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
+    );
     // Sampled requests would keep bodies (phone numbers, message text) in the console.
     expect(aclProps.Rules.every((rule) => rule.VisibilityConfig.SampledRequestsEnabled === false)).toBe(true);
 
@@ -741,31 +741,57 @@ describe('SmsConversations stack (prod)', () => {
 });
 
 describe('app (bin/app.ts)', () => {
-  it('takes account and region from CDK_DEFAULT_* only when present', () => {
-    expect(environmentFromProcess({})).toBeUndefined();
+  /** The stack `buildApp` builds for this context and process environment (no bundling). */
+  const buildFor = (context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => {
+    const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    try {
+      const stack = buildApp(app, env);
+      return { stackName: stack.stackName, region: stack.region, account: stack.account };
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  };
+
+  it('requires the region explicitly, and never takes it from CDK_DEFAULT_REGION alone', () => {
+    expect(() => buildFor({ stage: 'dev' })).toThrow(RegionError);
+    expect(() => buildFor({ stage: 'dev' })).toThrow(/No region given.*-c region=/);
+    // The CLI sets CDK_DEFAULT_REGION to us-east-1 when nothing is configured: not a choice.
+    expect(() => buildFor({ stage: 'dev' }, { CDK_DEFAULT_REGION: 'us-east-1' })).toThrow(RegionError);
+    expect(() => buildFor({ stage: 'dev', region: 'REGION' })).toThrow(
+      /region=REGION: not an AWS region name/,
+    );
+    expect(() => buildFor({ stage: 'dev', region: ' ' })).toThrow(/No region given/);
+  });
+
+  it('takes the region from -c region=, else AWS_REGION, else AWS_DEFAULT_REGION', () => {
+    expect(buildFor({ region: 'eu-west-1' }).region).toBe('eu-west-1');
+    expect(buildFor({ region: 'eu-west-1' }, { AWS_REGION: 'us-west-2' }).region).toBe('eu-west-1');
+    expect(buildFor({}, { AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe(
+      'us-west-2',
+    );
+    expect(buildFor({}, { AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe('ap-south-1');
+    expect(regionFrom(undefined, { AWS_REGION: 'us-gov-west-1' })).toBe('us-gov-west-1');
+    expect(regionFrom('cn-north-1', {})).toBe('cn-north-1');
+    expect(REGION_ENV_VARS).not.toContain('CDK_DEFAULT_REGION');
+  });
+
+  it('takes the account from CDK_DEFAULT_ACCOUNT only when present', () => {
+    expect(environmentFromProcess('eu-west-1', {})).toEqual({ account: undefined, region: 'eu-west-1' });
     expect(
-      environmentFromProcess({ CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-1' }),
-    ).toEqual({
-      account: '123456789012',
-      region: 'eu-west-1',
-    });
-    expect(environmentFromProcess({ CDK_DEFAULT_REGION: 'us-east-1' })).toEqual({
-      account: undefined,
-      region: 'us-east-1',
-    });
+      environmentFromProcess('eu-west-1', {
+        CDK_DEFAULT_ACCOUNT: '123456789012',
+        CDK_DEFAULT_REGION: 'us-east-1',
+      }),
+    ).toEqual({ account: '123456789012', region: 'eu-west-1' });
+    expect(buildFor({ region: 'eu-west-1' }, { CDK_DEFAULT_ACCOUNT: '123456789012' }).account).toBe(
+      '123456789012',
+    );
   });
 
   it('selects the stage from context, defaulting to dev, and rejects unknown stages', () => {
-    const stackNameFor = (context: Record<string, unknown>) => {
-      const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-      try {
-        return buildApp(app, undefined).stackName;
-      } finally {
-        rmSync(app.outdir, { recursive: true, force: true });
-      }
-    };
-    expect(stackNameFor({})).toBe('SmsConversations-dev');
-    expect(stackNameFor({ stage: 'prod' })).toBe('SmsConversations-prod');
-    expect(() => stackNameFor({ stage: 'qa' })).toThrow(/Unknown stage/);
+    const region = { region: 'eu-west-1' };
+    expect(buildFor(region).stackName).toBe('SmsConversations-dev');
+    expect(buildFor({ ...region, stage: 'prod' }).stackName).toBe('SmsConversations-prod');
+    expect(() => buildFor({ ...region, stage: 'qa' })).toThrow(/Unknown stage/);
   });
 });

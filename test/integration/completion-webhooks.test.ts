@@ -6,7 +6,7 @@ import { webhookIdFor } from '../../lambdas/domain/completion-webhook/payload';
 import { verifyWebhookSignature } from '../../lambdas/domain/completion-webhook/signature';
 import type { WebhookQueueMessage } from '../../lambdas/domain/queue-messages';
 import { parseWorkflow } from '../../lambdas/domain/workflow/definition';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import { putTenantSecret, putTenantWebhookSecret } from '../../local/tenants';
 import { text, useLocalStack } from '../support/local-stack';
 import { sleep, waitFor } from '../support/wait';

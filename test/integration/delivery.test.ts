@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/dynamodb/keys';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import { seedTenant } from '../../local/seed';
 import {
   messageRecord,

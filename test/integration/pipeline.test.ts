@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import { DEMO_TENANT } from '../../local/seed';
 import {
   messageRecord,

@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../lambdas/shared/metric-catalog';
+import { METRICS } from '../../lib/metric-catalog';
 import { scheduledEvent } from '../../local/stack';
 import { messageRecord, textDemo, useLocalStack, waitForReplies } from '../support/local-stack';
 import { waitFor } from '../support/wait';

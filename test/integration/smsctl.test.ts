@@ -4,6 +4,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SecretsManagerWebhookKeys } from '../../lambdas/adapters/secrets-manager-webhook-keys';
 import { DEMO_TENANT } from '../../local/seed';
+import { deadLetterCounts, redriveAll } from '../../local/soak/dead-letters';
 import { readTenantSecret } from '../../local/tenants';
 import { messageRecord, repliesTo, text, useLocalStack, waitForReplies } from '../support/local-stack';
 import { smsctlBinary, useSmsctl } from '../support/smsctl';
@@ -372,6 +373,36 @@ describe('smsctl --local', () => {
     expect(reply?.resource.body).toContain('order number');
     const after = await json<{ dlqs: { queue: string; visible: number; inFlight: number }[] }>('dlq', 'list');
     expect(after.dlqs.find((d) => d.queue === 'inbound')).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
+  it('is what the chaos soak redrives with: the binary, by its command line and JSON output', async () => {
+    const customer = '+15557770071';
+    await stack().clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack().queues.inbound.dlqUrl,
+        MessageBody: JSON.stringify({
+          v: 1,
+          tenantId: DEMO_TENANT.tenantId,
+          receivedAt: new Date().toISOString(),
+          message: {
+            messageSid: `SM${'7'.repeat(32)}`,
+            accountSid: DEMO_TENANT.accountSid,
+            from: customer,
+            to: DEMO_TENANT.number,
+            body: 'Where is my package?',
+            mediaUrls: [],
+          },
+        }),
+        MessageGroupId: `${DEMO_TENANT.tenantId}#${customer}`,
+        MessageDeduplicationId: 'soak-redrive-1',
+      }),
+    );
+    expect(await deadLetterCounts(stack())).toMatchObject({ inbound: 1 });
+    // local/soak/dead-letters.ts runs `smsctl --local --json dlq redrive` in a child process.
+    expect(await redriveAll(stack(), 1)).toBe(1);
+    expect(await deadLetterCounts(stack())).toEqual({ inbound: 0, outbound: 0, status: 0, webhooks: 0 });
+    const [reply] = await waitForReplies(stack(), customer, 1);
+    expect(reply?.resource.body).toContain('order number');
   });
 
   it('runs as a process: node cli/smsctl.mjs', async () => {

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../../cli/cli-error';
-import { takeVariables } from '../../../cli/commands/send';
-import { main } from '../../../cli/main';
+import { parseSendArgs } from '../../../cli/commands/send';
+import { main, splitArgs } from '../../../cli/main';
 
 /** What smsctl refuses before it touches any platform. */
 describe('smsctl without a platform', () => {
@@ -131,10 +133,95 @@ describe('smsctl without a platform', () => {
     await expect(main(argv)).rejects.toThrow(reason);
   });
 
-  it('takes repeated --var k=v (values may contain =) out of the arguments', () => {
-    expect(takeVariables(['--var', 'a=1', '--tenant', 't', '--var=b=x=y'])).toEqual({
-      variables: { a: '1', b: 'x=y' },
-      rest: ['--tenant', 't'],
+  it('takes repeated --var k=v (values may contain =), as --flag value and --flag=value', () => {
+    const { values, variables } = parseSendArgs([
+      '--var',
+      'a=1',
+      '--tenant=t',
+      '--var=b=x=y',
+      '--workflow',
+      'w',
+      '--var',
+      'a=2',
+    ]);
+    expect(values).toEqual({ var: ['a=1', 'b=x=y', 'a=2'], tenant: 't', workflow: 'w' });
+    expect(variables).toEqual({ a: '2', b: 'x=y' });
+  });
+});
+
+const SEND = ['send', '--tenant', 'ab', '--from', '+15005550006', '--to', '+15551230001'];
+const SEND_USAGE =
+  'send --tenant ID --from E164 --to E164 (--body TEXT | --workflow WID [--route R] [--var k=v]...) [--idempotency-key K]';
+const SHOW_USAGE = 'conversation show --tenant ID --customer E164 [--number E164] [--reveal]';
+
+/** node:util parseArgs, strict: the exact one-line reasons and exit 2 for a usage error. */
+describe('smsctl flag parsing', () => {
+  it.each([
+    [['tenant', 'list', '--nope'], 'unknown flag --nope; usage: smsctl tenant list'],
+    [['tenant', 'list', '-x'], 'unknown flag -x; usage: smsctl tenant list'],
+    [['dlq', 'list', '--queue=inbound'], 'unknown flag --queue; usage: smsctl dlq list'],
+    [['number', 'list', '--tenant'], '--tenant needs a value; usage: smsctl number list --tenant ID'],
+    // A value that looks like a flag is one forgotten: --flag=-value says it is meant.
+    [
+      ['number', 'list', '--tenant', '--nope'],
+      '--tenant needs a value; usage: smsctl number list --tenant ID',
+    ],
+    [[...SEND, '--workflow', 'w', '--var'], `--var needs a value; usage: smsctl ${SEND_USAGE}`],
+    [
+      ['conversation', 'show', '--tenant', 'ab', '--customer', '+15551230001', '--reveal=yes'],
+      `--reveal takes no value; usage: smsctl ${SHOW_USAGE}`,
+    ],
+    [['tenant', 'list', 'extra'], 'unexpected extra; usage: smsctl tenant list'],
+    [
+      ['message', 'show', '--tenant', 'ab', 'SM1', 'SM2'],
+      'unexpected SM2; usage: smsctl message show --tenant ID SID [--reveal]',
+    ],
+    [['send', 'now', ...SEND.slice(1), '--body', 'x'], `unexpected now; usage: smsctl ${SEND_USAGE}`],
+    [
+      ['workflow', 'lint', '--file', 'f.json', '--from', '+15005550006'],
+      'unknown flag --from; usage: smsctl workflow lint --file F',
+    ],
+    [['tenant', 'list', '--stack'], '--stack needs a stack name'],
+    [['tenant', 'list', '--json=yes'], '--json takes no value'],
+  ])('refuses %j with a usage error', async (argv, message) => {
+    await expect(main(argv)).rejects.toThrow(new CliError(message, 2));
+  });
+
+  it('keeps the exit code 1 of a workflow command without --file', async () => {
+    await expect(main(['workflow', 'lint'])).rejects.toMatchObject({
+      message: 'workflow lint needs --file F',
+      exitCode: 1,
+    });
+  });
+
+  it('takes the global flags anywhere, as whole arguments, and none after --', () => {
+    expect(splitArgs(['--stack=S', 'tenant', 'get', '--tenant', 'ab', '--json'])).toEqual({
+      flags: { json: true, local: false, help: false, stack: 'S' },
+      command: 'tenant',
+      action: 'get',
+      commandArgs: ['--tenant', 'ab'],
+    });
+    expect(splitArgs(['message', 'show', 'SM1', '-h', '--tenant', 'ab'])).toEqual({
+      flags: { json: false, local: false, help: true, stack: undefined },
+      command: 'message',
+      action: 'show',
+      commandArgs: ['SM1', '--tenant', 'ab'],
+    });
+    expect(splitArgs(['send', '-hx', '--', '--json'])).toEqual({
+      flags: { json: false, local: false, help: false, stack: undefined },
+      command: 'send',
+      action: undefined,
+      commandArgs: ['-hx', '--', '--json'],
+    });
+  });
+
+  it('is one line on stderr and exit 2 from the `npx smsctl` binary', async () => {
+    const failed = await promisify(execFile)('node', ['cli/smsctl.mjs', 'tenant', 'list', '--nope']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({
+      code: 2,
+      stderr: 'smsctl: unknown flag --nope; usage: smsctl tenant list\n',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DIMENSIONS, METRICS } from '../../../lambdas/shared/metric-catalog';
+import { DIMENSIONS, METRICS } from '../../../lib/metric-catalog';
 import { BatchedTenantMetrics, MetricUnit } from '../../../lambdas/shared/observability';
 
 interface EmfRecord {

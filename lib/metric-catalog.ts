@@ -1,6 +1,7 @@
 /**
  * Metric names and dimensions, shared by the handlers that emit them (EMF through Powertools
- * Metrics) and the CDK dashboard and alarms that read them.
+ * Metrics) and the CDK dashboard and alarms that read them. Pure data beside lib/topology.ts, for
+ * the same reason: lambdas/ import from lib/, never the other way (test/unit/architecture.test.ts).
  */
 export const METRIC_SERVICE = 'sms-conversations';
 
