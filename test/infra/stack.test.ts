@@ -157,7 +157,7 @@ describe('SmsConversations stack (dev)', () => {
         expect(existsSync(`${bundle}.map`)).toBe(true);
         const code = readFileSync(bundle, 'utf8');
         expect(code.startsWith(BUNDLING.banner)).toBe(true);
-        // Self-contained: the SDK clients are aws-lite (lib/bundling.ts SDK_ALIASES), nothing is imported from the runtime.
+        // Self-contained: the SDK v3 clients are bundled, nothing is imported from the runtime.
         expect(code).not.toMatch(/from\s*"@aws-sdk\//);
       }
     });

@@ -175,8 +175,8 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
           typeof value === 'string' ? value : asTemplate(value),
         ]),
       );
-      // Exactly functionEnvironment(): no CDK-only additions (stack traces are mapped by the bundle
-      // itself, lambdas/shared/mapped-stacks.ts, not by NODE_OPTIONS=--enable-source-maps).
+      // Exactly functionEnvironment(): no CDK-only additions (NODE_OPTIONS=--enable-source-maps
+      // comes from functionEnvironment too).
       const expected = functionEnvironment(spec, values);
       expect(Object.keys(actual).sort(), `environment names of ${spec.id}`).toEqual(
         Object.keys(expected).sort(),

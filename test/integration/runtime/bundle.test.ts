@@ -22,9 +22,15 @@ describe('bundleFunctionsWithMetafile', () => {
       const code = await readFile(bundle.path, 'utf8');
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       expect(bundle.bytes).toBe(Buffer.byteLength(code));
-      // The SDK clients are aws-lite (lib/bundling.ts SDK_ALIASES): neither bundled nor imported.
-      expect(code).not.toContain('@aws-sdk/client-sqs/dist');
+      // The SDK v3 clients are bundled (nothing is imported from the runtime), without the
+      // default credential chain (lib/bundling.ts CREDENTIAL_CHAIN_ALIAS).
       expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+      const inputs = Object.keys(metafile.outputs[path.relative(REPO_ROOT, bundle.path)]?.inputs ?? {});
+      expect(
+        inputs.some((input) => input.includes('node_modules/@aws-sdk/client-sqs/dist-es')),
+        spec.id,
+      ).toBe(spec.id !== 'reconcile');
+      expect(inputs.filter((input) => /credential-provider-(ini|node|sso|process)/.test(input))).toEqual([]);
       await expect(readFile(`${bundle.path}.map`, 'utf8')).resolves.toContain('"sources"');
     }
     const written = JSON.parse(await readFile(path.join(outDir, 'meta.json'), 'utf8')) as typeof metafile;
