@@ -314,15 +314,27 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cw.GraphWidget({
-        title: 'Signature rejections by tenant',
-        left: [byTenant(METRICS.signatureRejected)],
+        // Accepted with the previous token: a rotation still propagating (tenant put --previous-token-grace).
+        title: 'Signature rejections / accepted with the previous token, by tenant',
+        left: [
+          search(METRICS.signatureRejected, 'Sum', `rejected \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(
+            METRICS.signatureAcceptedWithPreviousToken,
+            'Sum',
+            `previous token \${PROP('Dim.${DIMENSIONS.tenant}')}`,
+          ),
+        ],
         width: 8,
       }),
     );
     this.dashboard.addWidgets(
       new cw.GraphWidget({
-        title: 'Inbound messages by tenant',
-        left: [byTenant(METRICS.inboundReceived)],
+        // Late: received before the conversation's last applied message (a redrive), recorded, not applied.
+        title: 'Inbound messages / late messages, by tenant',
+        left: [
+          search(METRICS.inboundReceived, 'Sum', `inbound \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.lateMessages, 'Sum', `late \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+        ],
         width: 8,
       }),
       new cw.GraphWidget({
