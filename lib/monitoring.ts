@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DIMENSIONS, METRIC_SERVICE, METRICS, TENANT_DIMENSION_SET } from './metric-catalog';
 import type { StageConfig } from './config';
+import { FIREWALL_RULES, type WebhookFirewall } from './webhook-firewall';
 import type { FunctionWithLogGroup } from './function-with-log-group';
 import { pascal, type QueuePair } from './stateful';
 import type { FunctionId, QueueId } from './topology';
@@ -62,6 +63,8 @@ export interface MonitoringProps {
   readonly queues: Readonly<Record<QueueId, QueuePair>>;
   readonly functions: Readonly<Record<FunctionId, FunctionWithLogGroup>>;
   readonly api: apigateway.RestApi;
+  /** The stage's WAF, when it has one: what it blocks is alarmed on too. */
+  readonly firewall?: WebhookFirewall;
 }
 
 /** The CloudWatch dashboard and every alarm, all alarms notifying the alarm topic. */
@@ -149,6 +152,24 @@ export class Monitoring extends Construct {
       threshold: thresholds.signatureRejectionsPer5Min,
       comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
+    if (props.firewall) {
+      // Unsigned webhooks never reach ingest (the WAF answers them), so SignatureRejections no
+      // longer sees such a flood: the same threshold on what the edge blocked.
+      this.alarm('UnsignedWebhooksBlocked', {
+        description:
+          'The WAF blocked many requests to the webhook paths without X-Twilio-Signature (a flood, or a proxy stripping the header).',
+        metric: props.firewall.metricBlockedRequests(FIREWALL_RULES.unsignedWebhook, MONITORING_PERIOD),
+        threshold: thresholds.signatureRejectionsPer5Min,
+      });
+      // A tenant's webhook path over its rate: genuine Twilio webhooks to it are blocked too, and
+      // Twilio does not retry messaging webhooks, so every one counts.
+      this.alarm('WebhookPathRateLimited', {
+        description:
+          "The WAF's per-path rate limit blocked requests to a tenant's webhook URL: that tenant's Twilio webhooks are refused until the rate falls.",
+        metric: props.firewall.metricBlockedRequests(FIREWALL_RULES.ratePerWebhookPath, MONITORING_PERIOD),
+        threshold: 1,
+      });
+    }
     this.twilioApiFailuresAlarm = this.alarm('TwilioApiFailures', {
       description: 'Calls to the Twilio REST API are failing (429/5xx/timeouts or permanent errors).',
       metric: aggregate(METRICS.twilioApiFailures),

@@ -81,6 +81,7 @@ export class StatelessResources extends Construct {
       queues: stateful.queues,
       functions: this.functions,
       api: this.api.api,
+      ...(this.api.firewall ? { firewall: this.api.firewall } : {}),
     });
   }
 }

@@ -23,6 +23,8 @@ export interface WebhookApiProps {
 export class WebhookApi extends Construct {
   readonly api: apigateway.RestApi;
   readonly accessLogGroup: logs.LogGroup;
+  /** The WAF web ACL on the stage, when the stage has one (config waf.enabled). */
+  readonly firewall?: WebhookFirewall;
   /**
    * `https://{restApiId}.execute-api.{region}.{urlSuffix}/{stage}`, built from the RestApi id and the
    * configured stage name, not from `api.url`: that references the Stage resource, which depends on
@@ -110,7 +112,7 @@ export class WebhookApi extends Construct {
       },
     ]);
     if (config.waf.enabled) {
-      new WebhookFirewall(this, 'Firewall', {
+      this.firewall = new WebhookFirewall(this, 'Firewall', {
         name: `sms-conversations-${config.stage}`,
         stageArn: this.api.deploymentStage.stageArn,
         webhookPathPrefix: webhookPathPrefix(),

@@ -1,3 +1,5 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
@@ -72,9 +74,28 @@ const UNSIGNED_WEBHOOK_BODY_KEY = 'unsigned-webhook';
  */
 export class WebhookFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
+  private readonly webAclName: string;
+
+  /**
+   * Requests one rule blocked (AWS/WAFV2 `BlockedRequests`, dimensions WebACL, Rule, Region: the
+   * visibility metric names this construct gives the web ACL and each rule).
+   */
+  metricBlockedRequests(
+    rule: (typeof FIREWALL_RULES)[keyof typeof FIREWALL_RULES],
+    period: Duration,
+  ): cw.Metric {
+    return new cw.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      dimensionsMap: { WebACL: this.webAclName, Rule: rule, Region: Stack.of(this).region },
+      statistic: cw.Stats.SUM,
+      period,
+    });
+  }
 
   constructor(scope: Construct, id: string, props: WebhookFirewallProps) {
     super(scope, id);
+    this.webAclName = props.name;
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       // Sampled requests would keep request bodies (phone numbers, message text) in the WAF console.

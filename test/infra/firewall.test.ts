@@ -245,6 +245,53 @@ describe.each(['dev', 'prod'])('webhook firewall, throttles and tenant binding (
       );
       expect(suppressed.map((rule) => rule.id)).not.toContain('AwsSolutions-APIG3');
     });
+
+    it('alarms on what it blocks: unsigned webhooks, and any tenant path over its rate', () => {
+      const webAclName = (acls: [string, unknown][]) =>
+        (acls[0]?.[1] as { Properties: { Name: string } }).Properties.Name;
+      const name = webAclName(resourcesOfType(json, 'AWS::WAFv2::WebACL'));
+      const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm')
+        .map(([, alarm]) =>
+          props<{
+            AlarmName: string;
+            Namespace?: string;
+            MetricName?: string;
+            Threshold: number;
+            Dimensions?: { Name: string; Value: unknown }[];
+          }>(alarm),
+        )
+        .filter((alarm) => alarm.Namespace === 'AWS/WAFV2');
+      const summary = alarms.map((alarm) => ({
+        id: alarm.AlarmName.split('-').slice(-1)[0],
+        metric: alarm.MetricName,
+        threshold: alarm.Threshold,
+        rule: alarm.Dimensions?.find((dimension) => dimension.Name === 'Rule')?.Value,
+        webAcl: alarm.Dimensions?.find((dimension) => dimension.Name === 'WebACL')?.Value,
+      }));
+      expect(summary).toEqual([
+        {
+          id: 'UnsignedWebhooksBlocked',
+          metric: 'BlockedRequests',
+          threshold: config.alarms.signatureRejectionsPer5Min,
+          rule: FIREWALL_RULES.unsignedWebhook,
+          webAcl: name,
+        },
+        {
+          id: 'WebhookPathRateLimited',
+          metric: 'BlockedRequests',
+          threshold: 1,
+          rule: FIREWALL_RULES.ratePerWebhookPath,
+          webAcl: name,
+        },
+      ]);
+      // The metric names the rules publish under are the ones alarmed on.
+      expect(rules.get(FIREWALL_RULES.unsignedWebhook)?.VisibilityConfig.MetricName).toBe(
+        FIREWALL_RULES.unsignedWebhook,
+      );
+      expect(rules.get(FIREWALL_RULES.ratePerWebhookPath)?.VisibilityConfig.MetricName).toBe(
+        FIREWALL_RULES.ratePerWebhookPath,
+      );
+    });
   });
 
   describe('throttles', () => {
