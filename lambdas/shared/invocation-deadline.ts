@@ -78,11 +78,6 @@ export function attemptTimeoutMs(
   return Math.max(0, Math.min(configured, endByMs - now));
 }
 
-/** An abort signal for one attempt of `timeoutMs` (from {@link attemptTimeoutMs}); none when unbounded. */
-export function attemptSignal(timeoutMs: number): AbortSignal | undefined {
-  return Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
-}
-
 /**
  * Middy middleware: sets the deadline from the Lambda context before the handler runs and clears
  * it afterwards, so that code running outside an invocation (tests) never sees a stale deadline.

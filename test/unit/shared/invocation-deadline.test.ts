@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  attemptSignal,
   attemptTimeoutMs,
   callDeadlineMs,
   FINAL_RESERVE_MS,
@@ -78,15 +77,6 @@ describe('invocation deadline', () => {
     setInvocationDeadline(NOW);
     expect(remainingMs(NOW + 5)).toBe(-5);
     expect(attemptTimeoutMs(3_000, callDeadlineMs(NOW + 5), NOW + 5)).toBe(0);
-  });
-
-  it('gives an abort signal only to a bounded attempt', async () => {
-    expect(attemptSignal(Infinity)).toBeUndefined();
-    const signal = attemptSignal(5);
-    expect(signal?.aborted).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(signal?.aborted).toBe(true);
-    expect((signal?.reason as Error).name).toBe('TimeoutError');
   });
 
   it('is set from the Lambda context for the handler and cleared after it, also when it throws', async () => {
