@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -10,7 +8,6 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { stageConfig } from '../lib/config';
 import {
   type EnvironmentValues,
@@ -29,7 +26,7 @@ import type {
   WebhookQueueMessage,
 } from '../lambdas/domain/queue-messages';
 import { tenantSecretName } from '../lambdas/domain/tenant';
-import { type ProvisionedQueue, provisionQueues, provisionTable } from '../local/provision';
+import { type ProvisionedQueue, provisionQueues } from '../local/provision';
 import { proxyEvent } from '../local/runtime/api-gateway-event';
 import { forwardRequest } from '../local/runtime/http-forward';
 import { closeServer } from '../local/runtime/net';
@@ -42,10 +39,8 @@ import {
   LOCAL_STAGE,
   LOCAL_TABLE_NAME,
   scheduledEvent,
+  startLocalServices,
 } from '../local/stack';
-import { startDynamoDbLocal } from '../local/standins/dynamodb';
-import { startSecretsManager } from '../local/standins/secrets-manager';
-import { sqsClientFor, startSqs } from '../local/standins/sqs';
 import { putTenantSecret, putTenantWebhookSecret, secretsBackedDirectory } from '../local/tenants';
 import { startTwilioSimulator, type TwilioSimulator } from '../local/twilio-sim';
 import { twilioSignature } from '../test/support/twilio-signing';
@@ -172,27 +167,7 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
   };
   try {
     const config = stageConfig(LOCAL_STAGE);
-    const [dynamoLocal, sqsLocal, secretsLocal] = await Promise.all([
-      startDynamoDbLocal({ port: 0 }),
-      startSqs({ port: 0 }),
-      startSecretsManager({ port: 0 }),
-    ]);
-    closers.push(dynamoLocal.close, sqsLocal.close, secretsLocal.close);
-    const dynamoClient = new DynamoDBClient({
-      endpoint: dynamoLocal.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    const sqs = sqsClientFor(sqsLocal.endpoint);
-    const secrets = new SecretsManagerClient({
-      endpoint: secretsLocal.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await provisionTable(dynamoClient, LOCAL_TABLE_NAME);
+    const { dynamoLocal, sqsLocal, secretsLocal, dynamo, sqs, secrets } = await startLocalServices(closers);
     const provisioned = await provisionQueues(sqs);
     const baselineQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-default-baseline' }));
     if (!baselineQueue.QueueUrl) throw new Error('bench: the baseline queue was not created');

@@ -133,6 +133,47 @@ export const LOCAL_API_PRINCIPAL = {
   userArn: 'arn:aws:iam::000000000000:user/local',
 };
 
+/** The AWS stand-ins with the platform's table, and operator clients for them. */
+export interface LocalServices {
+  readonly dynamoLocal: Awaited<ReturnType<typeof startDynamoDbLocal>>;
+  readonly sqsLocal: Awaited<ReturnType<typeof startSqs>>;
+  readonly secretsLocal: Awaited<ReturnType<typeof startSecretsManager>>;
+  readonly dynamoClient: DynamoDBClient;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly secrets: SecretsManagerClient;
+}
+
+/**
+ * Starts DynamoDB Local (with the platform's table), the SQS emulator and the Secrets Manager
+ * stand-in; their closers go on `closers`. The local stack and the bench's cold-start stage both
+ * stand on these.
+ */
+export async function startLocalServices(closers: (() => Promise<void>)[]): Promise<LocalServices> {
+  const [dynamoLocal, sqsLocal, secretsLocal] = await Promise.all([
+    startDynamoDbLocal({ port: 0 }),
+    startSqs({ port: 0 }),
+    startSecretsManager({ port: 0 }),
+  ]);
+  closers.push(dynamoLocal.close, sqsLocal.close, secretsLocal.close);
+  const dynamoClient = new DynamoDBClient({
+    endpoint: dynamoLocal.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const sqs = sqsClientFor(sqsLocal.endpoint);
+  const secrets = new SecretsManagerClient({
+    endpoint: secretsLocal.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await provisionTable(dynamoClient, LOCAL_TABLE_NAME);
+  return { dynamoLocal, sqsLocal, secretsLocal, dynamoClient, dynamo, sqs, secrets };
+}
+
 /**
  * Starts the whole pipeline on this machine: DynamoDB Local, fauxqs, the Secrets Manager
  * stand-in, the Twilio simulator, the four functions bundled exactly as `cdk synth` bundles
@@ -145,28 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const config = stageConfig(LOCAL_STAGE);
-    const [dynamoLocal, sqsLocal, secretsLocal] = await Promise.all([
-      startDynamoDbLocal({ port: 0 }),
-      startSqs({ port: 0 }),
-      startSecretsManager({ port: 0 }),
-    ]);
-    stopStack.push(dynamoLocal.close, sqsLocal.close, secretsLocal.close);
-
-    const dynamoClient = new DynamoDBClient({
-      endpoint: dynamoLocal.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    const sqs = sqsClientFor(sqsLocal.endpoint);
-    const secrets = new SecretsManagerClient({
-      endpoint: secretsLocal.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await provisionTable(dynamoClient, LOCAL_TABLE_NAME);
+    const { dynamoLocal, sqsLocal, secretsLocal, dynamo, sqs, secrets } = await startLocalServices(stopStack);
     const provisioned = await provisionQueues(
       sqs,
       options.visibilityTimeoutSeconds === undefined
