@@ -18,7 +18,6 @@ import {
   type QueueId,
 } from '../lib/topology';
 import { keys } from '../lambdas/adapters/dynamodb/keys';
-import { DynamoTenantAdmin } from '../lambdas/adapters/dynamodb/tenant-admin';
 import type {
   InboundQueueMessage,
   OutboundQueueMessage,
@@ -31,7 +30,7 @@ import { proxyEvent } from '../local/runtime/api-gateway-event';
 import { forwardRequest } from '../local/runtime/http-forward';
 import { closeServer } from '../local/runtime/net';
 import { lambdaSqsEvent } from '../local/runtime/sqs-event';
-import { DEMO_TENANT, loadWorkflowFile } from '../local/seed';
+import { DEMO_TENANT, seedDemoTenant } from '../local/seed';
 import {
   type AwsEndpoints,
   LOCAL_CREDENTIALS,
@@ -41,7 +40,7 @@ import {
   scheduledEvent,
   startLocalServices,
 } from '../local/stack';
-import { putTenantSecret, putTenantWebhookSecret, secretsBackedDirectory } from '../local/tenants';
+import { putTenantWebhookSecret, secretsBackedDirectory } from '../local/tenants';
 import { startTwilioSimulator, type TwilioSimulator } from '../local/twilio-sim';
 import { twilioSignature } from '../test/support/twilio-signing';
 import { AwsRequestCounter, type AwsRequestCounts } from './aws-requests';
@@ -95,7 +94,6 @@ export interface ColdStartStage {
   close(): Promise<void>;
 }
 
-const ORDER_STATUS_FILE = 'examples/workflows/order-status.json';
 const RECEIVE_ATTEMPTS = 20;
 
 /** A local receiver for what the functions send out of AWS: status callbacks, completion webhooks. */
@@ -172,24 +170,14 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
     const baselineQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-default-baseline' }));
     if (!baselineQueue.QueueUrl) throw new Error('bench: the baseline queue was not created');
 
-    // The demo tenant, as local/seed.ts seeds it, and a completion-webhook signing key.
-    const workflow = await loadWorkflowFile(ORDER_STATUS_FILE);
-    await putTenantSecret(secrets, config.tenantSecretPrefix, DEMO_TENANT.tenantId, {
-      accountSid: DEMO_TENANT.accountSid,
-      authToken: DEMO_TENANT.authToken,
+    // The demo tenant, as `npm start` seeds it, and a completion-webhook signing key.
+    const workflow = await seedDemoTenant({
+      clients: { secrets, dynamo },
+      tenantSecretPrefix: config.tenantSecretPrefix,
+      tableName: LOCAL_TABLE_NAME,
     });
     await putTenantWebhookSecret(secrets, config.tenantSecretPrefix, DEMO_TENANT.tenantId, {
       signingKey: 'bench-signing-key-0123456789abcdef',
-    });
-    const admin = new DynamoTenantAdmin(dynamo, LOCAL_TABLE_NAME);
-    await admin.putProfile(DEMO_TENANT.tenantId, { name: 'Demo', updatedAt: new Date().toISOString() });
-    await admin.putWorkflow(DEMO_TENANT.tenantId, workflow);
-    await admin.putNumber({
-      tenantId: DEMO_TENANT.tenantId,
-      number: DEMO_TENANT.number,
-      workflowId: workflow.id,
-      allowInboundStart: true,
-      segmentsPerSecond: DEMO_TENANT.segmentsPerSecond,
     });
 
     // Status callbacks and completion webhooks end at the sink: nothing else runs a function.

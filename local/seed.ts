@@ -34,8 +34,13 @@ export interface TenantSeed {
   readonly segmentsPerSecond?: number;
 }
 
-/** Registers a tenant on the local stack: its Twilio secret, one number and its workflow. */
-export async function seedTenant(stack: LocalStack, tenant: TenantSeed): Promise<void> {
+/** What seeding writes to: the local stack, or any table and secret store laid out like it. */
+export type SeedTarget = Pick<LocalStack, 'tenantSecretPrefix' | 'tableName'> & {
+  readonly clients: Pick<LocalStack['clients'], 'secrets' | 'dynamo'>;
+};
+
+/** Registers a tenant: its Twilio secret, its profile, one number and its workflow (returned). */
+export async function seedTenant(stack: SeedTarget, tenant: TenantSeed): Promise<Workflow> {
   const workflow = await loadWorkflowFile(tenant.workflowFile);
   await putTenantSecret(stack.clients.secrets, stack.tenantSecretPrefix, tenant.tenantId, {
     accountSid: tenant.accountSid,
@@ -44,6 +49,7 @@ export async function seedTenant(stack: LocalStack, tenant: TenantSeed): Promise
   const admin = new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName);
   await admin.putProfile(tenant.tenantId, { name: tenant.name, updatedAt: new Date().toISOString() });
   await routeNumber(admin, tenant, tenant.number, workflow);
+  return workflow;
 }
 
 /** Stores a workflow and points one of the tenant's numbers at it. */
@@ -63,7 +69,7 @@ async function routeNumber(
   });
 }
 
-export function seedDemoTenant(stack: LocalStack): Promise<void> {
+export function seedDemoTenant(stack: SeedTarget): Promise<Workflow> {
   return seedTenant(stack, { ...DEMO_TENANT, name: 'Demo' });
 }
 

@@ -1,6 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { keys } from '../../lambdas/adapters/dynamodb/keys';
+import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { conversationGroupId, type InboundQueueMessage } from '../../lambdas/domain/queue-messages';
 import type { LocalStack } from '../stack';
 import type { Random } from './prng';
@@ -24,26 +23,9 @@ export const LATER_TURNS_BEFORE_REDRIVE = 6;
 
 type Entry = Record<string, unknown>;
 
-/** A customer's transcript, ordered as the platform received it (keys start with the receipt time). */
-async function transcriptEntries(stack: LocalStack, tenantId: string, customer: string): Promise<Entry[]> {
-  const entries: Entry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.clients.dynamo.send(
-      new QueryCommand({
-        TableName: stack.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
-        ExpressionAttributeValues: {
-          ':pk': keys.customerPartition(tenantId, customer),
-          ':msg': keys.transcriptPrefix,
-        },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    entries.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
+/** A customer's transcript as operators read it (`smsctl conversation show`), in receipt order. */
+function transcriptEntries(stack: LocalStack, tenantId: string, customer: string): Promise<Entry[]> {
+  return new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName).transcript(tenantId, customer);
 }
 
 /** The customer messages that turned (no note: not a keyword, not late). */

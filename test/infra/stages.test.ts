@@ -18,6 +18,20 @@ import {
 
 const DEPLOYED = ['dev', 'prod'] as const;
 
+/** One synthesis per stage for the whole file, shared by the describes that read it. */
+const synths = new Map<string, Synthesized>();
+function templateOf(stage: string): CfnTemplate {
+  let synth = synths.get(stage);
+  if (!synth) {
+    synth = synthesize({ stage });
+    synths.set(stage, synth);
+  }
+  return synth.json;
+}
+afterAll(() => {
+  for (const synth of synths.values()) dispose(synth);
+});
+
 describe('the account-wide API Gateway settings', () => {
   it('are owned by exactly one deployed stage (prod)', () => {
     const owners = DEPLOYED.filter((stage) => stageConfig(stage).ownsApiGatewayAccountSettings);
@@ -27,14 +41,11 @@ describe('the account-wide API Gateway settings', () => {
 
   describe.each(DEPLOYED)('in the %s template', (stage) => {
     const owns = stageConfig(stage).ownsApiGatewayAccountSettings;
-    let synth: Synthesized;
     let json: CfnTemplate;
 
     beforeAll(() => {
-      synth = synthesize({ stage });
-      json = synth.json;
+      json = templateOf(stage);
     });
-    afterAll(() => dispose(synth));
 
     it(owns ? 'has the one AWS::ApiGateway::Account, retained' : 'has no AWS::ApiGateway::Account', () => {
       const accounts = resourcesOfType(json, 'AWS::ApiGateway::Account');
@@ -100,14 +111,11 @@ describe('metrics namespaces', () => {
     const others = Object.values(stages)
       .map((config) => config.metricsNamespace)
       .filter((namespace) => namespace !== metricsNamespace);
-    let synth: Synthesized;
     let json: CfnTemplate;
 
     beforeAll(() => {
-      synth = synthesize({ stage });
-      json = synth.json;
+      json = templateOf(stage);
     });
-    afterAll(() => dispose(synth));
 
     it('is what every function publishes its EMF metrics to', () => {
       const functions = resourcesOfType(json, 'AWS::Lambda::Function');
