@@ -18,6 +18,12 @@ export const COLD_START_VS_BASELINE_MAX = 0.5;
 export const WARM_CPU_BUDGET_MS = 1;
 
 export const DOLLARS_PER_1000_TURNS_BUDGET = 0.025;
+/** Request fees per 1,000 campaign messages (issue 17), Twilio's fees excluded. */
+export const DOLLARS_PER_1000_CAMPAIGN_MESSAGES_BUDGET = 0.015;
+/** A pool's achieved rate over its configured rate, read on the simulator's clock. */
+export const ACHIEVED_RATE_BOUNDS = { min: 0.95, max: 1.05 } as const;
+export const withinAchievedRate = (ratio: number) =>
+  ratio >= ACHIEVED_RATE_BOUNDS.min && ratio <= ACHIEVED_RATE_BOUNDS.max;
 export const LOG_BYTES_PER_INVOCATION_BUDGET = 1024;
 export const SECRETS_CALLS_PER_ENVIRONMENT_BUDGET = 1;
 

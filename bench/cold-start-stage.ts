@@ -17,8 +17,11 @@ import {
   functions,
   type QueueId,
 } from '../lib/topology';
+import { DynamoCampaignStore } from '../lambdas/adapters/dynamodb/campaign-store';
 import { keys } from '../lambdas/adapters/dynamodb/keys';
+import { campaignIdFor } from '../lambdas/domain/campaign/campaign';
 import type {
+  CampaignTickMessage,
   InboundQueueMessage,
   OutboundQueueMessage,
   StatusQueueMessage,
@@ -56,7 +59,8 @@ import { AwsRequestCounter, type AwsRequestCounts } from './aws-requests';
  * produced: ingest gets a signed inbound webhook from a new customer; conversation the inbound
  * queue message ingest sent; sender the reply conversation queued; status the delivered callback
  * for the message sender created at the simulator. conversations-api gets a signed-in start of the
- * demo workflow, notifier a completion webhook to a local receiver, reconcile its scheduled event.
+ * demo workflow, campaign-dispatcher the first tick of a one-recipient campaign of the demo
+ * workflow, notifier a completion webhook to a local receiver, reconcile its scheduled event.
  * Every function's AWS endpoints go through a counting proxy (bench/aws-requests.ts), so a round
  * shows which calls each first event made.
  */
@@ -68,6 +72,7 @@ export const CHAIN: readonly FunctionId[] = [
   'sender',
   'status',
   'conversations-api',
+  'campaign-dispatcher',
   'notifier',
   'reconcile',
 ];
@@ -400,6 +405,41 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
           },
         };
       },
+      'campaign-dispatcher': async () => {
+        // A campaign of the demo workflow from the demo number to one new customer, ready to go.
+        const to = `${customer.slice(0, -1)}8`;
+        const campaignId = campaignIdFor(DEMO_TENANT.tenantId, `bench-${tag}`, () => '');
+        const campaigns = new DynamoCampaignStore(dynamo, LOCAL_TABLE_NAME);
+        const at = new Date();
+        await campaigns.create({
+          tenantId: DEMO_TENANT.tenantId,
+          campaignId,
+          sender: {
+            kind: 'number',
+            from: DEMO_TENANT.number,
+            segmentsPerSecond: DEMO_TENANT.segmentsPerSecond,
+          },
+          content: { kind: 'workflow', workflowId: workflow.id },
+          defaultTimeZone: 'UTC',
+          startAt: at.toISOString(),
+          createdAt: at.toISOString(),
+        });
+        await campaigns.addRecipients(DEMO_TENANT.tenantId, campaignId, [
+          { phone: to, variables: {}, line: 2, notBeforeMs: at.getTime() },
+        ]);
+        await campaigns.markRecipientsComplete(DEMO_TENANT.tenantId, campaignId);
+        const tick: CampaignTickMessage = { v: 1, tenantId: DEMO_TENANT.tenantId, campaignId };
+        const message = await viaQueue(provisioned.campaigns, tick, campaignId);
+        return {
+          event: sqsEvent(provisioned.campaigns, message),
+          check: batchCheck,
+          // The tick started its one recipient and completed the campaign (no next tick): take the
+          // start's first message, so the outbound queue stays empty.
+          after: async () => {
+            await take(provisioned.outbound, (queued) => (queued as OutboundQueueMessage | null)?.to === to);
+          },
+        };
+      },
       notifier: async () => {
         const webhookId = `bench-${tag}`;
         const body: WebhookQueueMessage = {
@@ -433,8 +473,8 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
       environments,
       baselineEnvironment,
       startRound: () => {
-        // A new customer per round of the stage's life (every Node's rounds): +1555030NNN0, and
-        // +1555030NNN9 for the conversations API's start.
+        // A new customer per round of the stage's life (every Node's rounds): +1555030NNN0,
+        // +1555030NNN9 for the conversations API's start and +1555030NNN8 for the campaign's.
         rounds++;
         tag = `${rounds}-${randomUUID().slice(0, 8)}`;
         customer = `+1555030${String(rounds % 1000).padStart(3, '0')}0`;

@@ -1,6 +1,6 @@
 import { functions } from '../lib/topology';
 import type { PipelineFigures } from './pipeline';
-import { PRICES_USD, XRAY_SAMPLED_SHARE } from './prices';
+import { PRICES_USD, TWILIO_US_PRICES_USD, XRAY_SAMPLED_SHARE } from './prices';
 import { round } from './stats';
 
 /** What one turn asks of AWS, from the pipeline's counts (bench/pipeline.ts). */
@@ -113,5 +113,39 @@ export function dollarsPerThousandTurns(figures: PipelineFigures): DollarsPerTho
     requestFeesTotal: round(requests.sum, 5),
     other: other.out,
     total: round(requests.sum + other.sum, 5),
+  };
+}
+
+/** What the replies of a run were, as Twilio bills them. */
+export interface OutboundMessageCounts {
+  /** Segments of the replies sent as SMS. */
+  readonly smsSegments: number;
+  /** Replies sent as MMS (one bill each, whatever the text's length). */
+  readonly mmsMessages: number;
+}
+
+/** Twilio's own fees per 1,000 turns, SMS and MMS apart; not part of the request fees. */
+export interface TwilioFeesPerThousandTurns {
+  readonly smsSegments: number;
+  readonly mmsMessages: number;
+  readonly sms: number;
+  readonly mms: number;
+  readonly total: number;
+}
+
+/** Twilio's outbound fees per 1,000 turns at US list prices (bench/prices.ts), MMS priced apart. */
+export function twilioFeesPerThousandTurns(
+  turns: number,
+  outbound: OutboundMessageCounts,
+): TwilioFeesPerThousandTurns {
+  const scale = 1000 / turns;
+  const sms = outbound.smsSegments * TWILIO_US_PRICES_USD.smsOutboundPerSegment * scale;
+  const mms = outbound.mmsMessages * TWILIO_US_PRICES_USD.mmsOutboundPerMessage * scale;
+  return {
+    smsSegments: round(outbound.smsSegments * scale, 2),
+    mmsMessages: round(outbound.mmsMessages * scale, 2),
+    sms: round(sms, 5),
+    mms: round(mms, 5),
+    total: round(sms + mms, 5),
   };
 }

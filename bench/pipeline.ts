@@ -1,8 +1,7 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { type FunctionId, functions } from '../lib/topology';
 import { DEMO_TENANT, seedDemoTenant } from '../local/seed';
-import { type LocalStack, startLocalStack } from '../local/stack';
-import { AwsRequestCounter, type AwsRequestCounts } from './aws-requests';
+import type { LocalStack } from '../local/stack';
+import type { OutboundMessageCounts } from './cost';
+import { startInstrumentedStack, waitForQuiet, waitUntil, type WindowFigures } from './instrumented-stack';
 
 /**
  * Drives order-status conversations through the local stack the way customers would (each
@@ -11,59 +10,17 @@ import { AwsRequestCounter, type AwsRequestCounts } from './aws-requests';
  * deletes, log bytes, Secrets Manager calls per execution environment.
  */
 const CONVERSATION = ['Where is my package?', '123456', 'December 10th'];
-const SETTLE_TIMEOUT_MS = 60_000;
 
-export interface FunctionFigures {
-  readonly invocations: number;
-  readonly coldStarts: number;
-  readonly errors: number;
-  readonly billedMs: number;
-  /** Everything printed (application lines and EMF records): CloudWatch Logs ingests and bills both. */
-  readonly logBytes: number;
-  readonly logLines: number;
-  /** Of those, the EMF records (metrics written as log lines). */
-  readonly emfBytes: number;
-  readonly emfRecords: number;
-}
-
-interface LogTally {
-  bytes: number;
-  lines: number;
-  emfBytes: number;
-  emfRecords: number;
-}
-
-const NO_LOGS: LogTally = { bytes: 0, lines: 0, emfBytes: 0, emfRecords: 0 };
-
-export interface PipelineFigures {
+export interface PipelineFigures extends WindowFigures {
+  /** The unit the cost is counted in: conversation turns here, campaign messages in bench/campaign.ts. */
   readonly turns: number;
   readonly customers: number;
   readonly seconds: number;
   readonly turnsPerSecond: number;
   /** Replies that reached `delivered` in the simulator. */
   readonly delivered: number;
-  readonly functions: Record<string, FunctionFigures>;
-  readonly aws: AwsRequestCounts;
-  /** What Lambda's SQS pollers did for these turns (not our code, but billed as SQS requests). */
-  readonly eventSourceSqs: {
-    readonly receives: number;
-    readonly emptyReceives: number;
-    readonly deletes: number;
-    /** Receives and deletes on FIFO queues. */
-    readonly fifo: number;
-  };
-  /** GetSecretValue calls over the whole run (warm-up included) per execution environment that reads secrets. */
-  readonly secretsCallsPerEnvironment: number;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await sleep(25);
-  }
+  /** The replies as Twilio bills them (the simulator's message resources): SMS segments, MMS messages. */
+  readonly outbound: OutboundMessageCounts;
 }
 
 async function text(stack: LocalStack, from: string, body: string): Promise<void> {
@@ -85,97 +42,25 @@ async function converse(stack: LocalStack, customer: string): Promise<void> {
   }
 }
 
-async function queuesEmpty(stack: LocalStack): Promise<boolean> {
-  for (const queue of Object.values(stack.queues)) {
-    const { Attributes } = await stack.clients.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queue.url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    if (
-      Number(Attributes?.ApproximateNumberOfMessages) +
-        Number(Attributes?.ApproximateNumberOfMessagesNotVisible) >
-      0
-    )
-      return false;
-  }
-  return true;
-}
-
 /** Everything the turns set off has finished: replies delivered, callbacks applied, queues empty, no invocation running. */
 async function settle(stack: LocalStack, customers: readonly string[]): Promise<void> {
   const replies = () => customers.flatMap((customer) => repliesTo(stack, customer));
   await waitUntil('every reply delivered', () =>
     replies().every((reply) => reply.resource.status === 'delivered'),
   );
-  let last = '';
-  await waitUntil('the pipeline to go quiet', async () => {
-    if (!(await queuesEmpty(stack))) return false;
-    const now = JSON.stringify(Object.values(stack.functions).map((fn) => fn.stats().invocations));
-    const quiet = now === last;
-    last = now;
-    if (!quiet) await sleep(300);
-    return quiet;
-  });
+  await waitForQuiet(stack);
 }
 
-const secretCalls = (counts: AwsRequestCounts) => counts.requests['secretsManager.GetSecretValue'] ?? 0;
-
 export async function measurePipeline(options: { customers: number }): Promise<PipelineFigures> {
-  const counter = new AwsRequestCounter();
-  const logs = new Map<string, LogTally>();
-  const stack = await startLocalStack({
-    port: 0,
-    twilioSimPort: 0,
-    callbackDelayMs: 20,
-    functionAwsEndpoints: (standIns) => counter.proxyAll(standIns),
-    onLog: (functionName, line) => {
-      const entry = logs.get(functionName) ?? { ...NO_LOGS };
-      // What CloudWatch Logs ingests: the line and its newline.
-      const bytes = Buffer.byteLength(line) + 1;
-      entry.bytes += bytes;
-      entry.lines++;
-      // An EMF record is a JSON line with the `_aws` metadata CloudWatch extracts metrics from.
-      if (line.includes('"_aws":{')) {
-        entry.emfBytes += bytes;
-        entry.emfRecords++;
-      }
-      logs.set(functionName, entry);
-    },
-  });
-  const eventSource = { receives: 0, emptyReceives: 0, deletes: 0, fifo: 0 };
-  // The stack's own SQS client is the one its event source mappings poll with.
-  stack.clients.sqs.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      const fifo = String((args.input as { QueueUrl?: unknown }).QueueUrl ?? '').endsWith('.fifo');
-      if (context.commandName === 'ReceiveMessageCommand') {
-        const messages = (result.output as { Messages?: unknown[] }).Messages ?? [];
-        if (messages.length > 0) {
-          eventSource.receives++;
-          if (fifo) eventSource.fifo++;
-        } else eventSource.emptyReceives++;
-      } else if (context.commandName === 'DeleteMessageBatchCommand') {
-        eventSource.deletes++;
-        if (fifo) eventSource.fifo++;
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'benchEventSourceCounter' },
-  );
+  const instrumented = await startInstrumentedStack();
+  const { stack } = instrumented;
   try {
     await seedDemoTenant(stack);
     // Warm-up: one conversation brings up an environment of each function on the path.
     const warmUp = ['+15550100000'];
     await converse(stack, warmUp[0] as string);
     await settle(stack, warmUp);
-
-    const before = Object.fromEntries(Object.values(stack.functions).map((fn) => [fn.name, fn.stats()]));
-    const logsBefore = new Map([...logs].map(([name, entry]) => [name, { ...entry }]));
-    const warmUpSecretCalls = secretCalls(counter.snapshot());
-    counter.reset();
-    Object.assign(eventSource, { receives: 0, emptyReceives: 0, deletes: 0, fifo: 0 });
+    instrumented.startWindow();
 
     const customers = Array.from(
       { length: options.customers },
@@ -191,46 +76,30 @@ export async function measurePipeline(options: { customers: number }): Promise<P
     const seconds = (performance.now() - started) / 1000;
     await settle(stack, customers);
 
-    const figures: Record<string, FunctionFigures> = {};
-    for (const fn of Object.values(stack.functions)) {
-      const now = fn.stats();
-      const was = before[fn.name];
-      const logNow = logs.get(fn.name) ?? NO_LOGS;
-      const logWas = logsBefore.get(fn.name) ?? NO_LOGS;
-      figures[fn.name] = {
-        invocations: now.invocations - (was?.invocations ?? 0),
-        coldStarts: now.coldStarts - (was?.coldStarts ?? 0),
-        errors: now.errors - (was?.errors ?? 0),
-        billedMs: now.billedMs - (was?.billedMs ?? 0),
-        logBytes: logNow.bytes - logWas.bytes,
-        logLines: logNow.lines - logWas.lines,
-        emfBytes: logNow.emfBytes - logWas.emfBytes,
-        emfRecords: logNow.emfRecords - logWas.emfRecords,
-      };
-    }
-    const aws = counter.snapshot();
-
-    // Secrets per environment: every GetSecretValue of the run over the environments that may call it.
-    const readers = Object.values(functions).filter((spec) => spec.bindings.tenantSecrets !== 'none');
-    const environments = readers.reduce(
-      (sum, spec) => sum + (stack.functions[spec.id as FunctionId]?.stats().coldStarts ?? 0),
-      0,
-    );
-    const secretsCalls = warmUpSecretCalls + secretCalls(aws);
     const turns = customers.length * CONVERSATION.length;
+    const replies = customers.flatMap((customer) => repliesTo(stack, customer));
     return {
       turns,
       customers: customers.length,
       seconds,
       turnsPerSecond: turns / seconds,
-      delivered: customers.flatMap((customer) => repliesTo(stack, customer)).length,
-      functions: figures,
-      aws,
-      eventSourceSqs: { ...eventSource },
-      secretsCallsPerEnvironment: environments === 0 ? 0 : secretsCalls / environments,
+      delivered: replies.length,
+      ...instrumented.windowFigures(),
+      outbound: outboundCounts(replies),
     };
   } finally {
-    await stack.stop();
-    await counter.close();
+    await instrumented.stop();
   }
+}
+
+/** Replies as Twilio bills them (the simulator's message resources): SMS segments, MMS messages. */
+export function outboundCounts(
+  replies: readonly { resource: { num_media: string; num_segments: string } }[],
+): OutboundMessageCounts {
+  return {
+    smsSegments: replies
+      .filter((reply) => Number(reply.resource.num_media) === 0)
+      .reduce((sum, reply) => sum + Number(reply.resource.num_segments), 0),
+    mmsMessages: replies.filter((reply) => Number(reply.resource.num_media) > 0).length,
+  };
 }

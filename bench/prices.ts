@@ -33,3 +33,14 @@ export const PRICES_USD = {
 export const XRAY_SAMPLED_SHARE = 0.05;
 
 export const PRICES_CHECKED_ON = '2026-12-02';
+
+/**
+ * Twilio's US list prices for outbound messages (https://www.twilio.com/en-us/sms/pricing/us; carrier
+ * fees extra): an SMS is billed per segment, an MMS per message whatever its text length (up to 1600
+ * characters). Twilio's fees are not in the request fees the budget is about (AWS only): the bench
+ * reports them on a line of their own, MMS apart from SMS.
+ */
+export const TWILIO_US_PRICES_USD = {
+  smsOutboundPerSegment: 0.0083,
+  mmsOutboundPerMessage: 0.022,
+} as const;

@@ -8,7 +8,9 @@ import { bundleEntry, bundleFunctionsWithMetafile } from '../local/runtime/bundl
 import {
   BUNDLE_BUDGET_BYTES,
   COLD_START_VS_BASELINE_MAX,
+  DOLLARS_PER_1000_CAMPAIGN_MESSAGES_BUDGET,
   DOLLARS_PER_1000_TURNS_BUDGET,
+  withinAchievedRate,
   KB,
   LOG_BYTES_PER_INVOCATION_BUDGET,
   mark,
@@ -26,11 +28,15 @@ import {
 } from './cold-start';
 import { importFigures } from './cold-start-plan';
 import { startColdStartStage } from './cold-start-stage';
-import { dollarsPerThousandTurns, requestsPerTurn } from './cost';
+import { dollarsPerThousandTurns, requestsPerTurn, twilioFeesPerThousandTurns } from './cost';
 import { measureImport } from './import-time';
 import { findNode22, NODE22_INSTALL_HINT } from './node22';
+import { seedDemoTenant } from '../local/seed';
+import { startLocalStack } from '../local/stack';
+import { burstMeetsBudget, measureBursts } from './pacing-burst';
+import { measureCampaign } from './campaign';
 import { measurePipeline } from './pipeline';
-import { PRICES_CHECKED_ON } from './prices';
+import { PRICES_CHECKED_ON, TWILIO_US_PRICES_USD } from './prices';
 import { ratio, round } from './stats';
 import { measureWarmCpu } from './warm-cpu';
 
@@ -47,6 +53,7 @@ import { measureWarmCpu } from './warm-cpu';
 const IMPORT_RUNS = 20;
 const WARM_EVENTS = 1000;
 const BENCH_CUSTOMERS = 10;
+const CAMPAIGN_RECIPIENTS = 150;
 const numberFlag = (name: string, fallback: number) => {
   const index = process.argv.indexOf(name);
   const value = index >= 0 ? Number(process.argv[index + 1]) : Number.NaN;
@@ -183,6 +190,8 @@ const sdkExternalReference = {
 const pipeline = await measurePipeline({ customers: BENCH_CUSTOMERS });
 const perTurn = requestsPerTurn(pipeline);
 const dollars = dollarsPerThousandTurns(pipeline);
+// Twilio's fees, MMS priced apart from SMS: beside the request fees, never in them.
+const twilioFees = twilioFeesPerThousandTurns(pipeline.turns, pipeline.outbound);
 const logBytesPerInvocation = Object.fromEntries(
   Object.entries(pipeline.functions)
     .filter(([, fn]) => fn.invocations > 0)
@@ -211,6 +220,22 @@ const pipelineChecks = {
   secretsCallsPerEnvironment: pipeline.secretsCallsPerEnvironment <= SECRETS_CALLS_PER_ENVIRONMENT_BUDGET,
   everyReplyDelivered: pipeline.delivered === pipeline.turns,
   noFunctionErrors: Object.values(pipeline.functions).every((fn) => fn.errors === 0),
+};
+
+const bursts = await measureBursts(async () => {
+  const stack = await startLocalStack({ port: 0, twilioSimPort: 0, callbackDelayMs: 20 });
+  await seedDemoTenant(stack);
+  return stack;
+});
+const burstChecks = [...bursts.virtual, ...bursts.local].map(burstMeetsBudget);
+const campaign = await measureCampaign({ recipients: CAMPAIGN_RECIPIENTS });
+const campaignDollars = dollarsPerThousandTurns(campaign.cost);
+const campaignChecks = {
+  everyRecipientOnce:
+    campaign.sent === campaign.recipients && campaign.distinctRecipients === campaign.recipients,
+  completed: campaign.state === 'completed',
+  poolRate: withinAchievedRate(campaign.achievedRatio),
+  dollarsPer1000Messages: campaignDollars.requestFeesTotal <= DOLLARS_PER_1000_CAMPAIGN_MESSAGES_BUDGET,
 };
 
 const segments = await oneSegmentShare();
@@ -246,12 +271,27 @@ const result = {
     logBytesPerInvocationSplit,
     secretsCallsPerEnvironment: round(pipeline.secretsCallsPerEnvironment, 3),
     dollarsPer1000Turns: dollars,
+    twilioFeesPer1000Turns: twilioFees,
     pricesCheckedOn: PRICES_CHECKED_ON,
     functions: pipeline.functions,
     checks: pipelineChecks,
   },
   exampleReplies: segments,
+  pacingBursts: { ...bursts, checks: burstChecks },
+  campaign: {
+    recipients: campaign.recipients,
+    poolSegmentsPerSecond: campaign.poolSegmentsPerSecond,
+    achievedRatio: round(campaign.achievedRatio, 3),
+    byNumber: campaign.byNumber,
+    state: campaign.state,
+    seconds: round(campaign.cost.seconds, 1),
+    perMessage: requestsPerTurn(campaign.cost),
+    dollarsPer1000Messages: campaignDollars,
+    checks: campaignChecks,
+  },
   allBudgetsMet:
+    Object.values(campaignChecks).every(Boolean) &&
+    burstChecks.every(Boolean) &&
     handlers.every((handler) => Object.values(handler.checks).every(Boolean)) &&
     Object.values(pipelineChecks).every(Boolean) &&
     segments.share === 1,
@@ -341,12 +381,42 @@ console.log(
     .join(', ')}`,
 );
 console.log(
+  `twilio fees/1k     not in the request fees, US list prices: SMS $${twilioFees.sms} (${twilioFees.smsSegments} segments ` +
+    `x $${TWILIO_US_PRICES_USD.smsOutboundPerSegment}), MMS $${twilioFees.mms} (${twilioFees.mmsMessages} messages ` +
+    `x $${TWILIO_US_PRICES_USD.mmsOutboundPerMessage}), total $${twilioFees.total}`,
+);
+console.log(
   `logs bytes/invoc.  ${JSON.stringify(logBytesPerInvocation)} ${mark(pipelineChecks.logBytesPerInvocation)}; ` +
     `(application lines / EMF: ${Object.entries(logBytesPerInvocationSplit)
       .map(([id, split]) => `${id} ${split.applicationLines}/${split.emfRecords}`)
       .join(', ')}); ` +
     `Secrets calls per environment ${round(pipeline.secretsCallsPerEnvironment, 2)} ${mark(pipelineChecks.secretsCallsPerEnvironment)}; ` +
     `example replies in one segment ${segments.oneSegment}/${segments.replies}`,
+);
+for (const [where, figures] of [
+  ['virtual clock', bursts.virtual],
+  ['local stack', bursts.local],
+] as const) {
+  for (const burst of figures)
+    console.log(
+      `pacing burst       ${where}: ${burst.sends} sends at ${burst.segmentsPerSecond}/s: ${burst.sent} sent ` +
+        `(${burst.distinct} distinct), ${burst.deadLettered} dead-lettered, ${round(burst.achievedRatio * 100, 1)}% of the rate, ` +
+        `${round(burst.seconds, 1)} s ${mark(burstMeetsBudget(burst))}`,
+    );
+}
+console.log(
+  `campaign           ${campaign.recipients} recipients on a pool of ${Object.keys(campaign.byNumber).length} numbers at ` +
+    `${campaign.poolSegmentsPerSecond} segments/s: ${campaign.sent} sent (${campaign.distinctRecipients} distinct), ` +
+    `${round(campaign.achievedRatio * 100, 1)}% of the pool's rate ${mark(campaignChecks.poolRate)} ` +
+    `(${Object.entries(campaign.byNumber)
+      .map(
+        ([number, figures]) =>
+          `${number.slice(-4)}: ${figures.messages} at ${round(figures.achievedRatio * 100, 1)}%`,
+      )
+      .join(
+        ', ',
+      )}); ${campaign.state}; request fees $${campaignDollars.requestFeesTotal} per 1,000 campaign messages ` +
+    `(budget ${DOLLARS_PER_1000_CAMPAIGN_MESSAGES_BUDGET}) ${mark(campaignChecks.dollarsPer1000Messages)}`,
 );
 console.log(JSON.stringify(result));
 if (!process.argv.includes('--no-check') && !result.allBudgetsMet) process.exitCode = 1;

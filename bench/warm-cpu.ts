@@ -86,8 +86,9 @@ function signedInbound(index: number): APIGatewayProxyEvent {
 const noop = () => undefined;
 
 const memoryMessages: MessageStore = {
-  claimSend: async () => ({ outcome: 'claimed' }),
+  claimSend: async () => ({ outcome: 'claimed', parks: 0 }),
   releaseSend: async () => undefined,
+  parkSend: async () => undefined,
   recordSent: async () => ({ reportOutcome: false }),
   completeSend: async () => undefined,
   confirmStatusReported: async () => undefined,
@@ -195,9 +196,11 @@ export async function measureWarmCpu(events: number) {
           optOut: async () => undefined,
           optIn: async () => undefined,
         },
+        campaigns: { stateOf: async () => undefined },
         // Each event from its own number: the warm path, not a paced wait, is what is measured.
         pacer: new MemorySendPacer(),
         pacingWaitBudgetMs: () => 0,
+        failureBudget: 8,
         sleep: async () => undefined,
         now: () => new Date(),
         random: Math.random,

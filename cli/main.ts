@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error';
 import { parseCommand, phone } from './flags';
+import { campaignCommand } from './commands/campaign';
 import { conversationCommand } from './commands/conversation';
 import { dlqCommand } from './commands/dlq';
 import { messageCommand } from './commands/message';
 import { numberCommand } from './commands/number';
+import { poolCommand } from './commands/pool';
 import { sendCommand } from './commands/send';
 import { tenantCommand } from './commands/tenant';
 import { workflowPutCommand } from './commands/workflow-put';
@@ -20,8 +22,19 @@ Usage:
                                        --auth-token - reads the token from standard input
   smsctl tenant get --tenant ID | tenant list
   smsctl tenant webhook-key --tenant ID [--key KEY]   completion webhooks' signing key (generated and shown once without --key)
-  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N]
+  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false]
   smsctl number list --tenant ID
+  smsctl pool put --tenant ID --pool NAME --numbers E164,E164,...
+                                       create or replace a pool of the tenant's numbers (each registered
+                                       with number put) that campaigns spread over, each at its own rate
+  smsctl pool get --tenant ID --pool NAME | pool list --tenant ID | pool delete --tenant ID --pool NAME
+  smsctl campaign create --tenant ID (--from E164 | --pool NAME | --messaging-service --from E164) (--workflow WID [--route R] | --body TEXT)
+                         [--media URL]... --recipients FILE [--start-at ISO] [--quiet-hours HH:MM-HH:MM]
+                         [--time-zone IANA] [--default-country CC] [--name N] [--idempotency-key K] [--strict]
+                                       a campaign to every recipient of FILE (CSV with a phone column and one
+                                       column per variable, or JSON lines): the file is read whole first (bad rows
+                                       are reported by line and skipped; --strict refuses the whole file instead)
+  smsctl campaign show|pause|resume|cancel --tenant ID --campaign ID | campaign list --tenant ID [--limit N]
   smsctl workflow put --tenant ID --file F   store a workflow (refused if it has lint errors)
   smsctl workflow lint --file F        check a workflow: schema, template variables, SMS segments
   smsctl workflow simulate --file F [--from E164] [--to E164]
@@ -30,10 +43,13 @@ Usage:
                                        clock on), one JSON object per line out
   smsctl conversation show --tenant ID --customer E164 [--number E164] [--reveal]
   smsctl message show --tenant ID SID [--reveal]
-  smsctl send --tenant ID --from E164 --to E164 --body TEXT [--idempotency-key K]
-  smsctl send --tenant ID --from E164 --to E164 --workflow WID [--route R] [--var k=v]... [--idempotency-key K]
+  smsctl send --tenant ID --from E164 --to E164 --body TEXT [--media URL]... [--idempotency-key K]
+                                       one message; --media (up to 10, repeatable) sends it as an MMS,
+                                       and a message may be pictures only (--media without --body)
+  smsctl send --tenant ID --from E164 --to E164 --workflow WID [--route R] [--var k=v]... [--media URL]... [--idempotency-key K]
                                        start a workflow conversation: its first prompt, with the variables
-  smsctl dlq list | dlq redrive [--queue inbound|outbound|status|webhooks] [--max N]
+                                       (and the pictures, after the workflow's own)
+  smsctl dlq list | dlq redrive [--queue inbound|outbound|status|campaigns|webhooks] [--max N]
 Global flags:
   --json         one JSON document on stdout
   --local        against the running local stack (npm start)
@@ -66,7 +82,10 @@ async function workflow(
         for (const error of report.errors) out(`error   ${error}`);
         for (const warning of report.warnings) out(`warning ${warning}`);
         for (const reply of report.replies)
-          out(`segments ${reply.segments} ${reply.encoding.padEnd(5)} ${reply.where}`);
+          out(
+            `segments ${reply.segments} ${reply.encoding.padEnd(5)} ${reply.where}` +
+              (reply.media ? ` +${reply.media} picture(s), MMS` : ''),
+          );
         out(ok ? `${file}: ok` : `${file}: ${report.errors.length} error(s)`);
       }
       return ok ? 0 : 1;
@@ -167,6 +186,10 @@ export async function main(argv: string[]): Promise<number> {
       return print(await tenantCommand(action, commandArgs, target), flags);
     case 'number':
       return print(await numberCommand(action, commandArgs, target), flags);
+    case 'pool':
+      return print(await poolCommand(action, commandArgs, target), flags);
+    case 'campaign':
+      return print(await campaignCommand(action, commandArgs, target), flags);
     case 'conversation':
       return print(await conversationCommand(action, commandArgs, target), flags);
     case 'message':

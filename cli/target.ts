@@ -11,11 +11,12 @@ import {
   stackName,
   stageOfStackName,
 } from '../lib/stack-contract';
-import type { QueueId } from '../lib/topology';
+import { type QueueId, queues as topologyQueues } from '../lib/topology';
 import { localEndpointsFile, readLocalEndpoints } from '../local/endpoints';
 import { CliError } from './cli-error';
 
-export const QUEUE_IDS: readonly QueueId[] = ['inbound', 'outbound', 'status', 'webhooks'];
+/** Every queue of the topology, each with its DLQ (stack outputs `<Queue>QueueUrl`, `<Queue>DlqUrl`). */
+export const QUEUE_IDS: readonly QueueId[] = Object.keys(topologyQueues) as QueueId[];
 export const DEFAULT_STACK = stackName('dev');
 
 /**

@@ -21,6 +21,11 @@ export const DEFAULT_SIMULATED_NUMBER = '+15005550006';
 /** One simulated customer message's outcome: the shape `workflow simulate` prints per line. */
 export interface SimulatedTurn {
   readonly replies: string[];
+  /**
+   * The pictures sent with each reply (`media[i]` with `replies[i]`, `[]` for an SMS); present only
+   * when a reply of the message is an MMS, so SMS-only workflows print what they always did.
+   */
+  readonly media?: string[][];
   readonly variables: Readonly<Record<string, string>>;
   readonly route: string | null;
   /** The conversation's slot-filling status after the message; null when it touched none. */
@@ -114,8 +119,11 @@ export class WorkflowSimulation {
     const inboundKey = transcriptKey(queued.receivedAt, queued.message.messageSid);
     const entry = this.conversations.transcript().find((item) => item.transcriptKey === inboundKey);
     const note = failed ? 'failed' : entry?.direction === 'inbound' ? entry.note : undefined;
+    const sent = optedOut ? [] : sends;
+    const media = sent.map((send) => send.mediaUrls);
     return {
-      replies: optedOut ? [] : sends.map((send) => send.body),
+      replies: sent.map((send) => send.body),
+      ...(media.some((urls) => urls.length > 0) ? { media } : {}),
       variables: { ...(record?.slots.variables ?? {}) },
       route: record?.slots.routeId ?? null,
       status: record?.slots.status ?? null,

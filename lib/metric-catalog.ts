@@ -8,6 +8,7 @@ export const METRIC_SERVICE = 'sms-conversations';
 export const DIMENSIONS = {
   tenant: 'TenantId',
   senderNumber: 'SenderNumber',
+  campaign: 'CampaignId',
   errorCode: 'ErrorCode',
 } as const;
 
@@ -58,3 +59,21 @@ export const UNVERIFIED_TENANT = '(unverified)';
  * (Powertools always adds `service`), so one SEARCH expression finds every tenant.
  */
 export const TENANT_DIMENSION_SET = ['service', DIMENSIONS.tenant] as const;
+
+/**
+ * The only metrics also published per sender number (and per campaign, when a campaign sent the
+ * message): each value of such a dimension costs one custom metric per metric a month, so the set
+ * is kept to these four (docs/operations.md, "Metrics per sender number: what they cost").
+ */
+export const DELIVERY_METRICS = [
+  METRICS.messagesSent,
+  METRICS.messagesDelivered,
+  METRICS.messagesUndelivered,
+  METRICS.messagesFailed,
+] as const;
+
+/** The set {@link DELIVERY_METRICS} carry per business number, beside {@link TENANT_DIMENSION_SET}. */
+export const SENDER_NUMBER_DIMENSION_SET = ['service', DIMENSIONS.tenant, DIMENSIONS.senderNumber] as const;
+
+/** The set {@link DELIVERY_METRICS} carry for a campaign's messages, beside the two above. */
+export const CAMPAIGN_DIMENSION_SET = ['service', DIMENSIONS.tenant, DIMENSIONS.campaign] as const;

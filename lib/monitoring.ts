@@ -5,7 +5,13 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DIMENSIONS, METRIC_SERVICE, METRICS, TENANT_DIMENSION_SET } from './metric-catalog';
+import {
+  DIMENSIONS,
+  METRIC_SERVICE,
+  METRICS,
+  SENDER_NUMBER_DIMENSION_SET,
+  TENANT_DIMENSION_SET,
+} from './metric-catalog';
 import type { StageConfig } from './config';
 import { FIREWALL_RULES, type WebhookFirewall } from './webhook-firewall';
 import type { FunctionWithLogGroup } from './function-with-log-group';
@@ -26,7 +32,35 @@ export function tenantSearch(
   statistic: string,
   periodSeconds = MONITORING_PERIOD.toSeconds(),
 ): string {
-  const schema = [namespace, ...[...TENANT_DIMENSION_SET].sort()].join(',');
+  return dimensionSetSearch(namespace, TENANT_DIMENSION_SET, metricNames, statistic, periodSeconds);
+}
+
+/**
+ * A SEARCH over one metric of every sender number of every tenant: exactly the
+ * {service, TenantId, SenderNumber} set the delivery metrics also carry (lib/metric-catalog.ts).
+ */
+export function senderNumberSearch(
+  namespace: string,
+  metricNames: string | readonly string[],
+  statistic: string,
+  periodSeconds = MONITORING_PERIOD.toSeconds(),
+): string {
+  return dimensionSetSearch(namespace, SENDER_NUMBER_DIMENSION_SET, metricNames, statistic, periodSeconds);
+}
+
+/**
+ * A SEARCH for metrics with exactly one dimension set: the schema `{namespace,dimensions…}` matches
+ * only metrics with exactly those dimensions, so a metric published under several sets is found
+ * once, under this one.
+ */
+export function dimensionSetSearch(
+  namespace: string,
+  dimensionSet: readonly string[],
+  metricNames: string | readonly string[],
+  statistic: string,
+  periodSeconds = MONITORING_PERIOD.toSeconds(),
+): string {
+  const schema = [namespace, ...[...dimensionSet].sort()].join(',');
   const names = (typeof metricNames === 'string' ? [metricNames] : metricNames).map(
     (name) => `MetricName="${name}"`,
   );
@@ -223,33 +257,56 @@ export class Monitoring extends Construct {
       period: MONITORING_PERIOD,
     });
 
-    // Per-tenant rate: the dashboard's Tenant selector (populated by SEARCH) sets TenantId on these metrics.
-    const selectedTenant = (metricName: string) =>
-      new cw.Metric({
-        namespace,
-        metricName,
-        // Initial value only: the Tenant variable (default: first tenant found) replaces it on load.
-        dimensionsMap: { [DIMENSIONS.tenant]: 'demo', service: METRIC_SERVICE },
-        statistic: cw.Stats.SUM,
+    // The rate of one series' outcomes, e.g. the selected tenant's: no data point without outcomes.
+    const deliveryRateOf = (dimensionsMap: Record<string, string>, label: string) => {
+      const metric = (metricName: string) =>
+        new cw.Metric({
+          namespace,
+          metricName,
+          dimensionsMap,
+          statistic: cw.Stats.SUM,
+          period: MONITORING_PERIOD,
+        });
+      return new cw.MathExpression({
+        expression: 'IF(outcomes > 0, FILL(delivered, 0) / outcomes)',
+        usingMetrics: {
+          delivered: metric(METRICS.messagesDelivered),
+          outcomes: new cw.MathExpression({
+            expression: 'FILL(delivered, 0) + FILL(undelivered, 0) + FILL(failed, 0)',
+            usingMetrics: {
+              delivered: metric(METRICS.messagesDelivered),
+              undelivered: metric(METRICS.messagesUndelivered),
+              failed: metric(METRICS.messagesFailed),
+            },
+            period: MONITORING_PERIOD,
+          }),
+        },
+        label,
         period: MONITORING_PERIOD,
       });
-    const deliveryRateSelectedTenant = new cw.MathExpression({
-      expression: 'IF(outcomes > 0, FILL(delivered, 0) / outcomes)',
-      usingMetrics: {
-        delivered: selectedTenant(METRICS.messagesDelivered),
-        outcomes: new cw.MathExpression({
-          expression: 'FILL(delivered, 0) + FILL(undelivered, 0) + FILL(failed, 0)',
-          usingMetrics: {
-            delivered: selectedTenant(METRICS.messagesDelivered),
-            undelivered: selectedTenant(METRICS.messagesUndelivered),
-            failed: selectedTenant(METRICS.messagesFailed),
-          },
-          period: MONITORING_PERIOD,
-        }),
-      },
-      label: 'Delivery rate (selected tenant)',
-      period: MONITORING_PERIOD,
-    });
+    };
+    // Per-tenant rate: the dashboard's Tenant selector (populated by SEARCH) sets TenantId on these
+    // metrics. 'demo' is the initial value only: the Tenant variable (default: first tenant found)
+    // replaces it on load.
+    const deliveryRateSelectedTenant = deliveryRateOf(
+      { [DIMENSIONS.tenant]: 'demo', service: METRIC_SERVICE },
+      'Delivery rate (selected tenant)',
+    );
+    // Per-number rate: metric math cannot divide a SEARCH by a SEARCH series by series, so the rate
+    // is the selected number's; the Tenant and Sender number selectors set both dimensions (the
+    // initial values are replaced on load like the tenant's).
+    const deliveryRateSelectedNumber = deliveryRateOf(
+      { [DIMENSIONS.tenant]: 'demo', [DIMENSIONS.senderNumber]: '+15005550006', service: METRIC_SERVICE },
+      'Delivery rate (selected tenant and sender number)',
+    );
+    const bySenderNumber = (metricNames: string | readonly string[], label: string) =>
+      new cw.MathExpression({
+        expression: senderNumberSearch(namespace, metricNames, 'Sum'),
+        usingMetrics: {},
+        label,
+        period: MONITORING_PERIOD,
+      });
+    const numberLabel = `\${PROP('Dim.${DIMENSIONS.tenant}')} \${PROP('Dim.${DIMENSIONS.senderNumber}')}`;
 
     const rateAxis: cw.YAxisProps = { min: 0, max: 1, showUnits: false };
     const queueList = Object.values(queues);
@@ -272,6 +329,19 @@ export class Monitoring extends Construct {
           defaultValue: cw.DefaultValue.FIRST,
           visible: true,
         }),
+        new cw.DashboardVariable({
+          id: 'senderNumber',
+          label: 'Sender number',
+          type: cw.VariableType.PROPERTY,
+          value: DIMENSIONS.senderNumber,
+          inputType: cw.VariableInputType.SELECT,
+          values: cw.Values.fromSearch(
+            `{${namespace},${[...SENDER_NUMBER_DIMENSION_SET].sort().join(',')}} service="${METRIC_SERVICE}" MetricName="${METRICS.messagesSent}"`,
+            DIMENSIONS.senderNumber,
+          ),
+          defaultValue: cw.DefaultValue.FIRST,
+          visible: true,
+        }),
       ],
     });
 
@@ -281,9 +351,10 @@ export class Monitoring extends Construct {
           `# SMS conversations (${config.stage})`,
           'Delivery rate = delivered / (delivered + undelivered + failed). Per-tenant series come from SEARCH over',
           `\`{${namespace},${[...TENANT_DIMENSION_SET].sort().join(',')}}\`; pick a tenant above for its own rate.`,
+          `Per sender number (delivery metrics only): \`{${namespace},${[...SENDER_NUMBER_DIMENSION_SET].sort().join(',')}}\`; pick a tenant and one of its numbers for the number's rate.`,
         ].join('\n'),
         width: 24,
-        height: 2,
+        height: 3,
       }),
     );
     this.dashboard.addWidgets(
@@ -320,6 +391,34 @@ export class Monitoring extends Construct {
         width: 6,
       }),
       new cw.GraphWidget({ title: 'Failed by tenant', left: [byTenant(METRICS.messagesFailed)], width: 6 }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Sent by sender number',
+        left: [bySenderNumber(METRICS.messagesSent, numberLabel)],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Delivered by sender number',
+        left: [bySenderNumber(METRICS.messagesDelivered, numberLabel)],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Undelivered / failed by sender number',
+        left: [
+          bySenderNumber(
+            [METRICS.messagesUndelivered, METRICS.messagesFailed],
+            `\${PROP('MetricName')} ${numberLabel}`,
+          ),
+        ],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Delivery rate, selected sender number',
+        left: [deliveryRateSelectedNumber],
+        leftYAxis: rateAxis,
+        width: 6,
+      }),
     );
     this.dashboard.addWidgets(
       new cw.GraphWidget({

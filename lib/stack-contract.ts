@@ -26,10 +26,12 @@ export const OUTPUT_KEYS = {
   outboundQueueUrl: 'OutboundQueueUrl',
   statusQueueUrl: 'StatusQueueUrl',
   webhooksQueueUrl: 'WebhooksQueueUrl',
+  campaignsQueueUrl: 'CampaignsQueueUrl',
   inboundDlqUrl: 'InboundDlqUrl',
   outboundDlqUrl: 'OutboundDlqUrl',
   statusDlqUrl: 'StatusDlqUrl',
   webhooksDlqUrl: 'WebhooksDlqUrl',
+  campaignsDlqUrl: 'CampaignsDlqUrl',
   alarmTopicArn: 'AlarmTopicArn',
   tenantSecretPrefix: 'TenantSecretPrefix',
   dashboardName: 'DashboardName',
@@ -43,6 +45,7 @@ export const QUEUE_URL_OUTPUT_KEYS: Readonly<Record<QueueId, OutputKey>> = {
   outbound: OUTPUT_KEYS.outboundQueueUrl,
   status: OUTPUT_KEYS.statusQueueUrl,
   webhooks: OUTPUT_KEYS.webhooksQueueUrl,
+  campaigns: OUTPUT_KEYS.campaignsQueueUrl,
 };
 
 /** Output key holding the URL of each queue's dead-letter queue. */
@@ -51,4 +54,5 @@ export const DLQ_URL_OUTPUT_KEYS: Readonly<Record<QueueId, OutputKey>> = {
   outbound: OUTPUT_KEYS.outboundDlqUrl,
   status: OUTPUT_KEYS.statusDlqUrl,
   webhooks: OUTPUT_KEYS.webhooksDlqUrl,
+  campaigns: OUTPUT_KEYS.campaignsDlqUrl,
 };

@@ -6,9 +6,16 @@
  */
 import { stages } from './config';
 
-export type QueueId = 'inbound' | 'outbound' | 'status' | 'webhooks';
+export type QueueId = 'inbound' | 'outbound' | 'status' | 'webhooks' | 'campaigns';
 export type FunctionId =
-  'ingest' | 'conversation' | 'sender' | 'status' | 'reconcile' | 'notifier' | 'conversations-api';
+  | 'ingest'
+  | 'conversation'
+  | 'sender'
+  | 'status'
+  | 'reconcile'
+  | 'notifier'
+  | 'conversations-api'
+  | 'campaign-dispatcher';
 
 export interface QueueSpec {
   readonly id: QueueId;
@@ -19,6 +26,12 @@ export interface QueueSpec {
   readonly retentionSeconds: number;
   /** Receives before SQS moves a message to the queue's DLQ. */
   readonly maxReceiveCount: number;
+  /**
+   * For a queue whose consumer also puts messages back that did not fail (the sender parks a send
+   * until its pacing slot): the failed receives after which the consumer moves a message to the
+   * DLQ itself. maxReceiveCount is then only a backstop, well above it.
+   */
+  readonly maxFailures?: number;
   readonly dlqRetentionSeconds: number;
 }
 
@@ -69,7 +82,10 @@ export interface FunctionBindings {
   readonly publicBaseUrl: boolean;
   /** Calls the Twilio REST API. */
   readonly twilioApi: boolean;
-  /** POSTs to tenants' endpoints (completion webhooks): gets the stage's `allowLoopbackWebhooks`. */
+  /**
+   * POSTs to tenants' endpoints (completion webhooks), or takes tenants' URLs that Twilio will fetch
+   * (MMS pictures, `mediaUrls`): gets the stage's `allowLoopbackWebhooks` (the outbound URL policy).
+   */
   readonly tenantEndpoints?: boolean;
 }
 
@@ -89,7 +105,7 @@ export interface FunctionSpec {
 }
 
 export interface RouteSpec {
-  readonly method: 'POST';
+  readonly method: 'POST' | 'GET';
   readonly path: string;
   readonly function: FunctionId;
   /**
@@ -146,8 +162,9 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: ['outbound', 'webhooks'],
       table: 'readWrite',
-      // Writes conversations, transcripts and opt-outs; reads numbers and workflows, never writes them.
-      tableItemPrefixes: ['CONV#', 'OPTOUT#'],
+      // Writes conversations, transcripts and opt-outs, and a campaign's counters (its conversations'
+      // answers, completions, STOPs); reads numbers and workflows, never writes them.
+      tableItemPrefixes: ['CONV#', 'OPTOUT#', 'CAMPAIGN#'],
       tableReadOnlyPrefixes: ['TENANT#'],
       tenantSecrets: 'none',
       // A turn that can never succeed (workflow missing or unreadable) goes to the DLQ at once.
@@ -165,9 +182,12 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: [],
       table: 'readWrite',
-      // Replies' transcript entries (the sends), message items, pacing, opt-outs.
-      tableItemPrefixes: ['CONV#', 'MESSAGE#', 'PACE#', 'OPTOUT#'],
+      // Replies' transcript entries (the sends), message items, pacing, opt-outs; a campaign's state
+      // (a cancelled one's sends are refused) and counters (what its sends came to).
+      tableItemPrefixes: ['CONV#', 'MESSAGE#', 'PACE#', 'OPTOUT#', 'CAMPAIGN#'],
       tenantSecrets: 'read',
+      // A send whose failures spend the outbound queue's maxFailures (parks are not failures).
+      deadLettersPermanentFailures: true,
       publicBaseUrl: true,
       twilioApi: true,
     },
@@ -181,8 +201,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: [],
       table: 'readWrite',
-      // Message items only (the open-messages index is granted apart).
-      tableItemPrefixes: ['MESSAGE#'],
+      // Message items (the open-messages index is granted apart) and the counters of their campaigns.
+      tableItemPrefixes: ['MESSAGE#', 'CAMPAIGN#'],
       queriesOpenMessages: true,
       tenantSecrets: 'read',
       publicBaseUrl: false,
@@ -206,8 +226,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     bindings: {
       sendsTo: [],
       table: 'readWrite',
-      // Message items only: transcripts read a reply's status from there.
-      tableItemPrefixes: ['MESSAGE#'],
+      // Message items (transcripts read a reply's status from there) and the counters of their campaigns.
+      tableItemPrefixes: ['MESSAGE#', 'CAMPAIGN#'],
       tenantSecrets: 'none',
       publicBaseUrl: false,
       twilioApi: false,
@@ -220,14 +240,41 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     // Synchronous behind API Gateway (29 s integration timeout): a few DynamoDB calls and one SendMessage.
     timeoutSeconds: 10,
     bindings: {
-      sendsTo: ['outbound'],
       table: 'readWrite',
-      // Writes conversations and idempotency keys; reads the tenant's configuration and opt-outs.
-      tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#'],
+      // Writes conversations, idempotency keys and campaigns (creation, recipients, pause/resume/cancel);
+      // reads the tenant's configuration and opt-outs.
+      sendsTo: ['outbound', 'campaigns'],
+      tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#', 'CAMPAIGN#', 'CAMPAIGNS#'],
       tableReadOnlyPrefixes: ['TENANT#', 'OPTOUT#'],
       tenantSecrets: 'none',
       publicBaseUrl: false,
       twilioApi: false,
+      // Checks the pictures a start sends (`mediaUrls`) against the stage's outbound URL policy.
+      tenantEndpoints: true,
+    },
+  },
+  /**
+   * Releases a running campaign's recipients at its senders' pace: one tick (a `campaigns` message)
+   * per campaign at a time, each scheduling the next with an SQS delay.
+   */
+  'campaign-dispatcher': {
+    id: 'campaign-dispatcher',
+    entry: 'lambdas/campaign-dispatcher/handler.ts',
+    memorySizeMb: 512,
+    // A tick releases at most a few hundred recipients: a conditional start and a release each.
+    timeoutSeconds: 60,
+    eventSource: { queue: 'campaigns', batchSize: 5, maxConcurrency: 5, reportBatchItemFailures: true },
+    bindings: {
+      sendsTo: ['outbound', 'campaigns'],
+      table: 'readWrite',
+      // Starts conversations (as the conversations API does) and releases campaigns' recipients.
+      tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#', 'CAMPAIGN#'],
+      tableReadOnlyPrefixes: ['TENANT#', 'OPTOUT#'],
+      tenantSecrets: 'none',
+      publicBaseUrl: false,
+      twilioApi: false,
+      // Its starts check the campaign's pictures (`mediaUrls`) against the stage's outbound URL policy.
+      tenantEndpoints: true,
     },
   },
   notifier: {
@@ -280,7 +327,10 @@ export const queues: Readonly<Record<QueueId, QueueSpec>> = {
     fifo: true,
     visibilityTimeoutSeconds: visibilityFor('sender'),
     retentionSeconds: 4 * DAY,
-    maxReceiveCount: 8,
+    maxFailures: 8,
+    // A backstop only: a send parked for its pacing slot comes back without having failed, as
+    // often as its number's backlog needs (a slot is at most 12 hours of invisibility away).
+    maxReceiveCount: 40,
     dlqRetentionSeconds: 14 * DAY,
   },
   status: {
@@ -297,6 +347,20 @@ export const queues: Readonly<Record<QueueId, QueueSpec>> = {
    * duplicate SQS delivery is harmless (the notifier claims each webhook id once in DynamoDB).
    * Retries back off from 5 s to 15 min (WEBHOOK_BACKOFF): 10 receives wait at most ~36 min in all.
    */
+  /**
+   * Campaign ticks (CampaignTickMessage): standard, one tick per campaign in flight at a time, each
+   * delayed (SQS DelaySeconds, at most 15 minutes) until the next release is due. A duplicate
+   * delivery is harmless: a recipient is released once (a conditional delete of its due item).
+   */
+  campaigns: {
+    id: 'campaigns',
+    localName: 'campaigns',
+    fifo: false,
+    visibilityTimeoutSeconds: visibilityFor('campaign-dispatcher'),
+    retentionSeconds: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSeconds: 14 * DAY,
+  },
   webhooks: {
     id: 'webhooks',
     localName: 'webhooks',
@@ -315,6 +379,37 @@ export const routes: readonly RouteSpec[] = [
   {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/conversations',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  // Campaigns (lambdas/conversations-api/campaigns): create, add recipients, read, pause/resume/cancel.
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/campaigns',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/campaigns',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/campaigns/{campaignId}',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/campaigns/{campaignId}/recipients',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/campaigns/{campaignId}/{action}',
     function: 'conversations-api',
     authorization: 'iam',
   },

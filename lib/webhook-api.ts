@@ -335,7 +335,9 @@ export function tenantBindingPolicy(): iam.PolicyDocument {
         effect: iam.Effect.DENY,
         principals: everyone,
         actions: invoke,
-        resources: bound.map((route) => invokeResource(route)),
+        // Sorted as CDK's policy minimization sorts a statement's resources, so that the template is
+        // the same with and without the cdk.json feature flags.
+        resources: bound.map((route) => invokeResource(route)).sort(),
         conditions: { Null: { [`aws:PrincipalTag/${TENANT_PRINCIPAL_TAG}`]: 'true' } },
       }),
     ],

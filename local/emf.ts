@@ -6,7 +6,13 @@ export interface MetricDatum {
   readonly name: string;
   readonly unit: string;
   readonly value: number;
+  /** The values of every dimension the record's sets name. */
   readonly dimensions: Readonly<Record<string, string>>;
+  /**
+   * The record's dimension sets: CloudWatch makes one metric of each (a delivery count is one
+   * value under {service, TenantId} and under {service, TenantId, SenderNumber}).
+   */
+  readonly dimensionSets: readonly (readonly string[])[];
   readonly namespace: string;
   readonly timestamp: number;
   readonly functionName: string;
@@ -51,6 +57,7 @@ export class MetricRecorder {
             unit: metric.Unit ?? 'None',
             value: Number(value),
             dimensions,
+            dimensionSets: directive.Dimensions,
             namespace: directive.Namespace,
             timestamp: record._aws?.Timestamp ?? Date.now(),
             functionName,
@@ -65,11 +72,32 @@ export class MetricRecorder {
     return this.data;
   }
 
-  /** Sum of a metric, optionally restricted to records whose dimensions include `where`. */
+  /**
+   * Sum of a metric, optionally restricted to records whose dimensions include `where`: each value
+   * once, however many dimension sets its record has.
+   */
   sum(name: string, where: Readonly<Record<string, string>> = {}): number {
     return this.data
       .filter((datum) => datum.name === name)
       .filter((datum) => Object.entries(where).every(([key, value]) => datum.dimensions[key] === value))
       .reduce((total, datum) => total + datum.value, 0);
   }
+
+  /**
+   * What CloudWatch would sum for the one metric with exactly these dimensions (and `service`,
+   * which Powertools adds to every set): only values whose record has that dimension set.
+   */
+  sumOfSeries(name: string, dimensions: Readonly<Record<string, string>>): number {
+    const names = ['service', ...Object.keys(dimensions)];
+    return this.data
+      .filter((datum) => datum.name === name)
+      .filter((datum) => datum.dimensionSets.some((set) => hasSameNames(set, names)))
+      .filter((datum) => Object.entries(dimensions).every(([key, value]) => datum.dimensions[key] === value))
+      .reduce((total, datum) => total + datum.value, 0);
+  }
+}
+
+/** Whether a dimension set names exactly these dimensions, in any order. */
+export function hasSameNames(set: readonly string[], names: readonly string[]): boolean {
+  return set.length === names.length && names.every((name) => set.includes(name));
 }

@@ -12,6 +12,7 @@ import {
   functionEnvironment,
   functions,
   type QueueId,
+  queues,
   routes,
 } from '../lib/topology';
 import { CONSOLE_PATH, createConsoleHandler } from './console/server';
@@ -120,6 +121,16 @@ function localConcurrency(spec: FunctionSpec): number {
   return Math.min(spec.eventSource?.maxConcurrency ?? LOCAL_MAX_CONCURRENCY, LOCAL_MAX_CONCURRENCY);
 }
 
+/** One value per queue of the topology, from its provisioned queue. */
+function mapProvisioned<T>(
+  provisioned: Readonly<Record<QueueId, ProvisionedQueue>>,
+  pick: (queue: ProvisionedQueue) => T,
+): Record<QueueId, T> {
+  const mapped = {} as Record<QueueId, T>;
+  for (const id of Object.keys(queues) as QueueId[]) mapped[id] = pick(provisioned[id]);
+  return mapped;
+}
+
 /** Static credentials for the stand-ins: they accept any, and the SDK insists on some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -219,18 +230,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       metricsNamespace: config.metricsNamespace,
       logLevel: options.logLevel ?? config.logLevel,
       stage: config.stage,
-      queueUrls: {
-        inbound: provisioned.inbound.url,
-        outbound: provisioned.outbound.url,
-        status: provisioned.status.url,
-        webhooks: provisioned.webhooks.url,
-      },
-      dlqUrls: {
-        inbound: provisioned.inbound.dlqUrl,
-        outbound: provisioned.outbound.dlqUrl,
-        status: provisioned.status.dlqUrl,
-        webhooks: provisioned.webhooks.dlqUrl,
-      },
+      queueUrls: mapProvisioned(provisioned, (queue) => queue.url),
+      dlqUrls: mapProvisioned(provisioned, (queue) => queue.dlqUrl),
     };
     const standIns: AwsEndpoints = {
       dynamodb: dynamoLocal.endpoint,

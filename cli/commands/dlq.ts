@@ -11,7 +11,7 @@ import { parseCommand } from '../flags';
 import type { CommandResult } from '../output';
 import { type PlatformTarget, QUEUE_IDS } from '../target';
 
-const REDRIVE_USAGE = 'dlq redrive [--queue inbound|outbound|status|webhooks] [--max N]';
+const REDRIVE_USAGE = `dlq redrive [--queue ${QUEUE_IDS.join('|')}] [--max N]`;
 
 async function counts(platform: PlatformTarget, id: QueueId) {
   const result = await platform.sqs.send(

@@ -1,4 +1,7 @@
+import { mmsCapability } from '../../lambdas/domain/outbound-media';
 import { segmentsPerSecondFor } from '../../lambdas/domain/send-pacing';
+import { mmsRoutingProblems } from '../../lambdas/domain/workflow/media';
+import { readStoredWorkflow, StoredWorkflowError } from '../../lambdas/domain/workflow/stored';
 import { DynamoTenantAdmin, NumberOwnedElsewhereError } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { CliError } from '../cli-error';
 import { booleanFlag, parseCommand, phone, positiveNumberFlag, required, tenantId } from '../flags';
@@ -6,7 +9,7 @@ import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
 const PUT_USAGE =
-  'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N]';
+  'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false]';
 /** Twilio's fastest senders (short codes) go to a few hundred segments per second. */
 const SEGMENTS_PER_SECOND_RANGE = { min: 0.1, max: 1000 };
 
@@ -23,6 +26,7 @@ export async function numberCommand(
         workflow: { type: 'string' },
         'allow-inbound-start': { type: 'string' },
         'segments-per-second': { type: 'string' },
+        mms: { type: 'string' },
       });
       const segmentsPerSecond = positiveNumberFlag(
         values['segments-per-second'],
@@ -35,6 +39,8 @@ export async function numberCommand(
         workflowId: required(values.workflow, '--workflow', PUT_USAGE),
         allowInboundStart: booleanFlag(values['allow-inbound-start'], '--allow-inbound-start', true),
         ...(segmentsPerSecond !== undefined ? { segmentsPerSecond } : {}),
+        // Only when given: without it, the country rule decides (outbound-media.ts mmsCapability).
+        ...(values.mms !== undefined ? { mms: booleanFlag(values.mms, '--mms', false) } : {}),
       };
       const platform = await target();
       // Without the flag, the stage's default (lib/config.ts numberDefaults) applies.
@@ -42,10 +48,16 @@ export async function numberCommand(
         entry.allowInboundStart = platform.numberDefaults?.allowInboundStart ?? entry.allowInboundStart;
       const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
       if (!(await admin.getProfile(entry.tenantId))) throw new CliError(`tenant ${entry.tenantId} not found`);
-      if (!(await admin.getWorkflowItem(entry.tenantId, entry.workflowId)))
+      const workflowItem = await admin.getWorkflowItem(entry.tenantId, entry.workflowId);
+      if (!workflowItem)
         throw new CliError(
           `workflow ${entry.workflowId} not found for tenant ${entry.tenantId}; put it first with smsctl workflow put`,
         );
+      // A stored workflow that cannot be read is not this command's to judge: its turns dead-letter.
+      const stored = storedWorkflow(workflowItem);
+      const [cannotSendMms] = stored ? mmsRoutingProblems(stored, [entry]) : [];
+      if (cannotSendMms)
+        throw new CliError(`${cannotSendMms}; route the number to a workflow without pictures`);
       try {
         await admin.claimNumber(entry);
       } catch (error) {
@@ -57,7 +69,7 @@ export async function numberCommand(
         json: { ok: true, number: entry },
         lines: [
           `${entry.number} -> ${entry.tenantId}/${entry.workflowId} (inbound start ${entry.allowInboundStart}, ` +
-            `${segmentsPerSecondFor(entry.number, entry.segmentsPerSecond)} segments/s)`,
+            `${segmentsPerSecondFor(entry.number, entry.segmentsPerSecond)} segments/s, ${mmsLabel(entry.number, entry.mms)})`,
         ],
       };
     }
@@ -74,6 +86,8 @@ export async function numberCommand(
             String(item.number),
             typeof item.segmentsPerSecond === 'number' ? item.segmentsPerSecond : undefined,
           ),
+          mms: mmsCapability(String(item.number), typeof item.mms === 'boolean' ? item.mms : undefined)
+            .canSend,
         }),
       );
       return {
@@ -81,11 +95,27 @@ export async function numberCommand(
         lines: numbers.map(
           (n) =>
             `${n.number.padEnd(16)} ${n.workflowId.padEnd(24)} inbound start ${n.allowInboundStart}, ` +
-            `${n.segmentsPerSecond} segments/s`,
+            `${n.segmentsPerSecond} segments/s, MMS ${n.mms ? 'yes' : 'no'}`,
         ),
       };
     }
     default:
       throw new CliError(`unknown number action "${action ?? ''}" (put, list)`, 2);
   }
+}
+
+/** The stored workflow, for the MMS check; undefined when it cannot be read. */
+function storedWorkflow(item: Record<string, unknown>) {
+  try {
+    return readStoredWorkflow(String(item.definition));
+  } catch (error) {
+    if (error instanceof StoredWorkflowError || error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/** Whether the number sends MMS, and why: its own setting or the country rule. */
+function mmsLabel(number: string, mms: boolean | undefined): string {
+  const capability = mmsCapability(number, mms);
+  return `MMS ${capability.canSend ? 'yes' : 'no'}${capability.source === 'override' ? ' (set)' : ''}`;
 }

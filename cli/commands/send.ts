@@ -6,9 +6,10 @@ import { CliError } from '../cli-error';
 import { parseCommand, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
+import { webhookUrlPolicyOf } from './workflow-put';
 
 const USAGE =
-  'send --tenant ID --from E164 --to E164 (--body TEXT | --workflow WID [--route R] [--var k=v]...) [--idempotency-key K]';
+  'send --tenant ID --from E164 --to E164 (--body TEXT [--media URL]... | --media URL... | --workflow WID [--route R] [--var k=v]... [--media URL]...) [--idempotency-key K]';
 
 const FLAGS = {
   tenant: { type: 'string' },
@@ -19,8 +20,17 @@ const FLAGS = {
   route: { type: 'string' },
   // `--var k=v` may repeat: every value is kept, in order.
   var: { type: 'string', multiple: true },
+  // `--media URL` may repeat: the pictures of the message (or of a workflow's first prompt), in order.
+  media: { type: 'string', multiple: true },
   'idempotency-key': { type: 'string' },
 } as const;
+
+/** The use case's reasons name the API's fields; the CLI user typed flags. */
+function inFlags(reason: string): string {
+  return reason
+    .replace(/^give exactly one of workflowId and body$/, 'give exactly one of --workflow and --body')
+    .replaceAll('mediaUrls', '--media');
+}
 
 /** The flags of `send`; `--var k=v` pairs become the workflow's variables (a value may contain =). */
 export function parseSendArgs(args: readonly string[]) {
@@ -53,12 +63,9 @@ export async function sendCommand(
     ...(values.body !== undefined ? { body: values.body } : {}),
     ...(values.workflow !== undefined ? { workflowId: values.workflow, variables } : {}),
     ...(values.route !== undefined ? { routeId: values.route } : {}),
+    ...(values.media !== undefined ? { mediaUrls: values.media } : {}),
   });
-  if (!parsed.ok)
-    throw new CliError(
-      `${parsed.reason.replace(/^give exactly one of workflowId and body$/, 'give exactly one of --workflow and --body')}; usage: smsctl ${USAGE}`,
-      2,
-    );
+  if (!parsed.ok) throw new CliError(`${inFlags(parsed.reason)}; usage: smsctl ${USAGE}`, 2);
   const idempotencyKey = values['idempotency-key'];
   if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey))
     throw new CliError('--idempotency-key must be 1 to 255 printable ASCII characters', 2);
@@ -69,13 +76,17 @@ export async function sendCommand(
     startOutboundDeps(platform, {
       tableName: platform.tableName,
       outboundQueueUrl: platform.queues.outbound.url,
+      // The target stage's, as for completion webhooks: loopback pictures only on the local stack.
+      mediaUrlPolicy: webhookUrlPolicyOf(platform),
     }),
   );
   if (!result.ok) {
     const { refusal } = result;
     if (refusal.error === 'number-not-found')
       throw new CliError(`${parsed.start.from} is not a number of tenant ${id}`);
-    throw new CliError(refusal.message);
+    if (refusal.error === 'mms-not-supported')
+      throw new CliError(refusal.message.replace(/^from /, `${parsed.start.from} `));
+    throw new CliError(inFlags(refusal.message));
   }
   const { started, replayed } = result;
   const [first] = started.sends;

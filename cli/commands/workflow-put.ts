@@ -1,11 +1,14 @@
 import { stages } from '../../lib/config';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { mediaUrlsProblem } from '../../lambdas/domain/outbound-media';
 import {
   DEPLOYED_URL_POLICY,
   LOCAL_URL_POLICY,
   type OutboundUrlPolicy,
 } from '../../lambdas/domain/outbound-url-policy';
+import type { Workflow } from '../../lambdas/domain/workflow/definition';
 import { lintWorkflow } from '../../lambdas/domain/workflow/lint';
+import { mmsRoutingProblems, workflowMediaFields } from '../../lambdas/domain/workflow/media';
 import { CliError } from '../cli-error';
 import { parseCommand, required, tenantId } from '../flags';
 import type { CommandResult } from '../output';
@@ -15,8 +18,9 @@ import { checkWebhookEndpoints, type EndpointCheckOptions, readWorkflowFile } fr
 const USAGE = 'workflow put --tenant ID --file F';
 
 /**
- * Stores a workflow for a tenant, only once it lints clean and its webhook endpoints pass the
- * target stage's outbound URL policy: a broken one would fail live.
+ * Stores a workflow for a tenant, only once it lints clean, its webhook endpoints and pictures pass
+ * the target stage's outbound URL policy, and every number routed to it can send its pictures: a
+ * broken one would fail live.
  */
 export async function workflowPutCommand(
   args: string[],
@@ -40,15 +44,43 @@ export async function workflowPutCommand(
     throw new CliError(
       `${values.file} has ${checked.errors.length} webhook endpoint error(s) on ${platform.description}: ${checked.errors.join('; ')}`,
     );
+  const mediaErrors = mediaUrlErrors(workflow, webhookUrlPolicyOf(platform));
+  if (mediaErrors.length > 0)
+    throw new CliError(
+      `${values.file} has ${mediaErrors.length} picture URL error(s) on ${platform.description}: ${mediaErrors.join('; ')}`,
+    );
   const warnings = [...report.warnings, ...checked.warnings];
   const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
   if (!(await admin.getProfile(id)))
     throw new CliError(`tenant ${id} not found; create it with smsctl tenant put`);
+  // Only a workflow with pictures needs its numbers read.
+  const routed =
+    workflowMediaFields(workflow).length === 0
+      ? []
+      : (await admin.listNumbers(id))
+          .filter((item) => item.workflowId === workflow.id)
+          .map((item) => ({
+            number: String(item.number),
+            ...(typeof item.mms === 'boolean' ? { mms: item.mms } : {}),
+          }));
+  const cannotSendMms = mmsRoutingProblems(workflow, routed);
+  if (cannotSendMms.length > 0)
+    throw new CliError(
+      `${cannotSendMms.join('; ')}; remove the pictures, or route the number(s) to another workflow first`,
+    );
   await admin.putWorkflow(id, workflow);
   return {
     json: { ok: true, tenantId: id, workflowId: workflow.id, warnings },
     lines: [...warnings.map((w) => `warning ${w}`), `workflow ${workflow.id} saved for tenant ${id}`],
   };
+}
+
+/** Every picture URL the stage's outbound URL policy refuses (the schema checked what any stage allows). */
+function mediaUrlErrors(workflow: Workflow, policy: OutboundUrlPolicy): string[] {
+  return workflowMediaFields(workflow).flatMap((field) => {
+    const problem = mediaUrlsProblem(field.urls, policy, field.where);
+    return problem ? [problem] : [];
+  });
 }
 
 /**

@@ -32,6 +32,7 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
             MessageBody: asciiJson(message.body),
             MessageGroupId: message.groupId,
             MessageDeduplicationId: message.deduplicationId,
+            ...(message.delaySeconds !== undefined ? { DelaySeconds: message.delaySeconds } : {}),
           })),
         }),
       );

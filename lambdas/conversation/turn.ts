@@ -1,3 +1,4 @@
+import { conversationCampaignCounters } from '../domain/campaign/conversation-counters';
 import { completionWebhookJob } from '../domain/completion-webhook/job';
 import { DEFAULT_HELP_MESSAGE, type KeywordIntent, keywordIntent } from '../domain/opt-out';
 import { splitForSms } from '../domain/segments';
@@ -82,12 +83,11 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     if (intent === 'optOut') await deps.optOuts.optOut(tenantId, message.from, change);
     else await deps.optOuts.optIn(tenantId, message.from, change);
     const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: intent };
-    if (
-      (await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined)) ===
-      'committed'
-    ) {
-      deps.onEvent({ type: intent, tenantId });
-    }
+    const recorded =
+      intent === 'optOut'
+        ? await commitOptOut(deps, queued, inbound)
+        : await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined);
+    if (recorded === 'committed') deps.onEvent({ type: intent, tenantId });
     return;
   }
 
@@ -98,6 +98,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       sendId,
       transcriptKey: transcriptKey(receivedAt, sendId),
       body: workflow.help ?? DEFAULT_HELP_MESSAGE,
+      ...withMedia(workflow.help === undefined ? undefined : workflow.helpMedia),
     };
     const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: 'help' };
     await commitAndQueue(
@@ -143,14 +144,28 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       text: message.body,
       now: new Date(receivedAt),
     });
-    // Twilio refuses bodies over 1600 characters: longer replies go out as ordered parts.
+    // Twilio refuses bodies over 1600 characters: longer replies go out as ordered parts, the
+    // reply's pictures with the first.
     const replies: PlannedReply[] = turn.replies
-      .flatMap((body) => splitForSms(body))
-      .map((body, index) => {
+      .flatMap((text, reply) =>
+        splitForSms(text).map((body, part) => ({ body, media: part === 0 ? turn.media[reply] : undefined })),
+      )
+      .map(({ body, media }, index) => {
         const sendId = sendIdFor(message.messageSid, index);
-        return { sendId, transcriptKey: transcriptKey(receivedAt, sendId), body };
+        return { sendId, transcriptKey: transcriptKey(receivedAt, sendId), body, ...withMedia(media) };
       });
     const expiresAt = new Date(Date.parse(receivedAt) + workflow.expiresAfterHours * 3_600_000).toISOString();
+    // A campaign's conversation goes on: its customer answered, and maybe completed the workflow.
+    const campaign =
+      active?.campaignId !== undefined
+        ? {
+            campaignId: active.campaignId,
+            ...conversationCampaignCounters(active.campaignCounted, {
+              replied: true,
+              completed: turn.completed,
+            }),
+          }
+        : undefined;
     const conversation: ConversationRecord = {
       tenantId,
       customer: message.from,
@@ -166,6 +181,7 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
         -RECENT_MESSAGES_KEPT,
       ),
       lastInboundAt: receivedAt,
+      ...(campaign ? { campaignId: campaign.campaignId, campaignCounted: campaign.counted } : {}),
     };
     const webhook = turn.completed
       ? completionWebhookJob({
@@ -188,6 +204,9 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
         inbound: { ...inboundBase, conversationId },
         replies,
         ...(webhook ? { webhook } : {}),
+        ...(campaign && campaign.add.length > 0
+          ? { campaignCounters: { campaignId: campaign.campaignId, counters: campaign.add } }
+          : {}),
       },
       replyRoute(number, message.from, conversationId),
     );
@@ -200,6 +219,53 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       if (turn.completed) deps.onEvent({ type: 'completed', tenantId });
     }
     return;
+  }
+  throw new Error(`Conversation of tenant ${tenantId} kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
+}
+
+/**
+ * Records a STOP (the opt-out itself is already written). A STOP to a number whose conversation
+ * with the customer is a campaign's counts `optedOut` for the campaign, once: the count, the mark on
+ * the conversation's state and the inbound entry are one transaction, conditional on the state
+ * read (a conflict reads again). The conversation itself is left as it was.
+ */
+async function commitOptOut(
+  deps: TurnDeps,
+  queued: InboundQueueMessage,
+  inbound: InboundTranscriptEntry,
+): Promise<'committed' | 'conflict' | 'duplicate'> {
+  const { tenantId, message } = queued;
+  const plain = { tenantId, customer: message.from, inbound, replies: [] };
+  for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+    const current = await deps.conversations.load({
+      tenantId,
+      businessNumber: message.to,
+      customer: message.from,
+    });
+    const campaignId = current?.campaignId;
+    const counting = conversationCampaignCounters(current?.campaignCounted, { optedOut: true });
+    if (!current || campaignId === undefined || counting.add.length === 0)
+      return commitAndQueue(deps, plain, undefined);
+    const result = await commitAndQueue(
+      deps,
+      {
+        ...plain,
+        conversation: {
+          ...current,
+          version: current.version + 1,
+          // A second webhook for the same STOP is recognised by its SID, as a turn's is.
+          recentMessageSids: [...(current.recentMessageSids ?? []), message.messageSid].slice(
+            -RECENT_MESSAGES_KEPT,
+          ),
+          campaignCounted: counting.counted,
+        },
+        expectedVersion: current.version,
+        campaignCounters: { campaignId, counters: counting.add },
+      },
+      undefined,
+    );
+    if (result !== 'conflict') return result;
+    deps.onEvent({ type: 'conflict', tenantId, attempt });
   }
   throw new Error(`Conversation of tenant ${tenantId} kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
 }
@@ -283,7 +349,13 @@ function replyRoute(number: TenantNumber, customer: string, conversationId: stri
     from: number.number,
     to: customer,
     ...(number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {}),
+    ...(number.mms !== undefined ? { senderMms: number.mms } : {}),
   };
+}
+
+/** A planned reply's pictures: present only on an MMS, so an SMS is recorded as it always was. */
+function withMedia(media: readonly string[] | undefined): { mediaUrls?: readonly string[] } {
+  return media && media.length > 0 ? { mediaUrls: media } : {};
 }
 
 /** Said when a turn fails for good and the workflow (or its failureMessage) cannot be read. */
@@ -303,6 +375,7 @@ export async function apologize(queued: InboundQueueMessage, deps: TurnDeps): Pr
     sendId,
     transcriptKey: transcriptKey(receivedAt, sendId),
     body: workflow?.failureMessage ?? DEFAULT_FAILURE_MESSAGE,
+    ...withMedia(workflow?.failureMessage === undefined ? undefined : workflow.failureMessageMedia),
   };
   await deps.conversations.recordReply({
     ...reply,

@@ -6,12 +6,18 @@ import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
+import type { OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import type { StartOutboundDeps } from './start-outbound';
 
 /** The adapters startOutbound runs on, wired the same way for the API function and for smsctl. */
 export function startOutboundDeps(
   clients: { readonly dynamo: DynamoDBDocumentClient; readonly sqs: SQSClient },
-  where: { readonly tableName: string; readonly outboundQueueUrl: string },
+  where: {
+    readonly tableName: string;
+    readonly outboundQueueUrl: string;
+    /** The stage's outbound URL policy for pictures; absent: the deployed stages' (strict). */
+    readonly mediaUrlPolicy?: OutboundUrlPolicy;
+  },
 ): StartOutboundDeps {
   const { dynamo, sqs } = clients;
   return {
@@ -22,5 +28,6 @@ export function startOutboundDeps(
     idempotency: new DynamoIdempotencyStore(dynamo, where.tableName),
     now: () => new Date(),
     randomId: () => randomUUID().replaceAll('-', ''),
+    ...(where.mediaUrlPolicy ? { mediaUrlPolicy: where.mediaUrlPolicy } : {}),
   };
 }

@@ -9,16 +9,40 @@ import { requireEnv } from '../shared/env';
 import { invocationDeadline } from '../shared/invocation-deadline';
 import { METRICS } from '../../lib/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit, tracer } from '../shared/observability';
+import { outboundUrlPolicyFromEnv } from '../shared/outbound-url-policy-env';
+import { dynamoCampaignDeps } from './campaigns/dynamo-deps';
 import { startOutboundDeps } from './deps';
-import { handleStartRequest } from './http';
+import { handleStartRequest, isStartRoute } from './http';
 
-const deps = startOutboundDeps(
-  { dynamo: documentClient(), sqs: sqsClient() },
-  { tableName: requireEnv(ENV.tableName), outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')) },
-);
+const clients = { dynamo: documentClient(), sqs: sqsClient() };
+
+const deps = startOutboundDeps(clients, {
+  tableName: requireEnv(ENV.tableName),
+  outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')),
+  mediaUrlPolicy: outboundUrlPolicyFromEnv(),
+});
+
+const campaignDeps = dynamoCampaignDeps(clients, {
+  tableName: requireEnv(ENV.tableName),
+  campaignsQueueUrl: requireEnv(queueUrlEnvName('campaigns')),
+  mediaUrlPolicy: outboundUrlPolicyFromEnv(),
+});
+
+/** The campaign routes (campaigns/http.ts): loaded by the first campaign request, not by every cold start. */
+async function handleCampaign(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const { handleCampaignRequest } = await import('./campaigns/http');
+  const { response, log } = await handleCampaignRequest(event, campaignDeps);
+  logger.info('Campaign request', {
+    ...log,
+    caller: event.requestContext.identity.userArn ?? undefined,
+    statusCode: response.statusCode,
+  });
+  return response;
+}
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(
   async (event: APIGatewayProxyEvent) => {
+    if (!isStartRoute(event)) return handleCampaign(event);
     const { response, result, tenantId } = await handleStartRequest(event, deps);
     // Who called (the IAM principal API Gateway authenticated) and what happened; no numbers, no text.
     logger.info('Outbound start', {

@@ -6,11 +6,18 @@ import { type StartOutboundDeps, type StartOutboundResult, startOutbound } from 
 /**
  * `POST /v1/tenants/{tenantId}/conversations` as API Gateway proxies it. API Gateway has checked
  * the caller's SigV4 signature and IAM permission before this runs (AuthorizationType IAM).
+ * The function serves the campaign routes too (campaigns/http.ts); `isStartRoute` tells them apart.
  */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
+export const START_RESOURCE = '/v1/tenants/{tenantId}/conversations';
 
-function json(
+/** The start route, by the resource template API Gateway matched (lib/topology.ts routes). */
+export function isStartRoute(event: APIGatewayProxyEvent): boolean {
+  return event.resource === START_RESOURCE;
+}
+
+export function json(
   statusCode: number,
   body: unknown,
   headers: Record<string, string> = {},
@@ -22,14 +29,24 @@ function json(
   };
 }
 
-function invalid(message: string): APIGatewayProxyResult {
+export function invalid(message: string): APIGatewayProxyResult {
   return json(400, { error: 'invalid-request', message });
 }
 
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   const found = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
   return found?.[1] ?? undefined;
+}
+
+/** The body read as JSON (decoded first when API Gateway base64-encoded it), or undefined if it is not JSON. */
+export function jsonBody(event: APIGatewayProxyEvent): { ok: true; value: unknown } | { ok: false } {
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+  try {
+    return { ok: true, value: JSON.parse(raw ?? '') as unknown };
+  } catch {
+    return { ok: false };
+  }
 }
 
 export function responseFor(result: StartOutboundResult): APIGatewayProxyResult {
@@ -47,14 +64,9 @@ export async function handleStartRequest(
   const idempotencyKey = header(event, IDEMPOTENCY_KEY_HEADER);
   if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey))
     return { response: invalid(`${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 printable ASCII characters`) };
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-  let input: unknown;
-  try {
-    input = JSON.parse(raw ?? '');
-  } catch {
-    return { response: invalid('the body must be JSON') };
-  }
-  const parsed = parseOutboundStart(input);
+  const body = jsonBody(event);
+  if (!body.ok) return { response: invalid('the body must be JSON') };
+  const parsed = parseOutboundStart(body.value);
   if (!parsed.ok) return { response: invalid(parsed.reason) };
   const result = await startOutbound(
     { tenantId, start: parsed.start, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },

@@ -1,4 +1,10 @@
 import {
+  combineMedia,
+  MAX_MEDIA_PER_MESSAGE,
+  mediaUrlsProblem,
+  mmsCapability,
+} from '../domain/outbound-media';
+import {
   fingerprintOf,
   IDEMPOTENCY_KEY_TTL_HOURS,
   type OutboundStart,
@@ -10,6 +16,7 @@ import {
   outboundSend,
   transcriptKey,
 } from '../domain/queue-messages';
+import { DEPLOYED_URL_POLICY, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import { splitForSms } from '../domain/segments';
 import type { SlotState } from '../domain/workflow/engine';
 import type { ConversationRecord, ConversationStartStore, PlannedReply } from '../ports/conversation-store';
@@ -32,19 +39,34 @@ export interface StartOutboundDeps {
   readonly idempotency: IdempotencyStore;
   readonly now: () => Date;
   readonly randomId: () => string;
+  /**
+   * This stage's outbound URL policy for pictures (`mediaUrls`): loopback only for the local stack
+   * (StageConfig.allowLoopbackWebhooks). Absent: the deployed stages' policy, the strict one.
+   */
+  readonly mediaUrlPolicy?: OutboundUrlPolicy;
 }
 
 export interface StartOutboundCommand {
   readonly tenantId: string;
   readonly start: OutboundStart;
   readonly idempotencyKey?: string;
+  /**
+   * The campaign this start belongs to (the campaign dispatcher's starts): carried on the outbound
+   * sends, the message items and the conversation, so delivery, replies and completions count
+   * toward the campaign, and a cancelled campaign's queued sends are not sent.
+   */
+  readonly campaignId?: string;
 }
 
 /** Why a start was refused; `status` is the HTTP status the API answers with. */
 export type StartRefusal =
   | { status: 404; error: 'tenant-not-found' | 'number-not-found' | 'workflow-not-found'; message: string }
   | { status: 409; error: 'opted-out' | 'conversation-active'; message: string }
-  | { status: 422; error: 'idempotency-key-reused' | 'workflow-cannot-start'; message: string };
+  | {
+      status: 422;
+      error: 'idempotency-key-reused' | 'workflow-cannot-start' | 'media-not-allowed' | 'mms-not-supported';
+      message: string;
+    };
 
 export interface StartedOutbound {
   readonly tenantId: string;
@@ -99,6 +121,7 @@ export async function startOutbound(
       message: `from is not a number of tenant ${tenantId}`,
     });
   let text: string;
+  let media: string[];
   let opening: { workflowId: string; slots: SlotState; expiresAfterHours: number } | undefined;
   if (start.kind === 'workflow') {
     const workflow = await deps.tenants.getWorkflow(tenantId, start.workflowId);
@@ -122,10 +145,15 @@ export async function startOutbound(
     });
     if (!opened.ok) return refuse({ status: 422, error: 'workflow-cannot-start', message: opened.reason });
     text = opened.replies.join(' ');
+    // The caller's pictures go with the first prompt, after the workflow's own.
+    media = combineMedia(...opened.media, start.mediaUrls);
     opening = { workflowId: workflow.id, slots: opened.state, expiresAfterHours: workflow.expiresAfterHours };
   } else {
     text = start.body;
+    media = [...(start.mediaUrls ?? [])];
   }
+  const mediaRefusal = refuseMedia(media, start, number.mms, deps.mediaUrlPolicy ?? DEPLOYED_URL_POLICY);
+  if (mediaRefusal) return refuse(mediaRefusal);
   // The sender checks again right before calling Twilio; this answers the caller now.
   if (await deps.optOuts.isOptedOut(tenantId, start.to))
     return refuse({ status: 409, error: 'opted-out', message: 'the customer has opted out (STOP)' });
@@ -145,9 +173,16 @@ export async function startOutbound(
   // A key that was claimed but never answered (a crash) resumes under the same ids and time.
   const startId = remembered?.startId ?? startIdFor(tenantId, undefined, deps.randomId);
   const at = remembered?.at ?? deps.now().toISOString();
-  const replies: PlannedReply[] = splitForSms(text).map((body, index) => {
+  // A message of pictures only is one send with an empty body; the pictures go with the first part.
+  const parts = text === '' ? [''] : splitForSms(text);
+  const replies: PlannedReply[] = parts.map((body, index) => {
     const sendId = `${startId}-${index}`;
-    return { sendId, transcriptKey: transcriptKey(at, sendId), body };
+    return {
+      sendId,
+      transcriptKey: transcriptKey(at, sendId),
+      body,
+      ...(index === 0 && media.length > 0 ? { mediaUrls: media } : {}),
+    };
   });
   const conversationId = opening ? startId : '';
 
@@ -178,6 +213,8 @@ export async function startOutbound(
         startedAt: at,
         lastActivityAt: at,
         expiresAt: new Date(Date.parse(at) + opening.expiresAfterHours * 3_600_000).toISOString(),
+        // Kept while the conversation lives: the customer's answer and its completion count for it.
+        ...(command.campaignId !== undefined ? { campaignId: command.campaignId } : {}),
       };
       expectedVersion = current?.version;
     }
@@ -207,6 +244,8 @@ export async function startOutbound(
     from: start.from,
     to: start.to,
     ...(number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {}),
+    ...(number.mms !== undefined ? { senderMms: number.mms } : {}),
+    ...(command.campaignId !== undefined ? { campaignId: command.campaignId } : {}),
   };
   await deps.outbound.send(replies.map((reply) => outboundSend(route, reply, queuedAt)));
   const started: StartedOutbound = {
@@ -223,4 +262,29 @@ export async function startOutbound(
       body: started as unknown as Record<string, unknown>,
     });
   return { ok: true, status: 201, started, replayed: false };
+}
+
+/**
+ * Pictures the first message may not carry: beyond Twilio's 10 (the workflow's and the caller's
+ * together), refused by this stage's outbound URL policy, or from a number that cannot send MMS.
+ */
+function refuseMedia(
+  media: readonly string[],
+  start: OutboundStart,
+  numberMms: boolean | undefined,
+  policy: OutboundUrlPolicy,
+): StartRefusal | undefined {
+  if (media.length === 0) return undefined;
+  if (media.length > MAX_MEDIA_PER_MESSAGE)
+    return {
+      status: 422,
+      error: 'media-not-allowed',
+      message: `the first message would carry ${media.length} pictures (the workflow's and mediaUrls): at most ${MAX_MEDIA_PER_MESSAGE}`,
+    };
+  const problem = mediaUrlsProblem(start.mediaUrls ?? [], policy, 'mediaUrls');
+  if (problem) return { status: 422, error: 'media-not-allowed', message: problem };
+  const capability = mmsCapability(start.from, numberMms);
+  if (!capability.canSend)
+    return { status: 422, error: 'mms-not-supported', message: `from cannot send MMS: ${capability.reason}` };
+  return undefined;
 }

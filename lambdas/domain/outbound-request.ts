@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
+import { mediaUrlsProblem } from './outbound-media';
+import { LOCAL_URL_POLICY } from './outbound-url-policy';
 import { isE164 } from './phone';
 
 /**
  * A business-initiated send, as the conversations API (`POST /v1/tenants/{tenantId}/conversations`)
  * and `smsctl send` take it: either a workflow conversation started with prefilled variables, or
  * one message. Pure validation: the same reasons reach API callers (400) and CLI users.
+ *
+ * Either may carry pictures (`mediaUrls`, sent as one MMS): a message's own, or the first prompt's
+ * of a workflow. Here they are checked against what any stage allows; the start checks its stage's
+ * outbound URL policy and whether the number can send MMS (start-outbound.ts).
  */
 export type OutboundStart =
   | {
@@ -15,8 +21,18 @@ export type OutboundStart =
       /** Extension: which route of a workflow with several to start in (default: the only one). */
       readonly routeId?: string;
       readonly variables: Readonly<Record<string, string>>;
+      /** Extension: pictures sent with the first message, after the workflow's own. Absent: none. */
+      readonly mediaUrls?: readonly string[];
     }
-  | { readonly kind: 'message'; readonly from: string; readonly to: string; readonly body: string };
+  | {
+      readonly kind: 'message';
+      readonly from: string;
+      readonly to: string;
+      /** Empty for a message of pictures only. */
+      readonly body: string;
+      /** Extension: pictures sent with the body as one MMS. Absent: none (an SMS). */
+      readonly mediaUrls?: readonly string[];
+    };
 
 export type ParsedOutboundStart = { ok: true; start: OutboundStart } | { ok: false; reason: string };
 
@@ -26,7 +42,7 @@ const MAX_VARIABLES = 50;
 const MAX_VARIABLE_CHARS = 500;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WORKFLOW_ID = /^[a-z0-9-]{1,64}$/;
-const FIELDS = new Set(['from', 'to', 'workflowId', 'routeId', 'variables', 'body']);
+const FIELDS = new Set(['from', 'to', 'workflowId', 'routeId', 'variables', 'body', 'mediaUrls']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -47,12 +63,27 @@ function parseVariables(input: unknown): Record<string, string> | string {
   return variables;
 }
 
+/**
+ * A list of picture URLs as any stage may take it (the stage-agnostic outbound URL policy, as the
+ * workflow schema checks media); present only when it names at least one picture.
+ */
+function parseMediaUrls(input: unknown): { mediaUrls?: readonly string[] } | string {
+  if (input === undefined) return {};
+  if (!Array.isArray(input) || !input.every((url): url is string => typeof url === 'string'))
+    return 'mediaUrls must be a list of URLs (strings)';
+  const problem = mediaUrlsProblem(input, LOCAL_URL_POLICY, 'mediaUrls');
+  if (problem) return problem;
+  return input.length > 0 ? { mediaUrls: input } : {};
+}
+
 /** Validates a request body (already JSON-parsed). Unknown fields are refused so typos do not pass silently. */
 export function parseOutboundStart(input: unknown): ParsedOutboundStart {
   if (!isRecord(input)) return { ok: false, reason: 'the body must be a JSON object' };
   const unknown = Object.keys(input).filter((key) => !FIELDS.has(key));
   if (unknown.length > 0) return { ok: false, reason: `unknown field(s): ${unknown.join(', ')}` };
   const { from, to, workflowId, routeId, variables, body } = input;
+  const media = parseMediaUrls(input.mediaUrls);
+  if (typeof media === 'string') return { ok: false, reason: media };
   for (const [name, value] of [
     ['from', from],
     ['to', to],
@@ -63,16 +94,20 @@ export function parseOutboundStart(input: unknown): ParsedOutboundStart {
   const fromNumber = from as string;
   const toNumber = to as string;
   if (fromNumber === toNumber) return { ok: false, reason: 'from and to must differ' };
-  if ((workflowId === undefined) === (body === undefined))
+  // A message of pictures only needs no body.
+  const message = body !== undefined || (workflowId === undefined && media.mediaUrls !== undefined);
+  if ((workflowId === undefined) === !message)
     return { ok: false, reason: 'give exactly one of workflowId and body' };
-  if (body !== undefined) {
+  if (message) {
     if (variables !== undefined || routeId !== undefined)
       return { ok: false, reason: 'variables and routeId go with workflowId, not with body' };
-    if (typeof body !== 'string' || body.trim() === '')
-      return { ok: false, reason: 'body must be a non-empty string' };
-    if (body.length > MAX_BODY_CHARS)
+    if (body !== undefined && typeof body !== 'string') return { ok: false, reason: 'body must be a string' };
+    const text = typeof body === 'string' && body.trim() !== '' ? body : '';
+    if (text === '' && media.mediaUrls === undefined)
+      return { ok: false, reason: 'body must be a non-empty string (or give mediaUrls)' };
+    if (text.length > MAX_BODY_CHARS)
       return { ok: false, reason: `body is over ${MAX_BODY_CHARS} characters` };
-    return { ok: true, start: { kind: 'message', from: fromNumber, to: toNumber, body } };
+    return { ok: true, start: { kind: 'message', from: fromNumber, to: toNumber, body: text, ...media } };
   }
   if (typeof workflowId !== 'string' || !WORKFLOW_ID.test(workflowId))
     return { ok: false, reason: 'workflowId must be lowercase letters, digits and dashes' };
@@ -89,6 +124,7 @@ export function parseOutboundStart(input: unknown): ParsedOutboundStart {
       workflowId,
       ...(routeId !== undefined ? { routeId: routeId as string } : {}),
       variables: parsedVariables,
+      ...media,
     },
   };
 }

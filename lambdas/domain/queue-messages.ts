@@ -22,10 +22,22 @@ export interface OutboundQueueMessage {
   readonly from: string;
   readonly to: string;
   readonly body: string;
+  /** Pictures sent with the body as one MMS (Twilio `MediaUrl`, at most 10); empty for an SMS. */
   readonly mediaUrls: string[];
   readonly queuedAt: string;
   /** The sender number's configured rate; absent: the carrier default for its kind (send-pacing). */
   readonly senderSegmentsPerSecond?: number;
+  /**
+   * The sender number's explicit MMS setting (`smsctl number put --mms`); absent: the country rule
+   * (outbound-media.ts). The sender never calls Twilio with media from a number that cannot send MMS.
+   */
+  readonly senderMms?: boolean;
+  /**
+   * The campaign whose first message this is (startOutbound's campaignId): the sender refuses it
+   * once the campaign is cancelled, and its message counts toward the campaign. Replies in a
+   * campaign's conversation carry none: they are the conversation's, not the campaign's.
+   */
+  readonly campaignId?: string;
 }
 
 export interface StatusQueueMessage {
@@ -53,6 +65,13 @@ export interface WebhookQueueMessage {
   readonly url: string;
 }
 
+/** One dispatcher tick of a campaign (the `campaigns` queue): release what is due, schedule the next. */
+export interface CampaignTickMessage {
+  readonly v: 1;
+  readonly tenantId: string;
+  readonly campaignId: string;
+}
+
 /** Who a conversation's replies go to and from, and at what rate the sender number may send. */
 export interface OutboundRoute {
   readonly tenantId: string;
@@ -62,6 +81,10 @@ export interface OutboundRoute {
   /** The customer. */
   readonly to: string;
   readonly senderSegmentsPerSecond?: number;
+  /** The business number's explicit MMS setting, when it has one. */
+  readonly senderMms?: boolean;
+  /** The campaign the sends belong to (a campaign's start), carried on each of them. */
+  readonly campaignId?: string;
 }
 
 /**
@@ -70,7 +93,12 @@ export interface OutboundRoute {
  */
 export function outboundSend(
   route: OutboundRoute,
-  reply: { readonly sendId: string; readonly transcriptKey: string; readonly body: string },
+  reply: {
+    readonly sendId: string;
+    readonly transcriptKey: string;
+    readonly body: string;
+    readonly mediaUrls?: readonly string[];
+  },
   queuedAt: string,
 ): { body: OutboundQueueMessage; groupId: string; deduplicationId: string } {
   return {
@@ -83,11 +111,13 @@ export function outboundSend(
       from: route.from,
       to: route.to,
       body: reply.body,
-      mediaUrls: [],
+      mediaUrls: [...(reply.mediaUrls ?? [])],
       queuedAt,
       ...(route.senderSegmentsPerSecond !== undefined
         ? { senderSegmentsPerSecond: route.senderSegmentsPerSecond }
         : {}),
+      ...(route.senderMms !== undefined ? { senderMms: route.senderMms } : {}),
+      ...(route.campaignId !== undefined ? { campaignId: route.campaignId } : {}),
     },
     groupId: conversationGroupId(route.tenantId, route.from, route.to),
     deduplicationId: reply.sendId,

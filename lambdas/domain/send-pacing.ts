@@ -29,37 +29,59 @@ export function segmentsPerSecondFor(from: string, configured?: number): number 
   return DEFAULT_SEGMENTS_PER_SECOND[senderKind(from)];
 }
 
-export interface PacingRequest {
+export interface SlotRequest {
   /** The number's theoretical arrival time in epoch ms; undefined when it has never sent. */
   readonly theoreticalArrivalMs: number | undefined;
   readonly nowMs: number;
   readonly segments: number;
   readonly segmentsPerSecond: number;
-  /** How long the caller is willing to wait in process for its slot. */
-  readonly maxWaitMs: number;
 }
 
-export type PacingDecision =
-  /** Send at `sendAtMs` (now or a little later) and store `nextTheoreticalArrivalMs`. */
-  | { readonly kind: 'send'; readonly sendAtMs: number; readonly nextTheoreticalArrivalMs: number }
-  /** The number's backlog is longer than the caller may wait: try again in `retryAfterMs`. */
-  | { readonly kind: 'defer'; readonly retryAfterMs: number };
+/** A send's place in its number's schedule: it goes at `sendAtMs`, and the number's next free slot moves on. */
+export interface BookedSlot {
+  readonly sendAtMs: number;
+  readonly nextTheoreticalArrivalMs: number;
+}
 
-export function planSend(request: PacingRequest): PacingDecision {
-  const { nowMs, segments, segmentsPerSecond, maxWaitMs } = request;
+/**
+ * Books the number's next slot for a send, however far ahead it is. The slot is the send's from then
+ * on: a send that cannot wait for it in process parks until it comes, and never competes again (a
+ * deferral that booked nothing would compete with the sends queued behind it every time it came back).
+ */
+export function bookSlot(request: SlotRequest): BookedSlot {
+  const { nowMs, segments, segmentsPerSecond } = request;
   if (!(segmentsPerSecond > 0)) throw new RangeError('segmentsPerSecond must be positive');
   if (!Number.isInteger(segments) || segments < 1)
     throw new RangeError('segments must be a positive integer');
   const sendAtMs = Math.max(request.theoreticalArrivalMs ?? nowMs, nowMs);
-  const waitMs = sendAtMs - nowMs;
-  if (waitMs > Math.max(0, maxWaitMs)) {
-    // Come back when the slot is within reach, not sooner: an early retry only costs a receive.
-    return { kind: 'defer', retryAfterMs: waitMs - Math.max(0, maxWaitMs) };
-  }
   const emissionIntervalMs = 1000 / segmentsPerSecond;
-  return {
-    kind: 'send',
-    sendAtMs,
-    nextTheoreticalArrivalMs: sendAtMs + Math.ceil(segments * emissionIntervalMs),
-  };
+  return { sendAtMs, nextTheoreticalArrivalMs: sendAtMs + Math.ceil(segments * emissionIntervalMs) };
+}
+
+/** SQS keeps a received message invisible for at most 12 hours (ChangeMessageVisibility). */
+export const MAX_PARK_SECONDS = 12 * 60 * 60;
+
+/**
+ * How early a parked send comes back before its slot, so that queue and poller latency is absorbed
+ * by a short wait in process rather than lost from the number's rate.
+ */
+export const PARK_LEAD_MS = 2_000;
+
+export type SlotWait =
+  /** Wait `waitMs` (possibly 0) in process, then send. */
+  | { readonly kind: 'wait'; readonly waitMs: number }
+  /**
+   * The slot is further off than the caller may wait: park the send (its slot kept) and come back
+   * after `delaySeconds`, a little before the slot, or after 12 hours for a slot further off still.
+   */
+  | { readonly kind: 'park'; readonly delaySeconds: number };
+
+export function waitForSlot(slot: { sendAtMs: number }, nowMs: number, maxWaitMs: number): SlotWait {
+  const waitMs = Math.max(0, slot.sendAtMs - nowMs);
+  const budgetMs = Math.max(0, maxWaitMs);
+  if (waitMs <= budgetMs) return { kind: 'wait', waitMs };
+  // Back early by the lead only when the wait then fits in process; else back at the slot.
+  const lead = Math.min(PARK_LEAD_MS, budgetMs);
+  const delaySeconds = Math.ceil((waitMs - lead) / 1000);
+  return { kind: 'park', delaySeconds: Math.min(MAX_PARK_SECONDS, Math.max(1, delaySeconds)) };
 }

@@ -1,3 +1,4 @@
+import type { ConversationCounter } from '../domain/campaign/conversation-counters';
 import type { WebhookQueueMessage } from '../domain/queue-messages';
 import type { SlotState } from '../domain/workflow/engine';
 
@@ -35,6 +36,13 @@ export interface ConversationRecord {
    * it (a redrive of an old one) is late and is not applied. Business starts leave it.
    */
   readonly lastInboundAt?: string;
+  /**
+   * The campaign that started this conversation (startOutbound's campaignId), kept while the
+   * conversation lives: the customer's answer, the workflow's completion and a STOP count for it.
+   */
+  readonly campaignId?: string;
+  /** The counters this conversation added to its campaign, each once (conversationCampaignCounters). */
+  readonly campaignCounted?: readonly ConversationCounter[];
 }
 
 /** A reply decided in a turn, waiting to be sent. */
@@ -42,6 +50,8 @@ export interface PlannedReply {
   readonly sendId: string;
   readonly transcriptKey: string;
   readonly body: string;
+  /** Pictures sent with it as one MMS; absent or empty for an SMS (and in replies recorded before MMS). */
+  readonly mediaUrls?: readonly string[];
 }
 
 export interface InboundTranscriptEntry {
@@ -68,6 +78,15 @@ export interface TurnCommit {
   readonly replies: readonly PlannedReply[];
   /** The completion webhook this turn owes (onComplete.webhook), recorded with the inbound message. */
   readonly webhook?: WebhookQueueMessage;
+  /**
+   * Counters the turn adds to a campaign (its conversation's answer, completion, STOP), added in the
+   * same transaction as `conversation`, whose `campaignCounted` marks them: so once, whatever the
+   * retries. Only with `conversation`. A campaign that no longer exists gets nothing.
+   */
+  readonly campaignCounters?: {
+    readonly campaignId: string;
+    readonly counters: readonly ConversationCounter[];
+  };
 }
 
 export type TurnCommitResult =

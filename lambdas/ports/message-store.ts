@@ -1,11 +1,20 @@
+import type { CampaignCounter } from '../domain/campaign/campaign';
 import type { OutboundStatus } from '../domain/message-status';
 
+/** What the send's record says about earlier receives: its booked pacing slot and how often it was parked. */
+export interface SendHistory {
+  /** The slot an earlier receive booked on the number's schedule and parked for (epoch ms). */
+  readonly bookedSlotAtMs?: number;
+  /** Receives that only parked the send for its slot (not failures: send-attempts). */
+  readonly parks: number;
+}
+
 export type SendClaim =
-  | { outcome: 'claimed' }
+  | ({ outcome: 'claimed' } & SendHistory)
   /** Sent already: nothing to do. */
   | { outcome: 'done'; sid?: string }
   /** An earlier attempt started sending and never recorded the outcome. */
-  | { outcome: 'inFlight'; claimedAt: string };
+  | ({ outcome: 'inFlight'; claimedAt: string } & SendHistory);
 
 /**
  * One reply to send, as the sender claims it. The reply's transcript entry is the send's record:
@@ -22,7 +31,15 @@ export interface SendIdentity {
   readonly body: string;
   /** When the reply was queued: the transcript entry's time if the sender is the first to write it. */
   readonly queuedAt: string;
+  /**
+   * The campaign whose message this is: kept on the message item, so that the statuses it reaches
+   * count toward the campaign (once per message and counter), as does a send that fails for good.
+   */
+  readonly campaignId?: string;
 }
+
+/** What a send that fails for good counts as in its campaign: `failed`, or `cancelled` (the campaign's). */
+export type SendFailureCounter = Extract<CampaignCounter, 'failed' | 'cancelled'>;
 
 export interface RecordedSend {
   /**
@@ -40,7 +57,7 @@ export type StatusApplyResult =
    * report (metrics) is not confirmed yet: also when an earlier attempt of the same delivery
    * applied it and died before confirming.
    */
-  | { outcome: 'advanced'; createdAt: string; from: string }
+  | { outcome: 'advanced'; createdAt: string; from: string; campaignId?: string }
   /** Recorded as an event; the message already has a later status. */
   | { outcome: 'stale' }
   /** No message with this SID belongs to this tenant (yet). */
@@ -60,12 +77,19 @@ export interface MessageStore {
    * reply's transcript entry if nobody did yet (a turn leaves its replies on the inbound entry).
    */
   claimSend(send: SendIdentity, now: string): Promise<SendClaim>;
-  /** The attempt failed in a way worth retrying: let the next attempt claim again. */
+  /** The attempt failed in a way worth retrying: let the next attempt claim again (a booked slot is used up). */
   releaseSend(send: SendIdentity): Promise<void>;
+  /**
+   * The send's slot is further off than this receive may wait: release the claim, keep the slot
+   * for the receive that comes back for it, and count the park (it is not a failure).
+   */
+  parkSend(send: SendIdentity, slot: { slotAtMs: number }): Promise<void>;
   /**
    * Records what Twilio accepted: the message item, which status callbacks update. The send stays
    * claimed until `completeSend`: the caller reports the send in between, so a crash anywhere before
-   * the completion leaves the send in flight, and its retry finds the message and reports it.
+   * the completion leaves the send in flight, and its retry finds the message and reports it. A
+   * campaign's message counts the status it was recorded with toward the campaign
+   * (campaignCountersForStatus from nothing), once per message and counter, before this returns.
    */
   recordSent(
     send: SendIdentity,
@@ -74,14 +98,27 @@ export interface MessageStore {
   /**
    * The send's outcome is recorded and reported: no later attempt will touch it. A sent reply's
    * transcript entry gets the message's sid (its status is the message item's); a failed one keeps
-   * the reason and the Twilio error code.
+   * the reason and the Twilio error code. A campaign's send that failed adds one to the campaign's
+   * `campaignCounter` (default `failed`) in the same write, so once.
    */
   completeSend(
     send: SendIdentity,
     outcome:
       | { state: 'sent'; sid: string; at: string }
-      | { state: 'failed'; errorCode?: number; reason: string; at: string },
+      | {
+          state: 'failed';
+          errorCode?: number;
+          reason: string;
+          at: string;
+          campaignCounter?: SendFailureCounter;
+        },
   ): Promise<void>;
+  /**
+   * Moves a message's status forward and records the event. A campaign's message (`campaignId` in
+   * the answer) adds what the move reached to its campaign (campaignCountersForStatus), once per
+   * message and counter, before `advanced` is answered: so also when a redelivery after a crash is
+   * `advanced` again.
+   */
   applyStatus(update: {
     tenantId: string;
     sid: string;

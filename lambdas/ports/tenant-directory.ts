@@ -9,6 +9,11 @@ export interface TenantNumber {
   readonly allowInboundStart: boolean;
   /** The number's send rate in segments per second; absent: the carrier default for its kind. */
   readonly segmentsPerSecond?: number;
+  /**
+   * May the number send MMS, when said explicitly (`smsctl number put --mms true|false`); absent: the
+   * country rule (lambdas/domain/outbound-media.ts, mmsCapability).
+   */
+  readonly mms?: boolean;
 }
 
 export interface TenantDirectory {

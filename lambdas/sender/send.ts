@@ -1,4 +1,5 @@
 import { backoffSeconds } from '../domain/backoff';
+import { releasedSendProceeds } from '../domain/campaign/campaign';
 import {
   type DeliveryOutcome,
   deliveryOutcome,
@@ -6,16 +7,20 @@ import {
   type OutboundStatus,
 } from '../domain/message-status';
 import { UNSUBSCRIBED_ERROR_CODE } from '../domain/opt-out';
+import { mmsSendRefusal } from '../domain/outbound-media';
 import type { OutboundQueueMessage } from '../domain/queue-messages';
 import { countSegments } from '../domain/segments';
-import { segmentsPerSecondFor } from '../domain/send-pacing';
+import { type BookedSlot, segmentsPerSecondFor, waitForSlot } from '../domain/send-pacing';
+import { failedAttempts, failureBudgetSpent } from '../domain/send-attempts';
 import type { TenantTwilioCredentials } from '../domain/tenant';
 import { classifyTwilioError, TwilioApiError } from '../domain/twilio-errors';
-import type { MessageStore, SendIdentity } from '../ports/message-store';
+import type { CampaignStates } from '../ports/campaign-states';
+import type { MessageStore, SendFailureCounter, SendHistory, SendIdentity } from '../ports/message-store';
 import type { OptOutStore } from '../ports/opt-out-store';
 import type { SendPacer } from '../ports/send-pacer';
 import type { SentSms, SmsGateway } from '../ports/sms-gateway';
 import type { TenantCredentialsSource } from '../ports/tenant-credentials';
+import { DeadLetterError } from '../shared/dead-letter';
 import { RetryLaterError } from '../shared/retry-later';
 
 export interface SendDeps {
@@ -24,18 +29,28 @@ export interface SendDeps {
   readonly sms: SmsGateway;
   readonly messages: MessageStore;
   readonly optOuts: OptOutStore;
+  /** Campaigns' states (cached for seconds): a cancelled campaign's released sends are not sent. */
+  readonly campaigns: CampaignStates;
   readonly pacer: SendPacer;
   /** How long this record may wait in process for its number's send slot (the invocation's budget). */
   readonly pacingWaitBudgetMs: () => number;
+  /** Failed receives after which a send goes to the DLQ (parks for a pacing slot are not failures). */
+  readonly failureBudget: number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => Date;
   readonly random: () => number;
   readonly onEvent: (event: SendEvent) => void;
 }
 
+/**
+ * A campaign's send carries its `campaignId` on the events that count deliveries (`sent`, `failed`,
+ * `outcome`): its metrics are also published per campaign (deliverySubject).
+ */
 export type SendEvent =
-  | { type: 'sent'; tenantId: string; sid: string; from: string }
-  | { type: 'failed'; tenantId: string; from: string; errorCode?: number }
+  | { type: 'sent'; tenantId: string; sid: string; from: string; campaignId?: string }
+  | { type: 'failed'; tenantId: string; from: string; errorCode?: number; campaignId?: string }
+  /** Not sent: its campaign was cancelled after the dispatcher released it. */
+  | { type: 'campaignCancelled'; tenantId: string; sendId: string; campaignId: string }
   | { type: 'apiFailure'; tenantId: string; from: string; errorCode?: number; httpStatus?: number }
   | { type: 'alreadySent'; tenantId: string; sendId: string }
   | { type: 'blockedByOptOut'; tenantId: string; sendId: string }
@@ -52,9 +67,12 @@ export type SendEvent =
       from: string;
       outcome: DeliveryOutcome;
       errorCode?: string;
+      campaignId?: string;
     }
   | { type: 'paced'; tenantId: string; from: string; waitMs: number }
-  | { type: 'pacingDeferred'; tenantId: string; from: string; retryAfterMs: number };
+  /** Parked until its booked slot: `booked` when this receive booked it, else it came back early. */
+  | { type: 'pacingDeferred'; tenantId: string; from: string; retryAfterMs: number; booked: boolean }
+  | { type: 'failureBudgetSpent'; tenantId: string; sendId: string; failures: number };
 
 /** A retryable failure: the record goes back to the queue, to be tried again after a jittered backoff. */
 export class RetryableSendError extends RetryLaterError {
@@ -64,13 +82,22 @@ export class RetryableSendError extends RetryLaterError {
   }
 }
 
+/** The reason a cancelled campaign's send is completed with (its transcript entry's `reason`). */
+export const CAMPAIGN_CANCELLED = 'campaign cancelled';
+
+/** The campaign a send belongs to, as the fields its events and record carry. */
+function campaignOf(queued: OutboundQueueMessage): { campaignId?: string } {
+  return queued.campaignId !== undefined ? { campaignId: queued.campaignId } : {};
+}
+
 export function statusCallbackUrl(publicBaseUrl: string, tenantId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/${tenantId}/status`;
 }
 
+/** `receiveCount` is the queue's count for this record, parks included (send-attempts). */
 export async function processSend(
   queued: OutboundQueueMessage,
-  attempt: number,
+  receiveCount: number,
   deps: SendDeps,
 ): Promise<void> {
   const identity: SendIdentity = {
@@ -83,11 +110,19 @@ export async function processSend(
     to: queued.to,
     body: queued.body,
     queuedAt: queued.queuedAt,
+    ...campaignOf(queued),
   };
   const claim = await deps.messages.claimSend(identity, deps.now().toISOString());
   if (claim.outcome === 'done') {
     deps.onEvent({ type: 'alreadySent', tenantId: queued.tenantId, sendId: queued.sendId });
     return;
+  }
+  if (failureBudgetSpent(receiveCount, claim.parks, deps.failureBudget)) {
+    const failures = failedAttempts(receiveCount, claim.parks);
+    deps.onEvent({ type: 'failureBudgetSpent', tenantId: queued.tenantId, sendId: queued.sendId, failures });
+    // A claim still in flight stays so: the redrive's first receive asks Twilio before sending.
+    if (claim.outcome === 'claimed') await deps.messages.releaseSend(identity);
+    throw new DeadLetterError(`send failed ${failures} times`);
   }
 
   // Checked here, at the last moment, so that no path to Twilio can skip it.
@@ -101,12 +136,25 @@ export async function processSend(
     return;
   }
 
+  // Pictures only from a number that can send MMS (outbound-media.ts): never to Twilio otherwise,
+  // and before pacing, so a refused one books no slot.
+  const mmsRefusal = mmsSendRefusal(queued);
+  if (mmsRefusal) {
+    await recordFailure(
+      identity,
+      { reason: mmsRefusal },
+      { type: 'failed', tenantId: queued.tenantId, from: queued.from, ...campaignOf(queued) },
+      deps,
+    );
+    return;
+  }
+
   let credentials = await deps.credentials.get(queued.tenantId);
   if (!credentials) {
     await recordFailure(
       identity,
       { reason: 'tenant has no credentials' },
-      { type: 'failed', tenantId: queued.tenantId, from: queued.from },
+      { type: 'failed', tenantId: queued.tenantId, from: queued.from, ...campaignOf(queued) },
       deps,
     );
     return;
@@ -128,14 +176,31 @@ export async function processSend(
     }
   }
 
-  const deferral = await waitForSendSlot(queued, deps);
-  if (deferral) {
-    // Back to the queue until the slot is near: throttled, never dropped.
-    await deps.messages.releaseSend(identity);
-    throw new RetryableSendError(
-      'sender number is at its rate limit',
-      Math.max(1, Math.ceil(deferral.retryAfterMs / 1000)),
-    );
+  // After the recovery above (an earlier attempt may have sent it: then it was sent), before a slot
+  // is booked: a cancelled campaign's send costs its number no slot.
+  if (queued.campaignId !== undefined) {
+    const state = await deps.campaigns.stateOf(queued.tenantId, queued.campaignId);
+    if (state !== undefined && !releasedSendProceeds(state)) {
+      await recordFailure(
+        identity,
+        { reason: CAMPAIGN_CANCELLED, campaignCounter: 'cancelled' },
+        {
+          type: 'campaignCancelled',
+          tenantId: queued.tenantId,
+          sendId: queued.sendId,
+          campaignId: queued.campaignId,
+        },
+        deps,
+      );
+      return;
+    }
+  }
+
+  const parked = await waitForSendSlot(queued, claim, deps);
+  if (parked) {
+    // Back to the queue until the slot is near, the slot kept: throttled, never dropped.
+    await deps.messages.parkSend(identity, { slotAtMs: parked.slot.sendAtMs });
+    throw new RetryableSendError('sender number is at its rate limit', parked.delaySeconds);
   }
 
   for (let reauthenticated = false; ; reauthenticated = true) {
@@ -166,7 +231,13 @@ export async function processSend(
         await recordFailure(
           identity,
           { ...errorCode, reason: error.message },
-          { type: 'failed', tenantId: queued.tenantId, from: queued.from, ...errorCode },
+          {
+            type: 'failed',
+            tenantId: queued.tenantId,
+            from: queued.from,
+            ...errorCode,
+            ...campaignOf(queued),
+          },
           deps,
         );
         return;
@@ -181,39 +252,50 @@ export async function processSend(
       // No answer (a timeout, a dropped connection): Twilio may have created the message. The claim
       // stays in flight, so the retry asks Twilio for it before sending (findRecent above).
       if (error.httpStatus !== undefined) await deps.messages.releaseSend(identity);
-      throw new RetryableSendError(error.message, backoffSeconds(attempt, deps.random));
+      throw new RetryableSendError(
+        error.message,
+        backoffSeconds(failedAttempts(receiveCount, claim.parks) + 1, deps.random),
+      );
     }
   }
 }
 
 /**
- * Paces the sender number (segments per second, shared by every concurrent sender): waits in
- * process for a slot within the invocation's budget; a deferral when the number's backlog is longer.
+ * Paces the sender number (segments per second, shared by every concurrent sender). The send's
+ * slot is the one an earlier receive booked for it, else the number's next one, booked now however
+ * far ahead. A slot within the invocation's budget is waited for in process; a later one parks the
+ * send until shortly before it (and the receive that comes back sends without competing again).
  */
 async function waitForSendSlot(
   queued: OutboundQueueMessage,
+  history: SendHistory,
   deps: SendDeps,
-): Promise<{ retryAfterMs: number } | undefined> {
-  const decision = await deps.pacer.reserve({
-    from: queued.from,
-    // A media-only message still occupies one send.
-    segments: Math.max(1, countSegments(queued.body).segments),
-    segmentsPerSecond: segmentsPerSecondFor(queued.from, queued.senderSegmentsPerSecond),
-    maxWaitMs: deps.pacingWaitBudgetMs(),
-  });
-  if (decision.kind === 'defer') {
+): Promise<{ slot: BookedSlot | { sendAtMs: number }; delaySeconds: number } | undefined> {
+  const booked = history.bookedSlotAtMs === undefined;
+  const slot =
+    history.bookedSlotAtMs !== undefined
+      ? { sendAtMs: history.bookedSlotAtMs }
+      : await deps.pacer.reserve({
+          from: queued.from,
+          // A media-only message still occupies one send.
+          segments: Math.max(1, countSegments(queued.body).segments),
+          segmentsPerSecond: segmentsPerSecondFor(queued.from, queued.senderSegmentsPerSecond),
+        });
+  const nowMs = deps.now().getTime();
+  const wait = waitForSlot(slot, nowMs, deps.pacingWaitBudgetMs());
+  if (wait.kind === 'park') {
     deps.onEvent({
       type: 'pacingDeferred',
       tenantId: queued.tenantId,
       from: queued.from,
-      retryAfterMs: decision.retryAfterMs,
+      retryAfterMs: slot.sendAtMs - nowMs,
+      booked,
     });
-    return { retryAfterMs: decision.retryAfterMs };
+    return { slot, delaySeconds: wait.delaySeconds };
   }
-  const waitMs = decision.sendAtMs - deps.now().getTime();
-  if (waitMs > 0) {
-    deps.onEvent({ type: 'paced', tenantId: queued.tenantId, from: queued.from, waitMs });
-    await deps.sleep(waitMs);
+  if (wait.waitMs > 0) {
+    deps.onEvent({ type: 'paced', tenantId: queued.tenantId, from: queued.from, waitMs: wait.waitMs });
+    await deps.sleep(wait.waitMs);
   }
   return undefined;
 }
@@ -250,7 +332,14 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
     ...(sent.numSegments !== undefined ? { numSegments: sent.numSegments } : {}),
     at,
   });
-  deps.onEvent({ type: 'sent', tenantId: identity.tenantId, sid: sent.sid, from: identity.from });
+  const campaign = identity.campaignId !== undefined ? { campaignId: identity.campaignId } : {};
+  deps.onEvent({
+    type: 'sent',
+    tenantId: identity.tenantId,
+    sid: sent.sid,
+    from: identity.from,
+    ...campaign,
+  });
   const outcome = deliveryOutcome(status);
   // Only an outcome this send recorded itself: if a status callback recorded it, that reported it.
   if (outcome && recorded.reportOutcome) {
@@ -261,6 +350,7 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
       from: identity.from,
       outcome,
       ...(sent.errorCode !== undefined ? { errorCode: String(sent.errorCode) } : {}),
+      ...campaign,
     });
     await deps.messages.confirmStatusReported(sent.sid, status);
   }
@@ -270,10 +360,11 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
 /**
  * A send that will never succeed: reported, then completed with the reason, as in `record` (a crash
  * before the completion leaves the claim in flight, and the retry meets the same refusal again).
+ * A campaign's send counts toward its campaign with the completion (`failed` unless said otherwise).
  */
 async function recordFailure(
   identity: SendIdentity,
-  failure: { errorCode?: number; reason: string },
+  failure: { errorCode?: number; reason: string; campaignCounter?: SendFailureCounter },
   event: SendEvent,
   deps: SendDeps,
 ): Promise<void> {

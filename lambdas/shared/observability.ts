@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { LeanLogFormatter } from './lean-log-formatter';
-import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
+import { type DELIVERY_METRICS, DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
 
 export { MetricUnit };
 
@@ -83,15 +83,97 @@ export function emitErrorCodeMetric(tenantId: string, errorCode: string | number
   single.addMetric(METRICS.deliveryErrors, MetricUnit.Count, 1);
 }
 
+/** One of the metrics that are also counted per sender number and per campaign. */
+export type DeliveryMetricName = (typeof DELIVERY_METRICS)[number];
+
+/**
+ * Whom a delivery metric counts for. A sender number is one of the business's own numbers, never a
+ * customer's, so it may be a dimension value; a campaign id comes from the platform.
+ */
+export interface DeliveryMetricSubject {
+  readonly tenantId: string;
+  /** The number the message was sent from: adds the {TenantId, SenderNumber} set. */
+  readonly senderNumber?: string;
+  /** The campaign that sent the message, when one did: adds the {TenantId, CampaignId} set. */
+  readonly campaignId?: string;
+}
+
+/**
+ * The subject of a send or status event: its `from` is the sender number, and an event that
+ * carries a `campaignId` (a campaign's message) is counted for its campaign too.
+ */
+export function deliverySubject(event: {
+  readonly tenantId: string;
+  readonly from?: string;
+  readonly campaignId?: string;
+}): DeliveryMetricSubject {
+  return {
+    tenantId: event.tenantId,
+    ...(event.from ? { senderNumber: event.from } : {}),
+    ...(event.campaignId ? { campaignId: event.campaignId } : {}),
+  };
+}
+
+type Dimensions = Readonly<Record<string, string>>;
+
+/**
+ * The dimension sets a delivery metric is published under (Powertools adds `service` to each):
+ * the tenant's, the sender number's and the campaign's, each beside TenantId, so that a SEARCH over
+ * one set finds every number (or campaign) of every tenant and the per-tenant figures stay whole.
+ */
+export function deliveryDimensionSets(subject: DeliveryMetricSubject): readonly Dimensions[] {
+  const tenant = { [DIMENSIONS.tenant]: subject.tenantId };
+  return [
+    tenant,
+    ...(subject.senderNumber ? [{ ...tenant, [DIMENSIONS.senderNumber]: subject.senderNumber }] : []),
+    ...(subject.campaignId ? [{ ...tenant, [DIMENSIONS.campaign]: subject.campaignId }] : []),
+  ];
+}
+
+/**
+ * Prints one EMF record whose metrics are published under each of `sets`: CloudWatch makes a
+ * metric of every set, while the record, and so the log metric filters that count it, holds each
+ * value once. Powertools warns about a key that two sets share, so the dimensions all sets share
+ * are the record's defaults and each set adds only its own.
+ */
+function publishRecord(sets: readonly Dimensions[], addMetrics: (record: Metrics) => void): void {
+  const [first = {}, ...others] = sets;
+  const shared = Object.fromEntries(
+    Object.entries(first).filter(([name, value]) => others.every((set) => set[name] === value)),
+  );
+  const record = new Metrics({ serviceName: METRIC_SERVICE, defaultDimensions: shared });
+  for (const set of sets) {
+    // An empty set is exactly the shared dimensions (Powertools adds the defaults to every set).
+    record.addDimensions(Object.fromEntries(Object.entries(set).filter(([name]) => !(name in shared))));
+  }
+  addMetrics(record);
+  record.publishStoredMetrics();
+}
+
+/**
+ * Emits one delivery metric right away under every set of {@link deliveryDimensionSets}: one
+ * record, so the per-tenant count and the all-tenant metric filters count the message once.
+ */
+export function emitDeliveryMetric(
+  subject: DeliveryMetricSubject,
+  name: DeliveryMetricName,
+  value = 1,
+): void {
+  publishRecord(deliveryDimensionSets(subject), (record) => record.addMetric(name, MetricUnit.Count, value));
+}
+
 /** Where tenant metrics go: each as its own EMF record right away, or gathered for a batch. */
 export interface TenantMetricSink {
   add(tenantId: string, name: string, unit: MetricUnitValue, value?: number): void;
   addErrorCode(tenantId: string, errorCode: string | number): void;
+  /** A delivery metric (a count), per tenant and also per sender number and campaign. */
+  addDelivery(subject: DeliveryMetricSubject, name: DeliveryMetricName, value?: number): void;
 }
 
 export const immediateTenantMetrics: TenantMetricSink = {
   add: emitTenantMetric,
   addErrorCode: emitErrorCodeMetric,
+  addDelivery: emitDeliveryMetric,
 };
 
 const MAX_VALUES_PER_RECORD = 99;
@@ -103,62 +185,68 @@ interface GatheredMetric {
 }
 
 /**
- * One batch's tenant metrics, published together: one EMF record per dimension set, counts
- * summed and other values (latencies) kept as EMF value lists, so a batch of callbacks prints a
- * record or two instead of two per message (the log budget is per invocation).
+ * One batch's tenant metrics, published together: one EMF record per group of dimension sets
+ * (the tenant's; a sender number's delivery counts), counts summed and other values (latencies)
+ * kept as EMF value lists, so a batch of callbacks prints a few records instead of two per message
+ * (the log budget is per invocation).
  */
 export class BatchedTenantMetrics implements TenantMetricSink {
-  private readonly sets = new Map<
+  private readonly records = new Map<
     string,
-    { dimensions: Record<string, string>; metrics: Map<string, GatheredMetric> }
+    { sets: readonly Dimensions[]; metrics: Map<string, GatheredMetric> }
   >();
 
   add(tenantId: string, name: string, unit: MetricUnitValue, value = 1): void {
-    this.gather({ [DIMENSIONS.tenant]: tenantId }, name, unit, value);
+    this.gather([{ [DIMENSIONS.tenant]: tenantId }], name, unit, value);
   }
 
   addErrorCode(tenantId: string, errorCode: string | number): void {
     this.gather(
-      { [DIMENSIONS.tenant]: tenantId, [DIMENSIONS.errorCode]: String(errorCode) },
+      [{ [DIMENSIONS.tenant]: tenantId, [DIMENSIONS.errorCode]: String(errorCode) }],
       METRICS.deliveryErrors,
       MetricUnit.Count,
       1,
     );
   }
 
-  /** Prints the gathered records and forgets them. */
-  publish(): void {
-    for (const { dimensions, metrics: gathered } of this.sets.values()) {
-      const longest = Math.max(0, ...[...gathered.values()].map((metric) => metric.values.length));
-      // Powertools publishes on its own at 100 values of a metric (EMF's limit): publish before.
-      for (let offset = 0; offset === 0 || offset < longest; offset += MAX_VALUES_PER_RECORD) {
-        metrics.addDimensions(dimensions);
-        for (const [name, metric] of gathered) {
-          if (metric.unit === MetricUnit.Count) {
-            if (offset === 0) metrics.addMetric(name, metric.unit, sum(metric.values));
-          } else {
-            for (const value of metric.values.slice(offset, offset + MAX_VALUES_PER_RECORD)) {
-              metrics.addMetric(name, metric.unit, value);
-            }
-          }
-        }
-        metrics.publishStoredMetrics();
-      }
-    }
-    this.sets.clear();
+  addDelivery(subject: DeliveryMetricSubject, name: DeliveryMetricName, value = 1): void {
+    this.gather(deliveryDimensionSets(subject), name, MetricUnit.Count, value);
   }
 
-  private gather(
-    dimensions: Record<string, string>,
-    name: string,
-    unit: MetricUnitValue,
-    value: number,
-  ): void {
-    const key = JSON.stringify(dimensions);
-    const set = this.sets.get(key) ?? { dimensions, metrics: new Map<string, GatheredMetric>() };
-    this.sets.set(key, set);
-    const metric = set.metrics.get(name) ?? { unit, values: [] };
-    set.metrics.set(name, metric);
+  /** Prints the gathered records and forgets them. */
+  publish(): void {
+    for (const { sets, metrics: gathered } of this.records.values()) {
+      // Counts are one summed value; only the others are lists that may need more than one record.
+      const longest = Math.max(
+        0,
+        ...[...gathered.values()]
+          .filter((metric) => metric.unit !== MetricUnit.Count)
+          .map((metric) => metric.values.length),
+      );
+      // Powertools publishes on its own at 100 values of a metric (EMF's limit): publish before.
+      for (let offset = 0; offset === 0 || offset < longest; offset += MAX_VALUES_PER_RECORD) {
+        publishRecord(sets, (record) => {
+          for (const [name, metric] of gathered) {
+            if (metric.unit === MetricUnit.Count) {
+              if (offset === 0) record.addMetric(name, metric.unit, sum(metric.values));
+            } else {
+              for (const value of metric.values.slice(offset, offset + MAX_VALUES_PER_RECORD)) {
+                record.addMetric(name, metric.unit, value);
+              }
+            }
+          }
+        });
+      }
+    }
+    this.records.clear();
+  }
+
+  private gather(sets: readonly Dimensions[], name: string, unit: MetricUnitValue, value: number): void {
+    const key = JSON.stringify(sets);
+    const record = this.records.get(key) ?? { sets, metrics: new Map<string, GatheredMetric>() };
+    this.records.set(key, record);
+    const metric = record.metrics.get(name) ?? { unit, values: [] };
+    record.metrics.set(name, metric);
     metric.values.push(value);
   }
 }

@@ -20,6 +20,8 @@ export type StatusEvent =
       from: string;
       latencyMs?: number;
       errorCode?: string;
+      /** The campaign whose message it is: the outcome is also counted per campaign (deliverySubject). */
+      campaignId?: string;
     }
   | { type: 'duplicate' | 'stale'; tenantId: string; sid: string }
   | { type: 'unknown'; tenantId: string; sid: string };
@@ -64,6 +66,7 @@ export async function applyStatusCallback(
   });
   switch (result.outcome) {
     case 'advanced': {
+      // The store counted the move toward the message's campaign, if it has one, before answering.
       const outcome = deliveryOutcome(callback.status);
       if (outcome) {
         const latencyMs = Date.parse(receivedAt) - Date.parse(result.createdAt);
@@ -75,6 +78,7 @@ export async function applyStatusCallback(
           from: result.from,
           ...(outcome === 'delivered' && latencyMs >= 0 ? { latencyMs } : {}),
           ...(callback.errorCode ? { errorCode: callback.errorCode } : {}),
+          ...(result.campaignId !== undefined ? { campaignId: result.campaignId } : {}),
         });
         // Reported, then confirmed: a crash before the confirmation has the redelivery report it again.
         await deps.afterReport(() =>

@@ -1,5 +1,11 @@
 import { METRICS } from '../../lib/metric-catalog';
-import { immediateTenantMetrics, logger, MetricUnit, type TenantMetricSink } from '../shared/observability';
+import {
+  deliverySubject,
+  immediateTenantMetrics,
+  logger,
+  MetricUnit,
+  type TenantMetricSink,
+} from '../shared/observability';
 import type { StatusEvent } from './apply';
 
 const OUTCOME_METRIC = {
@@ -19,7 +25,8 @@ export function reportStatusEvent(event: StatusEvent, sink: TenantMetricSink = i
     // A delivery is counted by its metric; only a failed one says something the metric does not.
     if (event.outcome === 'delivered') logger.debug('Delivery outcome', { ...keys, outcome: event.outcome });
     else logger.info('Delivery outcome', { ...keys, outcome: event.outcome, errorCode: event.errorCode });
-    sink.add(event.tenantId, OUTCOME_METRIC[event.outcome], MetricUnit.Count);
+    // Per sender number too (the event's `from` is the business's number, never the customer's).
+    sink.addDelivery(deliverySubject(event), OUTCOME_METRIC[event.outcome]);
     if (event.errorCode) sink.addErrorCode(event.tenantId, event.errorCode);
     if (event.latencyMs !== undefined) {
       sink.add(event.tenantId, METRICS.deliveryLatency, MetricUnit.Milliseconds, event.latencyMs);

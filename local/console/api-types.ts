@@ -65,6 +65,16 @@ export interface DeliveryPeriod {
   readonly rate: number | null;
 }
 
+/** One sender number's totals, from the per-number dimension set (the dashboard's per-number row). */
+export interface NumberDelivery {
+  readonly number: string;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly undelivered: number;
+  readonly failed: number;
+  readonly rate: number | null;
+}
+
 export interface TenantDelivery {
   readonly tenantId: string;
   readonly sent: number;
@@ -73,6 +83,8 @@ export interface TenantDelivery {
   readonly failed: number;
   readonly rate: number | null;
   readonly periods: readonly DeliveryPeriod[];
+  /** The tenant's sender numbers, by number. */
+  readonly numbers: readonly NumberDelivery[];
   readonly errorCodes: readonly { readonly code: string; readonly count: number }[];
 }
 

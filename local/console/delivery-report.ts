@@ -1,6 +1,12 @@
-import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
-import type { MetricDatum } from '../emf';
-import type { DeliveryPeriod, TenantDelivery } from './api-types';
+import {
+  DIMENSIONS,
+  METRIC_SERVICE,
+  METRICS,
+  SENDER_NUMBER_DIMENSION_SET,
+  TENANT_DIMENSION_SET,
+} from '../../lib/metric-catalog';
+import { hasSameNames, type MetricDatum } from '../emf';
+import type { DeliveryPeriod, NumberDelivery, TenantDelivery } from './api-types';
 
 /**
  * The console's delivery figures, computed from the EMF records the functions printed, the same
@@ -23,7 +29,6 @@ export interface DeliveryReport {
 }
 
 const MIN_PERIODS_SHOWN = 6;
-const TENANT_DIMENSIONS = ['service', DIMENSIONS.tenant];
 const ERROR_CODE_DIMENSIONS = ['service', DIMENSIONS.tenant, DIMENSIONS.errorCode];
 
 const OUTCOMES = {
@@ -39,9 +44,8 @@ function outcomeOf(metricName: string): Outcome | undefined {
 
 /** The dashboard's SEARCH matches one dimension set exactly, and service="sms-conversations". */
 function hasExactly(datum: MetricDatum, names: readonly string[]): boolean {
-  const own = Object.keys(datum.dimensions);
   return (
-    own.length === names.length &&
+    datum.dimensionSets.some((set) => hasSameNames(set, names)) &&
     names.every((name) => datum.dimensions[name] !== undefined) &&
     datum.dimensions.service === METRIC_SERVICE
   );
@@ -52,17 +56,47 @@ export function deliveryRate(counts: { delivered: number; undelivered: number; f
   return outcomes > 0 ? counts.delivered / outcomes : null;
 }
 
-interface TenantTally {
+interface Counts {
   sent: number;
   delivered: number;
   undelivered: number;
   failed: number;
+}
+
+interface TenantTally extends Counts {
   periods: Map<number, { delivered: number; undelivered: number; failed: number }>;
   errorCodes: Map<string, number>;
+  /** By sender number, from the {service, TenantId, SenderNumber} set the per-number graphs search. */
+  numbers: Map<string, Counts>;
 }
 
 function emptyTally(): TenantTally {
-  return { sent: 0, delivered: 0, undelivered: 0, failed: 0, periods: new Map(), errorCodes: new Map() };
+  return {
+    sent: 0,
+    delivered: 0,
+    undelivered: 0,
+    failed: 0,
+    periods: new Map(),
+    errorCodes: new Map(),
+    numbers: new Map(),
+  };
+}
+
+function isDeliveryCount(name: string): boolean {
+  return name === METRICS.messagesSent || outcomeOf(name) !== undefined;
+}
+
+/** Adds a delivery count (MessagesSent or an outcome) to a tally. */
+function addCount(tally: Counts, datum: MetricDatum): void {
+  const outcome = outcomeOf(datum.name);
+  if (outcome) tally[outcome] += datum.value;
+  else tally.sent += datum.value;
+}
+
+function byNumber(numbers: Map<string, Counts>): NumberDelivery[] {
+  return [...numbers.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([number, counts]) => ({ number, ...counts, rate: deliveryRate(counts) }));
 }
 
 export function deliveryReport(data: readonly MetricDatum[], options: DeliveryReportOptions): DeliveryReport {
@@ -100,18 +134,21 @@ export function deliveryReport(data: readonly MetricDatum[], options: DeliveryRe
       metricValues += 1;
       continue;
     }
-    if (!hasExactly(datum, TENANT_DIMENSIONS)) continue;
-    if (datum.name === METRICS.messagesSent) {
-      tallyOf(tenantId).sent += datum.value;
-      metricValues += 1;
-      continue;
+    if (!isDeliveryCount(datum.name)) continue;
+    const senderNumber = datum.dimensions[DIMENSIONS.senderNumber];
+    if (senderNumber !== undefined && hasExactly(datum, SENDER_NUMBER_DIMENSION_SET)) {
+      // The same record usually carries the tenant's set too: counted for both, as CloudWatch does.
+      const numbers = tallyOf(tenantId).numbers;
+      const counts = numbers.get(senderNumber) ?? { sent: 0, delivered: 0, undelivered: 0, failed: 0 };
+      addCount(counts, datum);
+      numbers.set(senderNumber, counts);
     }
-    const outcome = outcomeOf(datum.name);
-    if (!outcome) continue;
-    metricValues += 1;
+    if (!hasExactly(datum, TENANT_DIMENSION_SET)) continue;
     const tally = tallyOf(tenantId);
-    tally[outcome] += datum.value;
-    if (datum.timestamp < windowStart) continue;
+    addCount(tally, datum);
+    metricValues += 1;
+    const outcome = outcomeOf(datum.name);
+    if (!outcome || datum.timestamp < windowStart) continue;
     const start = Math.floor(datum.timestamp / periodMs) * periodMs;
     const period = tally.periods.get(start) ?? { delivered: 0, undelivered: 0, failed: 0 };
     period[outcome] += datum.value;
@@ -134,6 +171,7 @@ export function deliveryReport(data: readonly MetricDatum[], options: DeliveryRe
         failed: tally.failed,
         rate: deliveryRate(tally),
         periods,
+        numbers: byNumber(tally.numbers),
         errorCodes: [...tally.errorCodes.entries()]
           .map(([code, count]) => ({ code, count }))
           .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),

@@ -246,6 +246,24 @@ describe('local console', () => {
     const totals = await waitForTotalsToMatchEmf();
     expect(totals).toEqual({ sent: 4, delivered: 4, undelivered: 0, failed: 0 });
     expect(await totalsCell('rate')).toBe('100.0 %');
+    // The same figures under the demo number, from the per-number dimension set.
+    const numberRow = page.locator(
+      `#delivery-numbers tr[data-tenant="${DEMO_TENANT.tenantId}"][data-number="${DEMO_TENANT.number}"]`,
+    );
+    const perNumber = {
+      [DIMENSIONS.tenant]: DEMO_TENANT.tenantId,
+      [DIMENSIONS.senderNumber]: DEMO_TENANT.number,
+    };
+    for (const [metric, name] of [
+      ['sent', METRICS.messagesSent],
+      ['delivered', METRICS.messagesDelivered],
+    ] as const) {
+      expect(await numberRow.locator(`td[data-metric="${metric}"]`).textContent()).toBe(
+        String(getStack().metrics.sumOfSeries(name, perNumber)),
+      );
+    }
+    expect(getStack().metrics.sumOfSeries(METRICS.messagesDelivered, perNumber)).toBe(4);
+    expect(await numberRow.locator('td[data-metric="rate"]').textContent()).toBe('100.0 %');
 
     await page.getByText('Chart data (periods with outcomes)').click();
     const rows = await chartRows();

@@ -365,12 +365,24 @@ describe.each(['dev', 'prod'])('webhook firewall, throttles and tenant binding (
         'execute-api:/*/POST/webhooks/twilio/*/inbound',
         'execute-api:/*/POST/webhooks/twilio/*/status',
         'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/conversations',
+        'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns',
+        'execute-api:/*/GET/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns',
+        'execute-api:/*/GET/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns/*',
+        'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns/*/recipients',
+        'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns/*/*',
       ]);
       const untagged = statements.find((statement) => statement.Sid === 'TaggedCallersOnly');
       expect(untagged).toMatchObject({
         Effect: 'Deny',
         Principal: '*',
-        Resource: 'execute-api:/*/POST/v1/tenants/*/conversations',
+        Resource: [
+          'execute-api:/*/GET/v1/tenants/*/campaigns',
+          'execute-api:/*/GET/v1/tenants/*/campaigns/*',
+          'execute-api:/*/POST/v1/tenants/*/campaigns',
+          'execute-api:/*/POST/v1/tenants/*/campaigns/*/*',
+          'execute-api:/*/POST/v1/tenants/*/campaigns/*/recipients',
+          'execute-api:/*/POST/v1/tenants/*/conversations',
+        ],
         Condition: { Null: { 'aws:PrincipalTag/smsTenant': 'true' } },
       });
     });
@@ -408,6 +420,26 @@ describe.each(['dev', 'prod'])('webhook firewall, throttles and tenant binding (
         { method: 'GET', path: '/v1/tenants/acme/conversations', tags: { smsTenant: 'acme' } },
       ],
       ['a caller without the tag', 'deny', { method: 'POST', path: '/v1/tenants/acme/conversations' }],
+      [
+        'acme reading its own campaign',
+        'neither',
+        { method: 'GET', path: '/v1/tenants/acme/campaigns/cmp-1', tags: { smsTenant: 'acme' } },
+      ],
+      [
+        "acme pausing another tenant's campaign",
+        'deny',
+        { method: 'POST', path: '/v1/tenants/globex/campaigns/cmp-1/pause', tags: { smsTenant: 'acme' } },
+      ],
+      [
+        "acme listing another tenant's campaigns",
+        'deny',
+        { method: 'GET', path: '/v1/tenants/globex/campaigns', tags: { smsTenant: 'acme' } },
+      ],
+      [
+        'a caller without the tag on campaigns',
+        'deny',
+        { method: 'GET', path: '/v1/tenants/acme/campaigns' },
+      ],
       [
         'a caller with another tag only',
         'deny',

@@ -6,7 +6,7 @@ import { buildApp } from '../../lib/app';
 import { stageConfig } from '../../lib/config';
 import { SmsConversationsStack } from '../../lib/sms-conversations-stack';
 import { DLQ_URL_OUTPUT_KEYS, OUTPUT_KEYS, QUEUE_URL_OUTPUT_KEYS, stackName } from '../../lib/stack-contract';
-import { ENV, type FunctionId, type QueueId } from '../../lib/topology';
+import { ENV, type FunctionId, type QueueId, queues } from '../../lib/topology';
 
 export interface SynthOptions {
   readonly stage?: string;
@@ -120,12 +120,10 @@ export function queueLogicalIds(json: CfnTemplate): Record<QueueId, { queue: str
     queue: outputRef(json, QUEUE_URL_OUTPUT_KEYS[id]),
     dlq: outputRef(json, DLQ_URL_OUTPUT_KEYS[id]),
   });
-  return {
-    inbound: ids('inbound'),
-    outbound: ids('outbound'),
-    status: ids('status'),
-    webhooks: ids('webhooks'),
-  };
+  return Object.fromEntries((Object.keys(queues) as QueueId[]).map((id) => [id, ids(id)])) as Record<
+    QueueId,
+    { queue: string; dlq: string }
+  >;
 }
 
 export function tableLogicalId(json: CfnTemplate): string {

@@ -232,7 +232,7 @@ describe('SmsConversations stack (dev)', () => {
       expect(actions('ingest').some((a) => a.startsWith('dynamodb:'))).toBe(false);
     });
 
-    it('lets the conversations API only read tenants, write conversations and keys, and send to outbound', () => {
+    it('lets the conversations API only read tenants, write conversations, keys and campaigns, and send to outbound and campaigns', () => {
       const statements = statementsOf('conversations-api');
       const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
       expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
@@ -240,12 +240,42 @@ describe('SmsConversations stack (dev)', () => {
         .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
         .flatMap(resourcesOfStatement)
         .map(referencedId);
-      expect(sqsTargets).toEqual([queueIds.outbound.queue]);
+      expect(sqsTargets.sort()).toEqual([queueIds.outbound.queue, queueIds.campaigns.queue].sort());
       expect(statements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
       const tableItems = statements.filter((s) => s.Sid === 'TableItems');
       expect(tableItems.flatMap(resourcesOfStatement).map(referencedId)).toEqual([tableLogicalId(json)]);
       expect(tableItems.map((s) => s.Condition)).toEqual([
-        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONV#*', 'IDEMPOTENCY#*'] } },
+        {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['CONV#*', 'IDEMPOTENCY#*', 'CAMPAIGN#*', 'CAMPAIGNS#*'],
+          },
+        },
+      ]);
+      expect(statements.find((s) => s.Sid === 'TableReadOnlyItems')?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'OPTOUT#*'] },
+      });
+      expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+    });
+
+    it('lets the campaign dispatcher consume ticks, start conversations and release recipients, and nothing more', () => {
+      const statements = statementsOf('campaign-dispatcher');
+      const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
+      expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
+      const targetsOf = (action: string) =>
+        statements
+          .filter((s) => actionsOf(s).includes(action))
+          .flatMap(resourcesOfStatement)
+          .map(referencedId)
+          .sort();
+      expect(targetsOf('sqs:SendMessage')).toEqual(
+        [queueIds.outbound.queue, queueIds.campaigns.queue].sort(),
+      );
+      expect(targetsOf('sqs:ReceiveMessage')).toEqual([queueIds.campaigns.queue]);
+      const tableItems = statements.filter((s) => s.Sid === 'TableItems');
+      expect(tableItems.flatMap(resourcesOfStatement).map(referencedId)).toEqual([tableLogicalId(json)]);
+      // Its own campaigns' items, not the tenants' campaign lists (CAMPAIGNS#), which only the API writes.
+      expect(tableItems.map((s) => s.Condition)).toEqual([
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONV#*', 'IDEMPOTENCY#*', 'CAMPAIGN#*'] } },
       ]);
       expect(statements.find((s) => s.Sid === 'TableReadOnlyItems')?.Condition).toEqual({
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'OPTOUT#*'] },
@@ -360,7 +390,7 @@ describe('SmsConversations stack (dev)', () => {
   });
 
   describe('webhook API', () => {
-    it('serves the topology routes as POST Lambda proxy integrations without authorizers or models', () => {
+    it('serves the topology routes as Lambda proxy integrations of their methods without authorizers or models', () => {
       const actual = apiRoutes(json).map(
         (route) => `${route.method} ${route.path} ${route.authorizationType}`,
       );
@@ -372,7 +402,7 @@ describe('SmsConversations stack (dev)', () => {
       expect(actual).toContain('POST /v1/tenants/{tenantId}/conversations AWS_IAM');
       for (const [, method] of resourcesOfType(json, 'AWS::ApiGateway::Method')) {
         const p = props<Record<string, unknown>>(method);
-        expect(p).toMatchObject({ HttpMethod: 'POST' });
+        expect(['POST', 'GET']).toContain(p.HttpMethod);
         expect(p.AuthorizerId).toBeUndefined();
         expect(p.RequestModels).toBeUndefined();
         expect(p.RequestValidatorId).toBeUndefined();
@@ -512,9 +542,10 @@ describe('SmsConversations stack (dev)', () => {
         ),
       );
       expect(body).toContain('FILL(delivered, 0) / outcomes');
-      // The per-tenant rate: a Tenant selector populated by SEARCH sets TenantId.
+      // The per-tenant rate: a Tenant selector populated by SEARCH sets TenantId (the Sender number
+      // selector beside it: test/infra/dashboard-sender-numbers.test.ts).
       const variables = (JSON.parse(body) as { variables?: Record<string, unknown>[] }).variables;
-      expect(variables).toEqual([
+      expect(variables?.[0]).toEqual(
         expect.objectContaining({
           type: 'property',
           property: DIMENSIONS.tenant,
@@ -522,7 +553,7 @@ describe('SmsConversations stack (dev)', () => {
           search: `{${dev.metricsNamespace},TenantId,service} service="${METRIC_SERVICE}" MetricName="${METRICS.messagesSent}"`,
           populateFrom: DIMENSIONS.tenant,
         }),
-      ]);
+      );
     });
 
     it('shows DLQ depth and age for every DLQ and errors/throttles/duration for every function', () => {

@@ -36,6 +36,14 @@ import {
   tableLogicalId,
 } from './helpers';
 
+/** One value per queue of the topology. */
+function perQueue<T>(pick: (id: QueueId) => T): Record<QueueId, T> {
+  return Object.fromEntries((Object.keys(queues) as QueueId[]).map((id) => [id, pick(id)])) as Record<
+    QueueId,
+    T
+  >;
+}
+
 /** The DLQ ARN stands in for whatever ARN the local stack passes; compared separately. */
 const DLQ_ARN = 'arn:aws:sqs:local:000000000000:dlq';
 
@@ -156,18 +164,8 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
         metricsNamespace: config.metricsNamespace,
         logLevel: config.logLevel,
         stage: config.stage,
-        queueUrls: {
-          inbound: asTemplate({ Ref: queueIds.inbound.queue }),
-          outbound: asTemplate({ Ref: queueIds.outbound.queue }),
-          status: asTemplate({ Ref: queueIds.status.queue }),
-          webhooks: asTemplate({ Ref: queueIds.webhooks.queue }),
-        },
-        dlqUrls: {
-          inbound: asTemplate({ Ref: queueIds.inbound.dlq }),
-          outbound: asTemplate({ Ref: queueIds.outbound.dlq }),
-          status: asTemplate({ Ref: queueIds.status.dlq }),
-          webhooks: asTemplate({ Ref: queueIds.webhooks.dlq }),
-        },
+        queueUrls: perQueue((id) => asTemplate({ Ref: queueIds[id].queue })),
+        dlqUrls: perQueue((id) => asTemplate({ Ref: queueIds[id].dlq })),
       };
       const actual = Object.fromEntries(
         Object.entries(fn().Environment?.Variables ?? {}).map(([name, value]) => [

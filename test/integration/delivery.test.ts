@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/dynamodb/keys';
-import { METRICS } from '../../lib/metric-catalog';
+import { DELIVERY_METRICS, DIMENSIONS, METRICS } from '../../lib/metric-catalog';
 import { seedTenant } from '../../local/seed';
 import {
   messageRecord,
@@ -120,6 +120,51 @@ describe('delivery', () => {
     } finally {
       stack().simulator.resetFaults();
     }
+  });
+
+  it('counts a delivered message under its sender number, beside its tenant', async () => {
+    // A tenant and number of their own, so the counts are this test's alone.
+    const tenant = {
+      tenantId: 'per-number',
+      name: 'Per number',
+      accountSid: `AC${'5'.repeat(32)}`,
+      authToken: '5'.repeat(32),
+      number: '+15017122670',
+      workflowFile: 'examples/workflows/order-status.json',
+    };
+    await seedTenant(stack(), tenant);
+    const customer = '+15551240009';
+    await text(stack(), {
+      tenantId: tenant.tenantId,
+      from: customer,
+      to: tenant.number,
+      body: 'Where is my package?',
+    });
+    await waitForReplies(stack(), customer, 1);
+    await waitForOutboundStatus(stack(), customer, 0, ['delivered'], tenant.tenantId);
+    const perNumber = { [DIMENSIONS.tenant]: tenant.tenantId, [DIMENSIONS.senderNumber]: tenant.number };
+    const series = (name: string, dimensions: Record<string, string>) =>
+      stack().metrics.sumOfSeries(name, dimensions);
+    await waitFor('the delivery counted per number', () =>
+      series(METRICS.messagesDelivered, perNumber) === 1 ? true : undefined,
+    );
+    expect(series(METRICS.messagesSent, perNumber)).toBe(1);
+    expect(series(METRICS.messagesDelivered, { [DIMENSIONS.tenant]: tenant.tenantId })).toBe(1);
+    expect(series(METRICS.messagesSent, { [DIMENSIONS.tenant]: tenant.tenantId })).toBe(1);
+    // The same records: counted once per tenant however many sets they name.
+    expect(stack().metrics.sum(METRICS.messagesDelivered, { [DIMENSIONS.tenant]: tenant.tenantId })).toBe(1);
+
+    const tenantData = stack()
+      .metrics.all()
+      .filter((datum) => datum.dimensions[DIMENSIONS.tenant] === tenant.tenantId);
+    const withNumber = tenantData.filter((datum) => datum.dimensions[DIMENSIONS.senderNumber] !== undefined);
+    expect(new Set(withNumber.map((datum) => datum.dimensions[DIMENSIONS.senderNumber]))).toEqual(
+      new Set([tenant.number]),
+    );
+    for (const datum of withNumber) expect(DELIVERY_METRICS).toContain(datum.name);
+    // Latency stays per tenant; the customer's number is in no metric.
+    expect(tenantData.some((datum) => datum.name === METRICS.deliveryLatency)).toBe(true);
+    expect(JSON.stringify(tenantData)).not.toContain(customer.slice(1));
   });
 
   it("a customer's STOP blocks every later send until START", async () => {

@@ -400,7 +400,13 @@ describe('smsctl --local', () => {
     expect(await deadLetterCounts(stack())).toMatchObject({ inbound: 1 });
     // local/soak/dead-letters.ts runs `smsctl --local --json dlq redrive` in a child process.
     expect(await redriveAll(stack(), 1)).toBe(1);
-    expect(await deadLetterCounts(stack())).toEqual({ inbound: 0, outbound: 0, status: 0, webhooks: 0 });
+    expect(await deadLetterCounts(stack())).toEqual({
+      inbound: 0,
+      outbound: 0,
+      status: 0,
+      webhooks: 0,
+      campaigns: 0,
+    });
     const [reply] = await waitForReplies(stack(), customer, 1);
     expect(reply?.resource.body).toContain('order number');
   });

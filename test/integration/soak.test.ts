@@ -37,6 +37,8 @@ describe('chaos soak', () => {
     // Every delivery metric exactly once, crashes included: a retry reports what its own crashed
     // attempt recorded and did not confirm (docs/architecture.md, "Chaos soak").
     expect(summary.metricsMismatch, JSON.stringify(summary.metrics)).toBe(0);
+    // Sends wait for their number's pace parked on the queue, never spending their failure budget.
+    expect(summary.dlqByQueue.outbound ?? 0, JSON.stringify(summary.dlqByQueue)).toBe(0);
     // The faults really happened.
     expect(summary.crashes).toBeGreaterThan(0);
     expect(summary.inboundDuplicates).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { type PacingDecision, planSend } from '../../lambdas/domain/send-pacing';
+import { type BookedSlot, bookSlot } from '../../lambdas/domain/send-pacing';
 import type { PaceRequest, SendPacer } from '../../lambdas/ports/send-pacer';
 import type { TenantTwilioCredentials } from '../../lambdas/domain/tenant';
 import type { TenantCredentialsSource } from '../../lambdas/ports/tenant-credentials';
@@ -21,15 +21,14 @@ export class MemorySendPacer implements SendPacer {
   private readonly theoreticalArrivals = new Map<string, number>();
   constructor(private readonly nowMs: () => number = Date.now) {}
 
-  async reserve(request: PaceRequest): Promise<PacingDecision> {
+  async reserve(request: PaceRequest): Promise<BookedSlot> {
     this.requests.push(request);
-    const decision = planSend({
+    const slot = bookSlot({
       ...request,
       nowMs: this.nowMs(),
       theoreticalArrivalMs: this.theoreticalArrivals.get(request.from),
     });
-    if (decision.kind === 'send')
-      this.theoreticalArrivals.set(request.from, decision.nextTheoreticalArrivalMs);
-    return decision;
+    this.theoreticalArrivals.set(request.from, slot.nextTheoreticalArrivalMs);
+    return slot;
   }
 }

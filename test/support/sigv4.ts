@@ -46,5 +46,7 @@ export async function signedFetch(
 ): Promise<Response> {
   const request = await signedRequest(url, init, credentials, signingDate);
   const { host: _host, ...headers } = request.headers;
-  return fetch(url, { method: init.method, headers, body: init.body });
+  // fetch refuses a body on GET, whose signed payload is the empty string.
+  const body = init.method === 'GET' || init.method === 'HEAD' ? {} : { body: init.body };
+  return fetch(url, { method: init.method, headers, ...body });
 }

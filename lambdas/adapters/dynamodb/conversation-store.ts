@@ -6,6 +6,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isConversationCounter } from '../../domain/campaign/conversation-counters';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
 import type {
@@ -18,6 +19,7 @@ import type {
   TurnCommit,
   TurnCommitResult,
 } from '../../ports/conversation-store';
+import { campaignCountersUpdate, lostTransactionRace } from './campaign-counters';
 import { cancellationReasons, cancelledConditions } from './errors';
 import { keys, RETENTION_DAYS, ttlSeconds } from './keys';
 import { putIfAbsent } from './put-if-absent';
@@ -54,6 +56,7 @@ function replyEntry(
     from: turn.from,
     to: customer,
     body: reply.body,
+    ...(reply.mediaUrls?.length ? { mediaUrls: reply.mediaUrls } : {}),
     at: turn.at,
     expiresAt: ttlSeconds(turn.at, RETENTION_DAYS),
   };
@@ -88,6 +91,10 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       expiresAt: String(item.conversationExpiresAt),
       recentMessageSids: Array.isArray(item.recentMessageSids) ? item.recentMessageSids.map(String) : [],
       ...(typeof item.lastInboundAt === 'string' ? { lastInboundAt: item.lastInboundAt } : {}),
+      ...(typeof item.campaignId === 'string' ? { campaignId: item.campaignId } : {}),
+      ...(Array.isArray(item.campaignCounted)
+        ? { campaignCounted: item.campaignCounted.filter(isConversationCounter) }
+        : {}),
     };
   }
 
@@ -136,7 +143,8 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
   /**
    * The conversation's state, written only if nobody changed it since it was read: an update, so
    * that a start leaves what the last turn recorded (`recentMessageSids`, `lastInboundAt`) as it
-   * was. A turn's write is also refused when its message is among the last ones applied.
+   * was. A turn's write is also refused when its message is among the last ones applied. A
+   * conversation that is not a campaign's (a new one in its place) leaves no campaign behind.
    */
   private conversationUpdate(
     conversation: ConversationRecord,
@@ -160,7 +168,12 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
             ...(conversation.lastInboundAt ? { lastInboundAt: conversation.lastInboundAt } : {}),
           }
         : {}),
+      ...(conversation.campaignId !== undefined ? { campaignId: conversation.campaignId } : {}),
+      ...(conversation.campaignId !== undefined && conversation.campaignCounted?.length
+        ? { campaignCounted: conversation.campaignCounted }
+        : {}),
     };
+    const removed = ['campaignId', 'campaignCounted'].filter((name) => !(name in fields));
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(fields).map(([name, value], index) => {
@@ -182,7 +195,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     return {
       TableName: this.tableName,
       Key: keys.conversationState(conversation),
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      UpdateExpression: `SET ${sets.join(', ')}${removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -195,7 +208,8 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
    * (conditional on not existing). Either both are written or neither, so no crash can leave a
    * turn applied without its record, and a message redriven any time later is recognised by its
    * entry. Transactions bill each item twice; measured in `npm run bench` (docs/performance.md).
-   * A message that touches no conversation is one conditional put of its inbound entry.
+   * A message that touches no conversation is one conditional put of its inbound entry. The
+   * campaign counters a turn adds (`campaignCounters`) are a third item of the same transaction.
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
     const { tenantId, customer, inbound, conversation } = commit;
@@ -219,6 +233,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       const earlier = await putIfAbsent(this.client, this.tableName, inboundItem);
       return earlier ? recordedTurn(earlier) : { outcome: 'committed' };
     }
+    const counting = commit.campaignCounters?.counters.length ? commit.campaignCounters : undefined;
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -237,18 +252,34 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
+            ...(counting
+              ? [
+                  campaignCountersUpdate(
+                    this.tableName,
+                    { tenantId, campaignId: counting.campaignId },
+                    counting.counters,
+                  ),
+                ]
+              : []),
           ],
         }),
       );
       return { outcome: 'committed' };
     } catch (error) {
-      // Another transaction on the same state at the same moment: read again, as for a conflict.
+      // Another transaction on the same state (or campaign) at the same moment: read again, as for
+      // a conflict.
       if ((error as Error)?.name === 'TransactionConflictException') return { outcome: 'conflict' };
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      const [state, entry] = reasons;
+      const [state, entry, campaign] = reasons;
       if (entry?.Code === 'ConditionalCheckFailed') return recordedTurn(oldItem(entry.Item));
-      if (state?.Code !== 'ConditionalCheckFailed') throw error;
+      if (state?.Code !== 'ConditionalCheckFailed') {
+        // The campaign is gone: nothing left to count into, and the turn must not fail for it.
+        if (campaign?.Code === 'ConditionalCheckFailed')
+          return this.commitTurn({ ...commit, campaignCounters: undefined });
+        if (lostTransactionRace(error)) return { outcome: 'conflict' };
+        throw error;
+      }
       const recent = oldItem(state.Item).recentMessageSids;
       // The same message applied under another transcript key (a second webhook for one SID):
       // its own entry owes the replies, so this one owes nothing.

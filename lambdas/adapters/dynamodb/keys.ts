@@ -7,6 +7,27 @@ import type { ConversationScope } from '../../ports/conversation-store';
  * all of them, each entry naming its business number; sends and messages by id.
  */
 const STATE_PREFIX = 'STATE#';
+const POOL_PREFIX = 'POOL#';
+const CAMPAIGN_DUE_PREFIX = 'DUE#';
+
+/** A campaign and its recipients (lambdas/ports/campaign-store.ts). */
+function campaignPartition(tenantId: string, campaignId: string): string {
+  return `CAMPAIGN#${tenantId}#${campaignId}`;
+}
+
+function campaignListPartition(tenantId: string): string {
+  return `CAMPAIGNS#${tenantId}`;
+}
+
+/**
+ * A due item's time: epoch ms in 13 digits, so sort keys order by time (13 digits last until 2286).
+ * A string, so key builders take strings only.
+ */
+export function campaignDueTime(notBeforeMs: number): string {
+  if (!Number.isSafeInteger(notBeforeMs) || notBeforeMs < 0 || notBeforeMs >= 1e13)
+    throw new RangeError(`not an epoch ms time of 13 digits: ${notBeforeMs}`);
+  return String(notBeforeMs).padStart(13, '0');
+}
 
 /** A customer's history with a tenant: the state of each conversation and the transcript of all. */
 function customerPartition(tenantId: string, customer: string): string {
@@ -16,6 +37,9 @@ function customerPartition(tenantId: string, customer: string): string {
 export const keys = {
   tenantProfile: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),
   tenantNumber: (tenantId: string, number: string) => ({ pk: `TENANT#${tenantId}`, sk: `NUMBER#${number}` }),
+  /** A named set of the tenant's numbers that a campaign sends from (lambdas/domain/number-pool.ts). */
+  tenantPool: (tenantId: string, name: string) => ({ pk: `TENANT#${tenantId}`, sk: `${POOL_PREFIX}${name}` }),
+  tenantPoolPrefix: POOL_PREFIX,
   workflow: (tenantId: string, workflowId: string) => ({
     pk: `TENANT#${tenantId}`,
     sk: `WORKFLOW#${workflowId}`,
@@ -43,6 +67,27 @@ export const keys = {
   /** One per sender number, shared by all tenants' sends from it (a number has one carrier rate). */
   sendPacing: (from: string) => ({ pk: `PACE#${from}`, sk: 'PACE' }),
   /** The notifier's record of one completion webhook; the notifier may touch only `WEBHOOK#` items. */
+  campaign: (tenantId: string, campaignId: string) => ({
+    pk: campaignPartition(tenantId, campaignId),
+    sk: 'META',
+  }),
+  /** One recipient of a campaign, once per number (a conditional put). */
+  campaignRecipient: (tenantId: string, campaignId: string, phone: string) => ({
+    pk: campaignPartition(tenantId, campaignId),
+    sk: `R#${phone}`,
+  }),
+  /** A recipient waiting for its time (`dueTime` from campaignDueTime): the dispatcher reads these in order. */
+  campaignDue: (tenantId: string, campaignId: string, dueTime: string, phone: string) => ({
+    pk: campaignPartition(tenantId, campaignId),
+    sk: `${CAMPAIGN_DUE_PREFIX}${dueTime}#${phone}`,
+  }),
+  campaignDuePrefix: CAMPAIGN_DUE_PREFIX,
+  /** The tenant's list of campaigns, in creation order. */
+  campaignListEntry: (tenantId: string, createdAt: string, campaignId: string) => ({
+    pk: campaignListPartition(tenantId),
+    sk: `${createdAt}#${campaignId}`,
+  }),
+  campaignListPartition,
   webhookDelivery: (tenantId: string, webhookId: string) => ({
     pk: `WEBHOOK#${tenantId}#${webhookId}`,
     sk: 'DELIVERY',

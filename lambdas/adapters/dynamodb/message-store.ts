@@ -1,17 +1,37 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { allowedPredecessors, isFinalStatus, type OutboundStatus } from '../../domain/message-status';
+import { type CampaignCounter, campaignCountersForStatus } from '../../domain/campaign/campaign';
+import {
+  allowedPredecessors,
+  isFinalStatus,
+  isOutboundStatus,
+  type OutboundStatus,
+} from '../../domain/message-status';
 import { table } from '../../../lib/topology';
 import type {
   MessageStore,
   OpenMessage,
   RecordedSend,
   SendClaim,
+  SendFailureCounter,
+  SendHistory,
   SendIdentity,
   StatusApplyResult,
 } from '../../ports/message-store';
-import { isConditionFailure } from './errors';
+import {
+  campaignCountersUpdate,
+  lostTransactionRace,
+  MAX_COUNTING_ATTEMPTS,
+  raceBackoff,
+} from './campaign-counters';
+import { cancellationReasons, isConditionFailure } from './errors';
 import { keys, openShardOf, RETENTION_DAYS, ttlSeconds } from './keys';
 import { putIfAbsent } from './put-if-absent';
 
@@ -52,9 +72,35 @@ interface MessageEvent {
   readonly reported?: true;
 }
 
+function sendHistory(entry: Record<string, unknown>): SendHistory {
+  const slotAt = entry.slotAt;
+  const parks = entry.parks;
+  return {
+    ...(typeof slotAt === 'number' ? { bookedSlotAtMs: slotAt } : {}),
+    parks: typeof parks === 'number' ? parks : 0,
+  };
+}
+
 /** The delivery id of a status a send recorded itself (a message Twilio had finished already). */
 function sendDeliveryId(sendId: string): string {
   return `send#${sendId}`;
+}
+
+/** An item returned with a failed condition: wire form. */
+function oldItem(item: unknown): Record<string, unknown> | undefined {
+  return item ? unmarshall(item as Record<string, AttributeValue>) : undefined;
+}
+
+/** The campaign counters a message item has added (`campaignCounted`, a string set). */
+function countedOn(item: Record<string, unknown>): ReadonlySet<string> {
+  const counted = item.campaignCounted;
+  if (counted instanceof Set) return new Set([...counted].map(String));
+  return new Set(Array.isArray(counted) ? counted.map(String) : []);
+}
+
+/** The campaign a message item belongs to, if any. */
+function campaignOf(item: Record<string, unknown>): { campaignId?: string } {
+  return typeof item.campaignId === 'string' ? { campaignId: item.campaignId } : {};
 }
 
 export class DynamoMessageStore implements MessageStore {
@@ -70,7 +116,7 @@ export class DynamoMessageStore implements MessageStore {
    */
   async claimSend(send: SendIdentity, now: string): Promise<SendClaim> {
     try {
-      await this.client.send(
+      const claimed = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: transcriptKeyOf(send),
@@ -99,10 +145,12 @@ export class DynamoMessageStore implements MessageStore {
             ':now': now,
             ':one': 1,
           },
+          // The entry is small; its slot and parks come back with the claim, so no read follows.
+          ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { outcome: 'claimed' };
+      return { outcome: 'claimed', ...sendHistory(claimed.Attributes ?? {}) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : {};
@@ -110,7 +158,7 @@ export class DynamoMessageStore implements MessageStore {
       if (state === 'sent' || state === 'failed') {
         return { outcome: 'done', ...(existing.sid ? { sid: String(existing.sid) } : {}) };
       }
-      return { outcome: 'inFlight', claimedAt: String(existing.claimedAt ?? now) };
+      return { outcome: 'inFlight', claimedAt: String(existing.claimedAt ?? now), ...sendHistory(existing) };
     }
   }
 
@@ -119,10 +167,28 @@ export class DynamoMessageStore implements MessageStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: transcriptKeyOf(send),
-        UpdateExpression: 'SET #sendState = :released',
+        UpdateExpression: 'SET #sendState = :released REMOVE #slotAt',
         ConditionExpression: '#sendState = :sending',
-        ExpressionAttributeNames: { '#sendState': 'sendState' },
+        ExpressionAttributeNames: { '#sendState': 'sendState', '#slotAt': 'slotAt' },
         ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
+      }),
+    );
+  }
+
+  async parkSend(send: SendIdentity, slot: { slotAtMs: number }): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: transcriptKeyOf(send),
+        UpdateExpression: 'SET #sendState = :released, #slotAt = :slotAt ADD #parks :one',
+        ConditionExpression: '#sendState = :sending',
+        ExpressionAttributeNames: { '#sendState': 'sendState', '#slotAt': 'slotAt', '#parks': 'parks' },
+        ExpressionAttributeValues: {
+          ':released': 'released',
+          ':sending': 'sending',
+          ':slotAt': slot.slotAtMs,
+          ':one': 1,
+        },
       }),
     );
   }
@@ -153,6 +219,7 @@ export class DynamoMessageStore implements MessageStore {
           'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
           'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
           'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
+          (send.campaignId !== undefined ? 'campaignId = if_not_exists(campaignId, :campaignId), ' : '') +
           // A message Twilio already finished (recorded late, after a crash) has nothing to reconcile.
           (isFinalStatus(sent.status)
             ? ''
@@ -171,6 +238,7 @@ export class DynamoMessageStore implements MessageStore {
           ':transcriptSk': transcript.sk,
           ':ttl': expiresAt,
           ...(isFinalStatus(sent.status) ? {} : { ':shard': openShardOf(sent.sid) }),
+          ...(send.campaignId !== undefined ? { ':campaignId': send.campaignId } : {}),
           // The initial status is an event like the callbacks' (Twilio never calls back with it).
           ':events': { [sent.status]: initialEvent },
         },
@@ -180,6 +248,16 @@ export class DynamoMessageStore implements MessageStore {
     const event = (recorded.Attributes?.events as Record<string, MessageEvent | undefined> | undefined)?.[
       sent.status
     ];
+    // The status is this send's own (not a callback's, which counted it): its move from nothing.
+    if (send.campaignId !== undefined && event?.deliveryId === deliveryId) {
+      const counters = campaignCountersForStatus(undefined, sent.status);
+      if (counters.length > 0)
+        await this.countForCampaign(
+          sent.sid,
+          { tenantId: send.tenantId, campaignId: send.campaignId },
+          counters,
+        );
+    }
     return {
       reportOutcome:
         isFinalStatus(sent.status) && event?.deliveryId === deliveryId && !event.reported && !event.stale,
@@ -189,9 +267,7 @@ export class DynamoMessageStore implements MessageStore {
   /** The transcript entry is the marker: written last, after the outcome is recorded and reported. */
   async completeSend(
     send: SendIdentity,
-    outcome:
-      | { state: 'sent'; sid: string; at: string }
-      | { state: 'failed'; errorCode?: number; reason: string; at: string },
+    outcome: Parameters<MessageStore['completeSend']>[1],
   ): Promise<void> {
     const update =
       outcome.state === 'sent'
@@ -208,6 +284,14 @@ export class DynamoMessageStore implements MessageStore {
               ':at': outcome.at,
             },
           };
+    if (outcome.state === 'failed' && send.campaignId !== undefined) {
+      const counted = await this.completeCampaignFailure(
+        send,
+        { ...update, campaignId: send.campaignId },
+        outcome.campaignCounter ?? 'failed',
+      );
+      if (counted) return;
+    }
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -219,11 +303,119 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   /**
+   * A campaign's send that failed for good: its completion and the campaign's counter in one
+   * transaction, conditional on the send not being complete yet, so a retry adds nothing. False
+   * when the campaign is gone: the caller completes the send alone.
+   */
+  private async completeCampaignFailure(
+    send: SendIdentity,
+    update: {
+      UpdateExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+      campaignId: string;
+    },
+    counter: SendFailureCounter,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: transcriptKeyOf(send),
+                  UpdateExpression: update.UpdateExpression,
+                  ConditionExpression: 'NOT (#sendState IN (:state, :sentState))',
+                  ExpressionAttributeNames: { '#sendState': 'sendState' },
+                  ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':sentState': 'sent' },
+                },
+              },
+              campaignCountersUpdate(
+                this.tableName,
+                { tenantId: send.tenantId, campaignId: update.campaignId },
+                [counter],
+              ),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const [entry, campaign] = cancellationReasons(error) ?? [];
+        // Completed (and counted) by an earlier attempt.
+        if (entry?.Code === 'ConditionalCheckFailed') return true;
+        if (campaign?.Code === 'ConditionalCheckFailed') return false;
+        if (!lostTransactionRace(error) || attempt >= MAX_COUNTING_ATTEMPTS) throw error;
+        await raceBackoff(attempt);
+      }
+    }
+  }
+
+  /**
+   * Adds `counters` to a message's campaign, those the message has not added yet: the marks on the
+   * message item (`campaignCounted`, a string set) and the campaign's counters are one transaction,
+   * conditional on the marks being absent. A move that happened once counts once, however often a
+   * crash has it applied or reported again.
+   */
+  private async countForCampaign(
+    sid: string,
+    campaign: { readonly tenantId: string; readonly campaignId: string },
+    counters: readonly CampaignCounter[],
+  ): Promise<void> {
+    let uncounted = [...new Set(counters)];
+    for (let attempt = 1; uncounted.length > 0; attempt++) {
+      const values: Record<string, unknown> = { ':counted': new Set(uncounted) };
+      const unmarked = uncounted.map((counter, index) => {
+        values[`:c${index}`] = counter;
+        return `NOT contains(#counted, :c${index})`;
+      });
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: keys.message(sid),
+                  UpdateExpression: 'ADD #counted :counted',
+                  ConditionExpression: `attribute_exists(pk) AND ${unmarked.join(' AND ')}`,
+                  ExpressionAttributeNames: { '#counted': 'campaignCounted' },
+                  ExpressionAttributeValues: values,
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              campaignCountersUpdate(this.tableName, campaign, uncounted),
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        const [message, campaignItem] = cancellationReasons(error) ?? [];
+        if (message?.Code === 'ConditionalCheckFailed') {
+          const item = oldItem(message.Item);
+          if (!item) return;
+          const counted = countedOn(item);
+          const left = uncounted.filter((counter) => !counted.has(counter));
+          // Nothing marked that was not before: the condition failed for another reason.
+          if (left.length === uncounted.length) return;
+          uncounted = left;
+          continue;
+        }
+        // The campaign is gone: nothing left to count into.
+        if (campaignItem?.Code === 'ConditionalCheckFailed') return;
+        if (!lostTransactionRace(error) || attempt >= MAX_COUNTING_ATTEMPTS) throw error;
+        await raceBackoff(attempt);
+      }
+    }
+  }
+
+  /**
    * One conditional write to the message item both moves its status forward and records the event
    * in its `events` map, keyed by status: the (MessageSid, status) dedup and the forward-only rule
    * are one atomic condition, so of concurrent duplicates exactly one is `advanced` (and emits
    * metrics). No read first: a failed condition returns the item as it was. The message item is
-   * the only place a status is kept: transcripts read it from there.
+   * the only place a status is kept: transcripts read it from there. A campaign's message then
+   * counts the move toward its campaign (countForCampaign) before `advanced` is answered.
    */
   async applyStatus(update: {
     tenantId: string;
@@ -277,12 +469,21 @@ export class DynamoMessageStore implements MessageStore {
               'AND attribute_exists(#events) AND attribute_not_exists(#events.#event)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
+            // The item before the move: its status is where the move came from.
+            ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         const message = advanced.Attributes ?? {};
-        return { outcome: 'advanced', createdAt: String(message.createdAt), from: String(message.from) };
+        const from =
+          typeof message.status === 'string' && isOutboundStatus(message.status) ? message.status : undefined;
+        await this.countMove(update.sid, message, campaignCountersForStatus(from, update.status));
+        return {
+          outcome: 'advanced',
+          createdAt: String(message.createdAt),
+          from: String(message.from),
+          ...campaignOf(message),
+        };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         previous = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined;
@@ -317,7 +518,14 @@ export class DynamoMessageStore implements MessageStore {
     const earlier = recorded[update.status];
     if (earlier?.deliveryId === update.deliveryId && !earlier.reported && !earlier.stale && previous) {
       // This delivery applied it before and died before reporting it: report it now (see the port).
-      return { outcome: 'advanced', createdAt: String(previous.createdAt), from: String(previous.from) };
+      // Where the move came from is lost: every counter the status reaches, those marked left out.
+      await this.countMove(update.sid, previous, campaignCountersForStatus(undefined, update.status));
+      return {
+        outcome: 'advanced',
+        createdAt: String(previous.createdAt),
+        from: String(previous.from),
+        ...campaignOf(previous),
+      };
     }
     // The same (MessageSid, status) again.
     if (earlier !== undefined) return { outcome: 'duplicate' };
@@ -338,6 +546,17 @@ export class DynamoMessageStore implements MessageStore {
       if (isConditionFailure(error)) return { outcome: 'duplicate' };
       throw error;
     }
+  }
+
+  /** A status move of a campaign's message (`message`: its item) counts toward the campaign. */
+  private async countMove(
+    sid: string,
+    message: Record<string, unknown>,
+    counters: readonly CampaignCounter[],
+  ): Promise<void> {
+    const { campaignId } = campaignOf(message);
+    if (campaignId === undefined || counters.length === 0) return;
+    await this.countForCampaign(sid, { tenantId: String(message.tenantId), campaignId }, counters);
   }
 
   async confirmStatusReported(sid: string, status: OutboundStatus): Promise<void> {

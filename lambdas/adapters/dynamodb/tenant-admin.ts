@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -7,10 +8,12 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { checkPoolNumbers, isValidPoolName, PoolNumbersNotFoundError } from '../../domain/number-pool';
 import type { Workflow } from '../../domain/workflow/definition';
 import type { TenantNumber } from '../../ports/tenant-directory';
-import { cancelledConditions } from './errors';
+import { cancelledConditions, isConditionFailure } from './errors';
 import { keys } from './keys';
+import { registeredNumbers } from './number-pools';
 import { sentReplySids, transcriptView } from './transcript-view';
 
 /**
@@ -66,6 +69,7 @@ export class DynamoTenantAdmin {
           workflowId: number.workflowId,
           allowInboundStart: number.allowInboundStart,
           segmentsPerSecond: number.segmentsPerSecond,
+          mms: number.mms,
         },
       }),
     );
@@ -179,6 +183,7 @@ export class DynamoTenantAdmin {
                   workflowId: number.workflowId,
                   allowInboundStart: number.allowInboundStart,
                   segmentsPerSecond: number.segmentsPerSecond,
+                  mms: number.mms,
                 },
               },
             },
@@ -187,6 +192,55 @@ export class DynamoTenantAdmin {
       );
     } catch (error) {
       if (cancelledConditions(error)?.[0]) throw new NumberOwnedElsewhereError(number.number);
+      throw error;
+    }
+  }
+
+  /**
+   * Creates or replaces a pool of the tenant's numbers, refusing (PoolNumbersNotFoundError) any
+   * number the tenant has not registered; returns the members with their rates. Checked, then
+   * written: nothing unregisters a number (its owner item is never deleted), so a member cannot
+   * stop being the tenant's in between.
+   */
+  async putPool(
+    tenantId: string,
+    name: string,
+    numbers: readonly string[],
+    updatedAt: string,
+  ): Promise<TenantNumber[]> {
+    if (!isValidPoolName(name)) throw new RangeError(`invalid pool name "${name}"`);
+    const checked = checkPoolNumbers(numbers);
+    if (!checked.ok) throw new RangeError(checked.reason);
+    const registered = await registeredNumbers(this.client, this.tableName, tenantId, checked.numbers);
+    const missing = checked.numbers.filter((number) => !registered.has(number));
+    if (missing.length > 0) throw new PoolNumbersNotFoundError(tenantId, missing);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.tenantPool(tenantId, name), tenantId, name, numbers: checked.numbers, updatedAt },
+      }),
+    );
+    return checked.numbers.map((number) => registered.get(number) as TenantNumber);
+  }
+
+  /** The tenant's pools, by name. */
+  async listPools(tenantId: string): Promise<Record<string, unknown>[]> {
+    return this.queryPrefix(keys.tenantProfile(tenantId).pk, keys.tenantPoolPrefix);
+  }
+
+  /** False when there was no such pool. */
+  async deletePool(tenantId: string, name: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.tenantPool(tenantId, name),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

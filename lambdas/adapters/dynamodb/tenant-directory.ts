@@ -36,6 +36,7 @@ export class DynamoTenantDirectory implements TenantLookup {
         workflowId: String(item.workflowId),
         allowInboundStart: item.allowInboundStart !== false,
         ...(typeof item.segmentsPerSecond === 'number' ? { segmentsPerSecond: item.segmentsPerSecond } : {}),
+        ...(typeof item.mms === 'boolean' ? { mms: item.mms } : {}),
       };
     });
   }

@@ -6,6 +6,7 @@ interface RecordedReply {
   readonly sendId: string;
   readonly transcriptKey: string;
   readonly body: string;
+  readonly mediaUrls?: readonly string[];
 }
 
 /**
@@ -25,9 +26,20 @@ function recordedReplies(inbound: Item): RecordedReply[] {
  * A conversation's transcript items as readers expect them, in order: every reply with its
  * `status` (and a delivery error code) from its message item, and the replies a turn recorded on
  * its inbound entry that the sender has not claimed yet (they have no entry of their own) as pending.
+ * A turn's reply keeps its pictures (`mediaUrls`) on the inbound entry only: the entry the sender's
+ * claim writes gets them from there.
  */
 export function transcriptView(items: readonly Item[], messagesBySid: ReadonlyMap<string, Item>): Item[] {
   const present = new Set(items.map((item) => String(item.sk)));
+  const recordedMedia = new Map<string, readonly string[] | undefined>(
+    items.flatMap((item) =>
+      item.direction === 'inbound'
+        ? recordedReplies(item)
+            .filter((reply) => (reply.mediaUrls ?? []).length > 0)
+            .map((reply) => [`${keys.transcriptPrefix}${reply.transcriptKey}`, reply.mediaUrls] as const)
+        : [],
+    ),
+  );
   const view: Item[] = [];
   for (const item of items) {
     if (item.direction === 'inbound') {
@@ -44,6 +56,7 @@ export function transcriptView(items: readonly Item[], messagesBySid: ReadonlyMa
           from: item.to,
           to: item.from,
           body: reply.body,
+          ...(reply.mediaUrls?.length ? { mediaUrls: reply.mediaUrls } : {}),
           at: item.at,
           status: 'pending',
         });
@@ -52,8 +65,10 @@ export function transcriptView(items: readonly Item[], messagesBySid: ReadonlyMa
     }
     const message = typeof item.sid === 'string' ? messagesBySid.get(item.sid) : undefined;
     const errorCode = message?.errorCode ?? item.errorCode;
+    const media = item.mediaUrls === undefined ? recordedMedia.get(String(item.sk)) : undefined;
     view.push({
       ...item,
+      ...(media ? { mediaUrls: media } : {}),
       status: replyStatus(item, message),
       ...(errorCode !== undefined && errorCode !== null ? { errorCode } : {}),
     });

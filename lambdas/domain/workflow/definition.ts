@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DATE_DIRECTIONS } from './extract/types';
 import { webhookUrlProblem } from '../completion-webhook/url';
+import { MAX_MEDIA_PER_MESSAGE, mediaUrlProblem } from '../outbound-media';
+import { LOCAL_URL_POLICY, MAX_OUTBOUND_URL_LENGTH } from '../outbound-url-policy';
 import {
   DEFAULT_EXPIRES_AFTER_HOURS,
   DEFAULT_MAX_ATTEMPTS,
@@ -40,6 +42,27 @@ const customerText = (whenEmpty?: string) =>
     .min(1, whenEmpty)
     .max(WORKFLOW_LIMITS.text, `at most ${WORKFLOW_LIMITS.text} characters (one Twilio message body)`);
 
+/**
+ * Extension (optional), beside any text a customer can be sent: pictures sent with that text as
+ * one MMS (Twilio `MediaUrl`), every time the text is sent. Named `media` beside a `reply` and
+ * `<text>Media` beside any other text (`promptMedia`, `greetingMedia`, ...). A message made of
+ * several texts (a greeting and a prompt) carries the pictures of each, each once. Checked here
+ * for what any stage allows (loopback only for the local stack); `workflow put` checks the target
+ * stage's policy and that every number routed to the workflow can send MMS.
+ */
+const media = z
+  .array(
+    z
+      .string()
+      .max(MAX_OUTBOUND_URL_LENGTH)
+      .superRefine((url, context) => {
+        const problem = mediaUrlProblem(url, LOCAL_URL_POLICY);
+        if (problem) context.addIssue({ code: 'custom', message: `media URL ${problem}` });
+      }),
+  )
+  .max(MAX_MEDIA_PER_MESSAGE, `at most ${MAX_MEDIA_PER_MESSAGE} pictures per message (Twilio's limit)`)
+  .optional();
+
 const variableName = z
   .string()
   .max(WORKFLOW_LIMITS.name)
@@ -75,6 +98,8 @@ const tenantPattern = (emptyMatchHarm: string) =>
 const variableBase = {
   name: variableName,
   prompt: customerText('every variable needs a prompt to ask for it'),
+  /** Extension (optional): pictures sent with the prompt, whenever it is asked. */
+  promptMedia: media,
   /**
    * Extension (optional): sent instead of the type's default reason when an answer to this
    * variable cannot be read, followed by the prompt (e.g. "Order numbers have 6 digits."). A
@@ -82,6 +107,8 @@ const variableBase = {
    * its precise reason ("That day has already passed.").
    */
   invalidMessage: customerText().optional(),
+  /** Extension (optional): pictures sent with `invalidMessage`. */
+  invalidMessageMedia: media,
 };
 
 const dayBound = z.number().int().min(-WORKFLOW_LIMITS.days).max(WORKFLOW_LIMITS.days);
@@ -135,6 +162,7 @@ export const variableSchema = z.discriminatedUnion('type', [
     onNo: z
       .strictObject({
         reply: customerText(),
+        media,
         clear: z
           .array(z.string().min(1).max(WORKFLOW_LIMITS.name))
           .min(1, 'onNo.clear names at least one variable to ask again')
@@ -180,7 +208,11 @@ const routeSchema = z
       })
       .default({ keywords: [] }),
     mandatoryVariables: z.array(variableSchema).max(WORKFLOW_LIMITS.variablesPerRoute).default([]),
-    onComplete: z.strictObject({ reply: customerText(), webhook: completionWebhookSchema.optional() }),
+    onComplete: z.strictObject({
+      reply: customerText(),
+      media,
+      webhook: completionWebhookSchema.optional(),
+    }),
   })
   .superRefine((route, context) => {
     const seen = new Map<string, number>();
@@ -212,9 +244,12 @@ export const workflowSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'workflow ids are lowercase letters, digits and dashes'),
     greeting: z.string().max(WORKFLOW_LIMITS.text).optional(),
+    /** Extension (optional): pictures sent with the greeting (in the first reply of a conversation). */
+    greetingMedia: media,
     routes: z.array(routeSchema).min(1, 'a workflow needs at least one route').max(WORKFLOW_LIMITS.routes),
     fallback: z.strictObject({
       reply: customerText(),
+      media,
       maxAttempts: z
         .number()
         .int()
@@ -223,8 +258,12 @@ export const workflowSchema = z
         .default(DEFAULT_MAX_ATTEMPTS),
     }),
     failureMessage: customerText(),
+    /** Extension (optional): pictures sent with `failureMessage`. */
+    failureMessageMedia: media,
     /** Answer to HELP/INFO (carrier requirement); a generic text when absent. */
     help: customerText().optional(),
+    /** Extension (optional): pictures sent with `help`. */
+    helpMedia: media,
     expiresAfterHours: z
       .number()
       .min(WORKFLOW_LIMITS.expiresAfterHours.min, 'at least 1 hour')

@@ -1,3 +1,4 @@
+import { combineMedia } from '../outbound-media';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { type ExtractOptions, extractVariable } from './extractors';
 import { foldCase, sameWord } from './fuzzy';
@@ -18,6 +19,11 @@ export interface SlotState {
 export interface TurnResult {
   readonly state: SlotState;
   readonly replies: string[];
+  /**
+   * The pictures sent with each reply (`media[i]` with `replies[i]`, empty for an SMS): those of
+   * every text the reply is made of (`promptMedia`, `onComplete.media`, ...), each once.
+   */
+  readonly media: string[][];
   readonly completed: boolean;
 }
 
@@ -153,6 +159,24 @@ export function greeted(greeting: string | undefined, reply: string): string {
   return greeting ? `${greeting} ${reply}` : reply;
 }
 
+/** The pictures of a reply that may carry the greeting (only when it does). */
+export function greetedMedia(
+  workflow: Workflow,
+  greeting: string | undefined,
+  media: readonly string[] | undefined,
+): string[] {
+  return combineMedia(greeting ? workflow.greetingMedia : undefined, media);
+}
+
+/** The reason an invalid answer gets, and the pictures of the variable's `invalidMessage` when that is it. */
+function invalidReason(
+  variable: WorkflowVariable,
+  read: { refused?: boolean; reason: string },
+): { text: string; media: readonly string[] | undefined } {
+  if (read.refused || variable.invalidMessage === undefined) return { text: read.reason, media: undefined };
+  return { text: variable.invalidMessage, media: variable.invalidMessageMedia };
+}
+
 export function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {
   return route.mandatoryVariables.find((variable) => !Object.hasOwn(variables, variable.name));
 }
@@ -199,7 +223,7 @@ export function runTurn(input: {
   const correcting = state.routeId !== undefined && CORRECTION.test(text);
   const variables = nullMap(state.variables);
   const attempts = nullMap(state.attempts);
-  let awaitingReason: string | undefined;
+  let awaitingReason: { text: string; media: readonly string[] | undefined } | undefined;
   let changedOther = false;
   // Most specific first (READ_ORDER); each extractor after the date and time reads the message
   // minus what the ones before took, so "11" of "Dec 11" or "2024" of "12/10/2024" never fills a
@@ -241,9 +265,7 @@ export function runTurn(input: {
       variables[variable.name] = extraction.value;
       if (extraction.matched) masked = maskOnce(masked, extraction.matched);
     } else if (variable === awaiting) {
-      awaitingReason = extraction.refused
-        ? extraction.reason
-        : (variable.invalidMessage ?? extraction.reason);
+      awaitingReason = invalidReason(variable, extraction);
     }
   }
   // A message that corrected an earlier answer is not also the answer to a question that takes
@@ -260,6 +282,7 @@ export function runTurn(input: {
     return {
       state: { status: 'collecting', routeId: route.id, variables, attempts },
       replies: [ask ? `${reply} ${render(ask.prompt, variables)}` : reply],
+      media: [combineMedia(awaiting.onNo.media, ask?.promptMedia)],
       completed: false,
     };
   }
@@ -269,6 +292,7 @@ export function runTurn(input: {
     return {
       state: { status: 'completed', routeId: route.id, variables, attempts },
       replies: [greeted(greeting, render(route.onComplete.reply, variables))],
+      media: [greetedMedia(workflow, greeting, route.onComplete.media)],
       completed: true,
     };
   }
@@ -282,7 +306,8 @@ export function runTurn(input: {
     if (refusedCorrection !== undefined) {
       return {
         state: { status: 'collecting', routeId: route.id, variables, attempts },
-        replies: [`${refusedCorrection} ${render(awaiting.prompt, variables)}`],
+        replies: [`${refusedCorrection.text} ${render(awaiting.prompt, variables)}`],
+        media: [combineMedia(refusedCorrection.media, awaiting.promptMedia)],
         completed: false,
       };
     }
@@ -292,18 +317,21 @@ export function runTurn(input: {
       return {
         state: { status: 'fallback', routeId: route.id, variables, attempts },
         replies: [render(workflow.fallback.reply, variables)],
+        media: [combineMedia(workflow.fallback.media)],
         completed: false,
       };
     }
     return {
       state: { status: 'collecting', routeId: route.id, variables, attempts },
-      replies: [`${awaitingReason} ${render(awaiting.prompt, variables)}`],
+      replies: [`${awaitingReason.text} ${render(awaiting.prompt, variables)}`],
+      media: [combineMedia(awaitingReason.media, awaiting.promptMedia)],
       completed: false,
     };
   }
   return {
     state: { status: 'collecting', routeId: route.id, variables, attempts },
     replies: [greeted(greeting, render(missing.prompt, variables))],
+    media: [greetedMedia(workflow, greeting, missing.promptMedia)],
     completed: false,
   };
 }
@@ -326,7 +354,7 @@ function refusedCorrectionReason(
   awaiting: WorkflowVariable,
   text: string,
   extract: (variable: WorkflowVariable) => ReturnType<typeof extractVariable>,
-): string | undefined {
+): { text: string; media: readonly string[] | undefined } | undefined {
   const said = saidForms(text);
   let best: { variable: WorkflowVariable; named: number } | undefined;
   for (const variable of route.mandatoryVariables) {
@@ -337,7 +365,7 @@ function refusedCorrectionReason(
   if (!best) return undefined;
   const read = extract(best.variable);
   if (read.found) return undefined;
-  return read.refused ? read.reason : (best.variable.invalidMessage ?? read.reason);
+  return invalidReason(best.variable, read);
 }
 
 function unmatched(
@@ -357,6 +385,7 @@ function unmatched(
         renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route: undefined, now }),
       ),
     ],
+    media: [greetedMedia(workflow, greeting, workflow.fallback.media)],
     completed: false,
   };
 }

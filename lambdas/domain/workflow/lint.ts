@@ -1,7 +1,9 @@
+import { combineMedia, MAX_MEDIA_PER_MESSAGE } from '../outbound-media';
 import { countSegments, type SmsEncoding } from '../segments';
 import { replaceTokens, templateVariables } from '../templates';
 import type { Workflow, WorkflowVariable } from './definition';
 import { defaultReasons, fixedDigitCount, refusalReasons } from './extractors';
+import { workflowMediaFields } from './media';
 
 /** What `workflow lint` reports about each text the workflow can send. */
 export interface ReplyReport {
@@ -9,6 +11,8 @@ export interface ReplyReport {
   readonly segments: number;
   readonly encoding: SmsEncoding;
   readonly characters: number;
+  /** Pictures sent with it (an MMS); absent for an SMS. */
+  readonly media?: number;
 }
 
 export interface LintReport {
@@ -67,13 +71,15 @@ export function lintWorkflow(workflow: Workflow): LintReport {
   /**
    * Checks one text the workflow sends. A text composed of parts checked on their own (greeting +
    * prompt, reason + prompt) is measured whole, but only `newPart` (what no other check covers)
-   * is checked for unknown variables, so none is reported twice.
+   * is checked for unknown variables, so none is reported twice. `media` is every picture of every
+   * part: one message carries at most 10.
    */
   const check = (
     where: string,
     template: string,
     known: readonly WorkflowVariable[],
     newPart: string = template,
+    media: readonly string[] = [],
   ) => {
     const knownNames = new Set(known.map((variable) => variable.name));
     for (const name of templateVariables(newPart)) {
@@ -84,21 +90,44 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       }
     }
     const count = countSegments(render(template, known));
-    replies.push({ where, segments: count.segments, encoding: count.encoding, characters: count.units });
-    if (count.segments > 1) {
+    replies.push({
+      where,
+      segments: count.segments,
+      encoding: count.encoding,
+      characters: count.units,
+      ...(media.length > 0 ? { media: media.length } : {}),
+    });
+    if (media.length > MAX_MEDIA_PER_MESSAGE)
+      errors.push(`${where}: ${media.length} pictures in one message (at most ${MAX_MEDIA_PER_MESSAGE})`);
+    // An MMS is billed as one message whatever its length (up to 1600 characters).
+    if (count.segments > 1 && media.length === 0) {
       warnings.push(
         `${where}: ${count.segments} segments (${count.encoding}, ${count.units} units) at worst-case lengths`,
       );
     }
   };
 
-  if (workflow.greeting) check('greeting', workflow.greeting, []);
-  check('fallback.reply', workflow.fallback.reply, []);
+  const greetingMedia = workflow.greeting ? (workflow.greetingMedia ?? []) : [];
+  if (workflow.greeting) check('greeting', workflow.greeting, [], workflow.greeting, greetingMedia);
+  else if (workflow.greetingMedia?.length)
+    warnings.push('greetingMedia: the workflow has no greeting, so these pictures are never sent');
+  const fallbackMedia = workflow.fallback.media ?? [];
+  check('fallback.reply', workflow.fallback.reply, [], workflow.fallback.reply, fallbackMedia);
   // An unmatched first message is answered with the greeting and the fallback reply.
   if (workflow.greeting)
-    check('greeting + fallback.reply', `${workflow.greeting} ${workflow.fallback.reply}`, [], '');
-  check('failureMessage', workflow.failureMessage, []);
-  if (workflow.help) check('help', workflow.help, []);
+    check(
+      'greeting + fallback.reply',
+      `${workflow.greeting} ${workflow.fallback.reply}`,
+      [],
+      '',
+      combineMedia(greetingMedia, fallbackMedia),
+    );
+  check('failureMessage', workflow.failureMessage, [], workflow.failureMessage, workflow.failureMessageMedia);
+  if (workflow.help) check('help', workflow.help, [], workflow.help, workflow.helpMedia);
+  else if (workflow.helpMedia?.length)
+    warnings.push(
+      'helpMedia: the workflow has no help text (HELP gets a generic one), so these are never sent',
+    );
   const routeIds = new Set<string>();
   for (const route of workflow.routes) {
     if (routeIds.has(route.id)) errors.push(`routes.${route.id}: duplicate route id`);
@@ -109,10 +138,13 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         errors.push(`routes.${route.id}.mandatoryVariables.${variable.name}: duplicate name`);
       names.add(variable.name);
       // A prompt may only mention what was collected before it.
+      const promptMedia = variable.promptMedia ?? [];
       check(
         `routes.${route.id}.mandatoryVariables.${variable.name}.prompt`,
         variable.prompt,
         route.mandatoryVariables.slice(0, index),
+        variable.prompt,
+        promptMedia,
       );
       // The re-prompt: the invalid message (or the type's default reason) and the prompt, in one
       // SMS, measured with the longest reason it can carry.
@@ -126,7 +158,12 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         `${longestReason} ${variable.prompt}`,
         route.mandatoryVariables.slice(0, index),
         variable.invalidMessage ?? '',
+        combineMedia(variable.invalidMessage === undefined ? [] : variable.invalidMessageMedia, promptMedia),
       );
+      if (variable.invalidMessage === undefined && variable.invalidMessageMedia?.length)
+        warnings.push(
+          `routes.${route.id}.mandatoryVariables.${variable.name}.invalidMessageMedia: the variable has no invalidMessage, so these pictures are never sent`,
+        );
       // The first reply of a conversation carries the greeting; one message may fill the
       // variables before this one, so any prompt can be the first.
       if (workflow.greeting) {
@@ -135,6 +172,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
           `${workflow.greeting} ${variable.prompt}`,
           route.mandatoryVariables.slice(0, index),
           '',
+          combineMedia(greetingMedia, promptMedia),
         );
       }
       if (variable.type === 'yesno' && variable.onNo) {
@@ -149,10 +187,23 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         // Sent as one SMS: the reply, then the prompt of the first variable asked again.
         const kept = before.filter((earlier) => !cleared.has(earlier.name));
         const askAgain = before.find((earlier) => cleared.has(earlier.name)) ?? variable;
-        check(`${where}.reply`, `${variable.onNo.reply} ${askAgain.prompt}`, kept);
+        check(
+          `${where}.reply`,
+          `${variable.onNo.reply} ${askAgain.prompt}`,
+          kept,
+          `${variable.onNo.reply} ${askAgain.prompt}`,
+          combineMedia(variable.onNo.media, askAgain.promptMedia),
+        );
       }
     });
-    check(`routes.${route.id}.onComplete.reply`, route.onComplete.reply, route.mandatoryVariables);
+    const completeMedia = route.onComplete.media ?? [];
+    check(
+      `routes.${route.id}.onComplete.reply`,
+      route.onComplete.reply,
+      route.mandatoryVariables,
+      route.onComplete.reply,
+      completeMedia,
+    );
     // The schema admits plain HTTP to loopback hosts for the local stack; deployed, nothing listens there.
     const webhookUrl = route.onComplete.webhook?.url;
     if (webhookUrl?.startsWith('http:')) {
@@ -171,6 +222,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         `${workflow.greeting} ${route.onComplete.reply}`,
         route.mandatoryVariables,
         '',
+        combineMedia(greetingMedia, completeMedia),
       );
     }
   }
@@ -181,6 +233,13 @@ export function lintWorkflow(workflow: Workflow): LintReport {
     errors.push(
       `routes: ${defaults.map((route) => route.id).join(', ')} have no keywords or patterns; only one default route is allowed`,
     );
+  }
+  // The schema admits plain HTTP to loopback hosts for the local stack; Twilio cannot fetch them.
+  for (const field of workflowMediaFields(workflow)) {
+    if (field.urls.some((url) => url.startsWith('http:')))
+      warnings.push(
+        `${field.where}: plain http:// reaches only this machine (local stack); use https:// before deploying`,
+      );
   }
   return { errors, warnings, replies };
 }

@@ -1,11 +1,19 @@
 import { templateVariables } from '../templates';
 import type { Workflow } from './definition';
-import { extractOptionsFor, greeted, nextMissing, nullMap, type SlotState } from './engine';
+import { extractOptionsFor, greeted, greetedMedia, nextMissing, nullMap, type SlotState } from './engine';
 import { extractVariable } from './extractors';
 import { renderForCustomer } from './render';
 
 export type WorkflowStart =
-  { ok: true; state: SlotState; replies: string[]; completed: boolean } | { ok: false; reason: string };
+  | {
+      ok: true;
+      state: SlotState;
+      replies: string[];
+      /** The pictures of each reply, as TurnResult.media. */
+      media: string[][];
+      completed: boolean;
+    }
+  | { ok: false; reason: string };
 
 /**
  * Opens a conversation the business starts: the first message is the greeting and the prompt
@@ -46,6 +54,7 @@ export function startWorkflow(input: {
   const render = (template: string) => renderForCustomer(template, variables, { workflow, route, now });
   const greeting = workflow.greeting === undefined ? undefined : render(workflow.greeting);
   let reply: string;
+  let media: string[];
   let completed = false;
   if (!route) {
     if (!greeting)
@@ -54,10 +63,12 @@ export function startWorkflow(input: {
         reason: `workflow ${workflow.id} has several routes and no greeting: name the routeId to start in`,
       };
     reply = greeting;
+    media = greetedMedia(workflow, greeting, undefined);
   } else {
     const missing = nextMissing(route, variables);
     completed = missing === undefined;
     reply = greeted(greeting, render(missing ? missing.prompt : route.onComplete.reply));
+    media = greetedMedia(workflow, greeting, missing ? missing.promptMedia : route.onComplete.media);
   }
   const unfilled = templateVariables(reply);
   if (unfilled.length > 0)
@@ -72,6 +83,7 @@ export function startWorkflow(input: {
       attempts: {},
     },
     replies: [reply],
+    media: [media],
     completed,
   };
 }

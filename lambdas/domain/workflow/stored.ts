@@ -90,6 +90,11 @@ function texts(value: unknown, path: string): string[] {
   return list(value, path).map((item, index) => text(item, `${path}.${index}`));
 }
 
+/** A list of pictures (`media`, `promptMedia`, ...): the engine sends whatever is there. */
+function optionalMedia(value: unknown, path: string): void {
+  if (value !== undefined) texts(value, path);
+}
+
 function pattern(value: unknown, path: string): void {
   const compiled = compileTenantRegex(text(value, path));
   if (!compiled.ok) throw new StoredWorkflowError(`${path}: ${compiled.reason}`);
@@ -102,6 +107,8 @@ function variable(value: unknown, path: string): Json {
     throw new StoredWorkflowError(`${path}.name: "${name}" is reserved (a property of every object)`);
   text(checked.prompt, `${path}.prompt`);
   optionalText(checked.invalidMessage, `${path}.invalidMessage`);
+  optionalMedia(checked.promptMedia, `${path}.promptMedia`);
+  optionalMedia(checked.invalidMessageMedia, `${path}.invalidMessageMedia`);
   if (!VARIABLE_TYPES.has(text(checked.type, `${path}.type`))) fail(`${path}.type`, 'a variable type');
   if (checked.type === 'pattern') pattern(checked.pattern, `${path}.pattern`);
   if (checked.type === 'choice') texts(checked.options, `${path}.options`);
@@ -114,6 +121,7 @@ function variable(value: unknown, path: string): Json {
   if (checked.type === 'yesno' && checked.onNo !== undefined) {
     const onNo = object(checked.onNo, `${path}.onNo`);
     text(onNo.reply, `${path}.onNo.reply`);
+    optionalMedia(onNo.media, `${path}.onNo.media`);
     texts(onNo.clear, `${path}.onNo.clear`);
   }
   return checked;
@@ -133,7 +141,9 @@ function route(value: unknown, path: string): Json {
       ? []
       : list(checked.mandatoryVariables, `${path}.mandatoryVariables`);
   variables.forEach((item, index) => variable(item, `${path}.mandatoryVariables.${index}`));
-  text(object(checked.onComplete, `${path}.onComplete`).reply, `${path}.onComplete.reply`);
+  const onComplete = object(checked.onComplete, `${path}.onComplete`);
+  text(onComplete.reply, `${path}.onComplete.reply`);
+  optionalMedia(onComplete.media, `${path}.onComplete.media`);
   return { ...checked, match: { ...match, keywords }, mandatoryVariables: variables };
 }
 
@@ -144,6 +154,7 @@ export function readStoredWorkflow(definition: string): Workflow {
   if (routes.length === 0) fail('routes', 'at least one route');
   const fallback = object(stored.fallback, 'fallback');
   text(fallback.reply, 'fallback.reply');
+  optionalMedia(fallback.media, 'fallback.media');
   const maxAttempts = fallback.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!within(maxAttempts, MAX_ATTEMPTS_BOUNDS) || !Number.isInteger(maxAttempts))
     fail(
@@ -159,6 +170,8 @@ export function readStoredWorkflow(definition: string): Workflow {
     );
   for (const field of ['greeting', 'help', 'timeZone', 'locale', 'defaultCountry'])
     optionalText(stored[field], field);
+  for (const field of ['greetingMedia', 'failureMessageMedia', 'helpMedia'])
+    optionalMedia(stored[field], field);
   return {
     ...stored,
     routes: routes.map((item, index) => route(item, `routes.${index}`)),

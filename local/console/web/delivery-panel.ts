@@ -9,6 +9,7 @@ export class DeliveryPanel {
   private readonly tenant = byId('delivery-tenant', HTMLSelectElement);
   private readonly period = byId('delivery-period', HTMLSelectElement);
   private readonly totals = tbody('delivery-totals');
+  private readonly numbers = tbody('delivery-numbers');
   private readonly periods = tbody('delivery-periods');
   private readonly errors = tbody('delivery-errors');
   private readonly dlq = tbody('delivery-dlq');
@@ -27,6 +28,7 @@ export class DeliveryPanel {
     const { generatedAt: _generatedAt, ...figures } = view;
     if (!this.gate.changed('view', { figures, tenant: this.tenant.value })) return;
     this.renderTotals(view.tenants);
+    this.renderNumbers(view.tenants);
     this.renderChart(view);
     this.renderErrors(view.tenants);
     this.dlq.replaceChildren(
@@ -67,6 +69,27 @@ export class DeliveryPanel {
               h('td', { 'data-metric': 'rate' }, percent(tenant.rate)),
             ),
           )),
+    );
+  }
+
+  private renderNumbers(tenants: readonly TenantDelivery[]): void {
+    const rows = tenants.flatMap((tenant) =>
+      tenant.numbers.map((number) =>
+        h(
+          'tr',
+          { 'data-tenant': tenant.tenantId, 'data-number': number.number },
+          h('td', {}, tenant.tenantId),
+          h('th', { scope: 'row' }, number.number),
+          h('td', { 'data-metric': 'sent' }, String(number.sent)),
+          h('td', { 'data-metric': 'delivered' }, String(number.delivered)),
+          h('td', { 'data-metric': 'undelivered' }, String(number.undelivered)),
+          h('td', { 'data-metric': 'failed' }, String(number.failed)),
+          h('td', { 'data-metric': 'rate' }, percent(number.rate)),
+        ),
+      ),
+    );
+    this.numbers.replaceChildren(
+      ...(rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: 7 }, 'No messages sent yet.'))]),
     );
   }
 

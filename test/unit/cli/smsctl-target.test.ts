@@ -14,6 +14,8 @@ const OUTPUTS = {
   [OUTPUT_KEYS.statusDlqUrl]: 'https://sqs/status-dlq',
   [OUTPUT_KEYS.webhooksQueueUrl]: 'https://sqs/webhooks',
   [OUTPUT_KEYS.webhooksDlqUrl]: 'https://sqs/webhooks-dlq',
+  [OUTPUT_KEYS.campaignsQueueUrl]: 'https://sqs/campaigns',
+  [OUTPUT_KEYS.campaignsDlqUrl]: 'https://sqs/campaigns-dlq',
 };
 
 function stackWith(outputs: Record<string, string>) {
@@ -45,6 +47,7 @@ describe('smsctl against AWS', () => {
         outbound: { url: 'https://sqs/outbound.fifo', dlqUrl: 'https://sqs/outbound-dlq.fifo' },
         status: { url: 'https://sqs/status', dlqUrl: 'https://sqs/status-dlq' },
         webhooks: { url: 'https://sqs/webhooks', dlqUrl: 'https://sqs/webhooks-dlq' },
+        campaigns: { url: 'https://sqs/campaigns', dlqUrl: 'https://sqs/campaigns-dlq' },
       },
     });
   });

@@ -151,7 +151,7 @@ describe('smsctl without a platform', () => {
 
 const SEND = ['send', '--tenant', 'ab', '--from', '+15005550006', '--to', '+15551230001'];
 const SEND_USAGE =
-  'send --tenant ID --from E164 --to E164 (--body TEXT | --workflow WID [--route R] [--var k=v]...) [--idempotency-key K]';
+  'send --tenant ID --from E164 --to E164 (--body TEXT [--media URL]... | --media URL... | --workflow WID [--route R] [--var k=v]... [--media URL]...) [--idempotency-key K]';
 const SHOW_USAGE = 'conversation show --tenant ID --customer E164 [--number E164] [--reveal]';
 
 /** node:util parseArgs, strict: the exact one-line reasons and exit 2 for a usage error. */

@@ -4,6 +4,7 @@ import type { MetricDatum } from '../../../local/emf';
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
 
+/** One value of an EMF record with one dimension set: service, TenantId and `extra`. */
 function datum(
   name: string,
   tenantId: string,
@@ -11,14 +12,27 @@ function datum(
   extra: Record<string, string> = {},
   value = 1,
 ): MetricDatum {
+  const dimensions = { service: 'sms-conversations', TenantId: tenantId, ...extra };
   return {
     name,
     unit: 'Count',
     value,
-    dimensions: { service: 'sms-conversations', TenantId: tenantId, ...extra },
+    dimensions,
+    dimensionSets: [Object.keys(dimensions)],
     namespace: 'SmsConversations',
     timestamp,
     functionName: 'status',
+  };
+}
+
+/** One value of a delivery record as the functions print it: per tenant and per sender number. */
+function deliveryDatum(name: string, tenantId: string, senderNumber: string, value = 1): MetricDatum {
+  return {
+    ...datum(name, tenantId, T0, { SenderNumber: senderNumber }, value),
+    dimensionSets: [
+      ['service', 'TenantId'],
+      ['service', 'TenantId', 'SenderNumber'],
+    ],
   };
 }
 
@@ -68,6 +82,31 @@ describe('deliveryReport', () => {
     );
     expect(report.tenants[0]?.delivered).toBe(1);
     expect(report.metricValues).toBe(1);
+  });
+
+  it('breaks a tenant down by sender number, each record counted once per tenant', () => {
+    const data = [
+      deliveryDatum('MessagesSent', 'demo', '+15005550006', 3),
+      deliveryDatum('MessagesDelivered', 'demo', '+15005550006', 2),
+      deliveryDatum('MessagesUndelivered', 'demo', '+15005550006'),
+      deliveryDatum('MessagesSent', 'demo', '+15017122661'),
+      deliveryDatum('MessagesFailed', 'demo', '+15017122661'),
+      deliveryDatum('MessagesDelivered', 'acme', '+15005550006'),
+      // Not a delivery count: never per number, and no row for it.
+      datum('DeliveryLatency', 'demo', T0, { SenderNumber: '+15009999999' }),
+    ];
+    const report = deliveryReport(data, { now: T0, periodSeconds: 60, windowSeconds: 60 });
+    const [acme, demo] = report.tenants;
+    expect(demo).toMatchObject({ sent: 4, delivered: 2, undelivered: 1, failed: 1 });
+    expect(demo?.numbers).toEqual([
+      { number: '+15005550006', sent: 3, delivered: 2, undelivered: 1, failed: 0, rate: 2 / 3 },
+      { number: '+15017122661', sent: 1, delivered: 0, undelivered: 0, failed: 1, rate: 0 },
+    ]);
+    expect(acme?.numbers).toEqual([
+      { number: '+15005550006', sent: 0, delivered: 1, undelivered: 0, failed: 0, rate: 1 },
+    ]);
+    // The per-number set repeats values the tenant's set already counted.
+    expect(report.metricValues).toBe(6);
   });
 
   it('counts outcomes older than the window in the totals only', () => {

@@ -17,8 +17,9 @@ function setup(openMessages: OpenMessage[], remote: Record<string, SentSms | und
   const applied: string[] = [];
   const events: StatusEvent[] = [];
   const messages: MessageStore = {
-    claimSend: async () => ({ outcome: 'claimed' }),
+    claimSend: async () => ({ outcome: 'claimed', parks: 0 }),
     releaseSend: async () => {},
+    parkSend: async () => {},
     recordSent: async () => ({ reportOutcome: false }),
     completeSend: async () => {},
     confirmStatusReported: async () => {},

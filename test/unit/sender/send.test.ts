@@ -1,12 +1,27 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { CampaignState } from '../../../lambdas/domain/campaign/campaign';
 import type { OutboundQueueMessage } from '../../../lambdas/domain/queue-messages';
 import type { TenantTwilioCredentials } from '../../../lambdas/domain/tenant';
 import { TwilioApiError } from '../../../lambdas/domain/twilio-errors';
-import type { MessageStore, SendClaim } from '../../../lambdas/ports/message-store';
+import type {
+  MessageStore,
+  SendClaim,
+  SendHistory,
+  SendIdentity,
+} from '../../../lambdas/ports/message-store';
+import type { CampaignStates } from '../../../lambdas/ports/campaign-states';
 import type { OptOutStore } from '../../../lambdas/ports/opt-out-store';
 import type { SendSmsRequest, SentSms, SmsGateway } from '../../../lambdas/ports/sms-gateway';
 import type { TenantCredentialsSource } from '../../../lambdas/ports/tenant-credentials';
-import { processSend, RetryableSendError, type SendDeps, type SendEvent } from '../../../lambdas/sender/send';
+import {
+  CAMPAIGN_CANCELLED,
+  processSend,
+  RetryableSendError,
+  type SendDeps,
+  type SendEvent,
+} from '../../../lambdas/sender/send';
+import { backoffSeconds } from '../../../lambdas/domain/backoff';
+import { DeadLetterError } from '../../../lambdas/shared/dead-letter';
 import { MemorySendPacer } from '../../support/fakes';
 
 const CREDS: TenantTwilioCredentials = { accountSid: `AC${'d'.repeat(32)}`, authToken: 'old-token' };
@@ -44,20 +59,34 @@ class ScriptedGateway implements SmsGateway {
 }
 
 class MemoryMessageStore implements MessageStore {
-  claim: SendClaim = { outcome: 'claimed' };
+  /** The claim's outcome; its history (booked slot, parks) is the store's, per send id. */
+  claim: SendClaim = { outcome: 'claimed', parks: 0 };
   released = 0;
+  readonly parked: { sendId: string; slotAtMs: number }[] = [];
+  private readonly histories = new Map<string, SendHistory>();
   sent: { sid: string; status: string }[] = [];
   failed: { errorCode?: number }[] = [];
-  async claimSend(): Promise<SendClaim> {
-    return this.claim;
+  async claimSend(send: SendIdentity): Promise<SendClaim> {
+    if (this.claim.outcome === 'done') return this.claim;
+    return { ...this.claim, ...(this.histories.get(send.sendId) ?? { parks: this.claim.parks }) };
   }
-  async releaseSend(): Promise<void> {
+  async releaseSend(send: SendIdentity): Promise<void> {
     this.released++;
+    const history = this.histories.get(send.sendId);
+    if (history) this.histories.set(send.sendId, { parks: history.parks });
+  }
+  async parkSend(send: SendIdentity, slot: { slotAtMs: number }): Promise<void> {
+    this.parked.push({ sendId: send.sendId, slotAtMs: slot.slotAtMs });
+    const parks = (this.histories.get(send.sendId)?.parks ?? 0) + 1;
+    this.histories.set(send.sendId, { bookedSlotAtMs: slot.slotAtMs, parks });
   }
   /** Whether a recorded final status is this send's own, unreported (see RecordedSend). */
   ownsOutcome = true;
-  async recordSent(_send: unknown, sent: { sid: string; status: string }) {
+  /** The campaign each recorded message was recorded for. */
+  readonly recordedCampaigns: (string | undefined)[] = [];
+  async recordSent(send: SendIdentity, sent: { sid: string; status: string }) {
     this.sent.push(sent);
+    this.recordedCampaigns.push(send.campaignId);
     return {
       reportOutcome: this.ownsOutcome && ['delivered', 'undelivered', 'failed'].includes(sent.status),
     };
@@ -96,6 +125,16 @@ class MemoryOptOuts implements OptOutStore {
   }
 }
 
+/** Campaign states as set by the test, with every question asked. */
+class SettableCampaignStates implements CampaignStates {
+  readonly states = new Map<string, CampaignState>();
+  readonly asked: string[] = [];
+  async stateOf(tenantId: string, campaignId: string): Promise<CampaignState | undefined> {
+    this.asked.push(`${tenantId}#${campaignId}`);
+    return this.states.get(campaignId);
+  }
+}
+
 class RotatingCredentials implements TenantCredentialsSource {
   refreshes = 0;
   async get(_tenantId: string, options?: { refresh?: boolean }) {
@@ -113,14 +152,17 @@ describe('sender', () => {
   let pacer: MemorySendPacer;
   let slept: number[];
   let waitBudgetMs: number;
+  let campaigns: SettableCampaignStates;
   const deps = (sms: SmsGateway): SendDeps => ({
     publicBaseUrl: 'https://hooks.example.com/',
     credentials,
     sms,
     messages: store,
     optOuts,
+    campaigns,
     pacer,
     pacingWaitBudgetMs: () => waitBudgetMs,
+    failureBudget: 8,
     sleep: async (ms) => {
       slept.push(ms);
       clockMs += ms;
@@ -139,6 +181,7 @@ describe('sender', () => {
     pacer = new MemorySendPacer(() => clockMs);
     slept = [];
     waitBudgetMs = 5000;
+    campaigns = new SettableCampaignStates();
   });
 
   it('sends with a StatusCallback and records the initial status from the create response', async () => {
@@ -164,7 +207,7 @@ describe('sender', () => {
   });
 
   it('adopts the message Twilio already has when an earlier attempt died mid-send', async () => {
-    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
+    store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
     const sms = new ScriptedGateway([]);
     sms.recent = { sid: 'SM9', status: 'sent' };
     await processSend(queued, 1, deps(sms));
@@ -176,7 +219,7 @@ describe('sender', () => {
   });
 
   it('reports the outcome of a message Twilio finished before it was recovered', async () => {
-    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
+    store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
     const sms = new ScriptedGateway([]);
     sms.recent = { sid: 'SM9', status: 'undelivered', errorCode: 30007 };
     await processSend(queued, 1, deps(sms));
@@ -196,7 +239,7 @@ describe('sender', () => {
   });
 
   it('leaves a recovered outcome to the status callback that recorded it first', async () => {
-    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:00.500Z' };
+    store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
     store.ownsOutcome = false;
     const sms = new ScriptedGateway([]);
     sms.recent = { sid: 'SM9', status: 'delivered' };
@@ -256,7 +299,7 @@ describe('sender', () => {
     await expect(processSend(queued, 1, deps(sms))).rejects.toBeInstanceOf(RetryableSendError);
     expect(store.released).toBe(0);
     // The retry: the claim is found in flight, and Twilio has the message the aborted call created.
-    store.claim = { outcome: 'inFlight', claimedAt: '2026-11-22T12:00:01.000Z' };
+    store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:01.000Z' };
     sms.recent = { sid: 'SMmade', status: 'sent' };
     await processSend(queued, 2, deps(sms));
     expect(sms.requests).toHaveLength(1);
@@ -301,6 +344,91 @@ describe('sender', () => {
     expect(store.sent[0]?.status).toBe('accepted');
   });
 
+  describe("a campaign's sends", () => {
+    const campaignId = `cmp-${'a'.repeat(32)}`;
+    const campaignSend: OutboundQueueMessage = { ...queued, campaignId };
+
+    it('refuses one whose campaign was cancelled: failed "campaign cancelled", counted cancelled, no Twilio call, no slot', async () => {
+      campaigns.states.set(campaignId, 'cancelled');
+      const sms = new ScriptedGateway([]);
+      await processSend(campaignSend, 1, deps(sms));
+      expect(sms.requests).toHaveLength(0);
+      expect(pacer.requests).toHaveLength(0);
+      expect(store.failed).toEqual([
+        { reason: CAMPAIGN_CANCELLED, campaignCounter: 'cancelled', at: '2026-11-22T12:00:01.000Z' },
+      ]);
+      expect(store.completed).toEqual(['failed']);
+      // Not a delivery failure: no `failed` event, so no MessagesFailed.
+      expect(events).toEqual([
+        { type: 'campaignCancelled', tenantId: 'demo', sendId: queued.sendId, campaignId },
+      ]);
+    });
+
+    it.each<CampaignState | undefined>(['running', 'paused', 'scheduled', 'completed', undefined])(
+      'sends one whose campaign is %s, its events and message carrying the campaign',
+      async (state) => {
+        if (state) campaigns.states.set(campaignId, state);
+        const sms = new ScriptedGateway([{ sid: 'SM1', status: 'queued' }]);
+        await processSend(campaignSend, 1, deps(sms));
+        expect(sms.requests).toHaveLength(1);
+        expect(store.recordedCampaigns).toEqual([campaignId]);
+        expect(events).toEqual([
+          { type: 'sent', tenantId: 'demo', sid: 'SM1', from: queued.from, campaignId },
+        ]);
+      },
+    );
+
+    it('asks Twilio first when an earlier attempt may have sent it: a message Twilio has is recorded, not refused', async () => {
+      campaigns.states.set(campaignId, 'cancelled');
+      store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
+      const sms = new ScriptedGateway([]);
+      sms.recent = { sid: 'SM9', status: 'sent' };
+      await processSend(campaignSend, 1, deps(sms));
+      expect(store.sent.map((sent) => sent.sid)).toEqual(['SM9']);
+      expect(store.completed).toEqual(['sent']);
+      expect(store.failed).toEqual([]);
+    });
+
+    it('refuses one parked for a slot it booked while the campaign ran, when it comes back cancelled', async () => {
+      store.claim = { outcome: 'claimed', parks: 1, bookedSlotAtMs: clockMs + 1000 };
+      campaigns.states.set(campaignId, 'cancelled');
+      const sms = new ScriptedGateway([]);
+      await processSend(campaignSend, 2, deps(sms));
+      expect(sms.requests).toHaveLength(0);
+      expect(slept).toEqual([]);
+      expect(store.failed).toMatchObject([{ campaignCounter: 'cancelled' }]);
+    });
+
+    it('reports a permanent failure with its campaign, leaving the counter to the store (failed)', async () => {
+      campaigns.states.set(campaignId, 'running');
+      const sms = new ScriptedGateway([new TwilioApiError(400, 21211, 'invalid')]);
+      await processSend(campaignSend, 1, deps(sms));
+      expect(events.at(-1)).toEqual({
+        type: 'failed',
+        tenantId: 'demo',
+        from: queued.from,
+        errorCode: 21211,
+        campaignId,
+      });
+      expect(store.failed).toEqual([{ errorCode: 21211, reason: 'invalid', at: '2026-11-22T12:00:01.000Z' }]);
+    });
+
+    it("reports a recovered outcome with its campaign (the campaign's delivery metrics)", async () => {
+      store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
+      const sms = new ScriptedGateway([]);
+      sms.recent = { sid: 'SM9', status: 'delivered' };
+      await processSend(campaignSend, 1, deps(sms));
+      expect(events.find((event) => event.type === 'outcome')).toMatchObject({ campaignId });
+    });
+
+    it('never asks for a campaign state for a send without a campaign', async () => {
+      const sms = new ScriptedGateway([{ sid: 'SM1', status: 'queued' }]);
+      await processSend(queued, 1, deps(sms));
+      expect(campaigns.asked).toEqual([]);
+      expect(events).toEqual([{ type: 'sent', tenantId: 'demo', sid: 'SM1', from: queued.from }]);
+    });
+  });
+
   describe('pacing per sender number', () => {
     const sid = (n: number) => ({ sid: `SM${n}`, status: 'queued', numSegments: 1 });
 
@@ -325,16 +453,77 @@ describe('sender', () => {
       expect(slept).toEqual([1000]);
     });
 
-    it('puts a send back on the queue, released and unsent, when the backlog exceeds the budget', async () => {
+    it('parks a send beyond the budget with its slot booked, and sends it at that slot without booking again', async () => {
       waitBudgetMs = 500;
-      const sms = new ScriptedGateway([sid(1)]);
+      const sms = new ScriptedGateway([sid(1), sid(2), sid(3)]);
       await processSend({ ...queued, sendId: 'SMx-0' }, 1, deps(sms));
-      const deferred = processSend({ ...queued, sendId: 'SMx-1' }, 1, deps(sms));
-      await expect(deferred).rejects.toBeInstanceOf(RetryableSendError);
-      await expect(deferred).rejects.toMatchObject({ delaySeconds: 1 });
+      const parked = processSend({ ...queued, sendId: 'SMx-1' }, 1, deps(sms));
+      await expect(parked).rejects.toBeInstanceOf(RetryableSendError);
+      // Its slot is 1 s away; with 500 ms to wait in process it comes back 500 ms early, rounded up.
+      await expect(parked).rejects.toMatchObject({ delaySeconds: 1 });
       expect(sms.requests).toHaveLength(1);
+      expect(store.parked).toEqual([{ sendId: 'SMx-1', slotAtMs: clockMs + 1000 }]);
+      expect(pacer.requests).toHaveLength(2);
+
+      // A later send books the slot after the parked one's: the parked send does not compete again.
+      const third = processSend({ ...queued, sendId: 'SMx-2' }, 1, deps(sms));
+      await expect(third).rejects.toMatchObject({ delaySeconds: 2 });
+      expect(store.parked[1]).toEqual({ sendId: 'SMx-2', slotAtMs: clockMs + 2000 });
+
+      clockMs += 1000;
+      await processSend({ ...queued, sendId: 'SMx-1' }, 2, deps(sms));
+      expect(sms.requests).toHaveLength(2);
+      expect(pacer.requests).toHaveLength(3);
+      expect(events.map((event) => event.type)).toEqual(['sent', 'pacingDeferred', 'pacingDeferred', 'sent']);
+    });
+
+    it('parks again, keeping its slot, a send that comes back before the slot is within reach', async () => {
+      waitBudgetMs = 0;
+      const sms = new ScriptedGateway([sid(1), sid(2)]);
+      await processSend({ ...queued, sendId: 'SMx-0' }, 1, deps(sms));
+      await expect(processSend({ ...queued, sendId: 'SMx-1' }, 1, deps(sms))).rejects.toMatchObject({
+        delaySeconds: 1,
+      });
+      clockMs += 400;
+      await expect(processSend({ ...queued, sendId: 'SMx-1' }, 2, deps(sms))).rejects.toMatchObject({
+        delaySeconds: 1,
+      });
+      expect(store.parked.map((park) => park.slotAtMs)).toEqual([clockMs + 600, clockMs + 600]);
+      expect(events.at(-1)).toMatchObject({ type: 'pacingDeferred', booked: false });
+      clockMs += 600;
+      await processSend({ ...queued, sendId: 'SMx-1' }, 3, deps(sms));
+      expect(sms.requests).toHaveLength(2);
+      expect(pacer.requests).toHaveLength(2);
+    });
+
+    it('never counts parks as failures: a send parked many times is still sent', async () => {
+      store.claim = { outcome: 'claimed', parks: 30 };
+      const sms = new ScriptedGateway([sid(1)]);
+      await processSend(queued, 31, deps(sms));
+      expect(sms.requests).toHaveLength(1);
+    });
+
+    it('moves a send to the DLQ itself once its failures (receives less parks) spend the budget', async () => {
+      store.claim = { outcome: 'claimed', parks: 3 };
+      const sms = new ScriptedGateway([]);
+      // 11 receives before this one, 3 of them parks: 8 failures.
+      const spent = processSend(queued, 12, deps(sms));
+      await expect(spent).rejects.toBeInstanceOf(DeadLetterError);
+      await expect(spent).rejects.toThrow('send failed 8 times');
+      expect(sms.requests).toHaveLength(0);
       expect(store.released).toBe(1);
-      expect(events.map((event) => event.type)).toEqual(['sent', 'pacingDeferred']);
+      expect(events).toEqual([
+        { type: 'failureBudgetSpent', tenantId: 'demo', sendId: 'SMx-0', failures: 8 },
+      ]);
+    });
+
+    it('backs off by failures, not receives: a parked send that then fails waits the first backoff', async () => {
+      store.claim = { outcome: 'claimed', parks: 5 };
+      const unavailable = new TwilioApiError(503, undefined, 'Service unavailable');
+      const sms = new ScriptedGateway([unavailable]);
+      await expect(processSend(queued, 6, deps(sms))).rejects.toMatchObject({
+        delaySeconds: backoffSeconds(1, () => 0.5),
+      });
     });
 
     it('paces a toll-free number at three segments per second by default', async () => {

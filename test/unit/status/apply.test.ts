@@ -38,7 +38,8 @@ function storeAnswering(
     confirmStatusReported: async (sid, status) => {
       confirmed.push(`${sid}:${status}`);
     },
-    claimSend: async () => ({ outcome: 'claimed' }),
+    claimSend: async () => ({ outcome: 'claimed', parks: 0 }),
+    parkSend: async () => {},
     releaseSend: async () => {},
     recordSent: async () => ({ reportOutcome: false }),
     openMessages: async () => [],
@@ -81,6 +82,21 @@ describe('status callbacks', () => {
         outcome: 'delivered',
         from: '+15005550006',
         latencyMs: 2500,
+      },
+    ]);
+  });
+
+  it("reports a campaign's message outcome with its campaign (its metrics' CampaignId set)", async () => {
+    const campaignId = `cmp-${'a'.repeat(32)}`;
+    expect(await apply(callback('undelivered', '30003'), { ...advanced, campaignId })).toEqual([
+      {
+        type: 'outcome',
+        tenantId: 'demo',
+        sid: 'SM1',
+        outcome: 'undelivered',
+        from: '+15005550006',
+        errorCode: '30003',
+        campaignId,
       },
     ]);
   });
