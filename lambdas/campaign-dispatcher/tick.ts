@@ -19,6 +19,8 @@ import {
   poolDispatchSenders,
   poolSenderOf,
   type SenderClocks,
+  MAX_TICK_DELAY_SECONDS,
+  tickDelaySeconds,
 } from '../domain/campaign/dispatch-plan';
 import { nextAllowedSendTime, parseQuietHours, type QuietHours } from '../domain/campaign/quiet-hours';
 import { resolveRecipientTimeZone } from '../domain/campaign/recipient-timezone';
@@ -60,8 +62,6 @@ export interface CampaignTickDeps {
 }
 
 export const DEFAULT_PAGE_SIZE = 200;
-/** SQS DelaySeconds takes at most 15 minutes: a farther tick comes early and delays itself again. */
-export const MAX_TICK_DELAY_SECONDS = 900;
 /** The last instant a due item's 13-digit time can name: "due at any time", to find the next one. */
 const LAST_DUE_MS = 9_999_999_999_999;
 const DEFAULT_BUDGET_MS = 40_000;
@@ -541,9 +541,4 @@ async function putNextTick(campaign: CampaignRecord, atMs: number, deps: Campaig
     { body: { v: 1, tenantId: campaign.tenantId, campaignId: campaign.campaignId }, delaySeconds },
   ]);
   return delaySeconds;
-}
-
-/** Whole seconds from `nowMs` until `atMs`, between 0 and MAX_TICK_DELAY_SECONDS. */
-export function tickDelaySeconds(atMs: number, nowMs: number): number {
-  return Math.min(MAX_TICK_DELAY_SECONDS, Math.max(0, Math.ceil((atMs - nowMs) / 1000)));
 }

@@ -125,6 +125,28 @@ export async function processSend(
     throw new DeadLetterError(`send failed ${failures} times`);
   }
 
+  let credentials: TenantTwilioCredentials | undefined;
+  if (claim.outcome === 'inFlight') {
+    // An earlier attempt died between calling Twilio and recording the answer: ask Twilio first,
+    // before any refusal below. A message Twilio has was sent, whatever happened since (a STOP, a
+    // cancelled campaign): it is recorded as sent, never completed as refused.
+    credentials = await deps.credentials.get(queued.tenantId);
+    const found =
+      credentials &&
+      (await deps.sms.findRecent({
+        credentials,
+        to: queued.to,
+        ...(credentials.messagingServiceSid ? {} : { from: queued.from }),
+        body: queued.body,
+        since: new Date(claim.claimedAt),
+      }));
+    if (found) {
+      await record(identity, found, deps);
+      deps.onEvent({ type: 'recovered', tenantId: queued.tenantId, sid: found.sid });
+      return;
+    }
+  }
+
   // Checked here, at the last moment, so that no path to Twilio can skip it.
   if (await deps.optOuts.isOptedOut(queued.tenantId, queued.to)) {
     await recordFailure(
@@ -149,7 +171,7 @@ export async function processSend(
     return;
   }
 
-  let credentials = await deps.credentials.get(queued.tenantId);
+  credentials ??= await deps.credentials.get(queued.tenantId);
   if (!credentials) {
     await recordFailure(
       identity,
@@ -158,22 +180,6 @@ export async function processSend(
       deps,
     );
     return;
-  }
-
-  if (claim.outcome === 'inFlight') {
-    // An earlier attempt died between calling Twilio and recording the answer: ask Twilio first.
-    const found = await deps.sms.findRecent({
-      credentials,
-      to: queued.to,
-      ...(credentials.messagingServiceSid ? {} : { from: queued.from }),
-      body: queued.body,
-      since: new Date(claim.claimedAt),
-    });
-    if (found) {
-      await record(identity, found, deps);
-      deps.onEvent({ type: 'recovered', tenantId: queued.tenantId, sid: found.sid });
-      return;
-    }
   }
 
   // After the recovery above (an earlier attempt may have sent it: then it was sent), before a slot

@@ -169,3 +169,15 @@ export function campaignDurationMs(
   if (!(rate > 0)) throw new RangeError('the senders need a positive rate');
   return (recipients * segmentsPerMessage * 1000) / rate;
 }
+
+/** SQS DelaySeconds takes at most 15 minutes: a farther tick comes early and delays itself again. */
+export const MAX_TICK_DELAY_SECONDS = 900;
+
+/**
+ * Whole seconds from `nowMs` until `atMs`, between 0 and MAX_TICK_DELAY_SECONDS: a tick's delay on
+ * the `campaigns` queue, for the first tick (until the start) and every next one.
+ */
+export function tickDelaySeconds(atMs: number, nowMs: number): number {
+  const seconds = Math.ceil((atMs - nowMs) / 1000);
+  return Math.min(MAX_TICK_DELAY_SECONDS, Math.max(0, Number.isFinite(seconds) ? seconds : 0));
+}

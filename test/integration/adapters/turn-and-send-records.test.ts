@@ -195,16 +195,55 @@ function send(customer: string, sid: string): SendIdentity {
 }
 
 describe("a send's record on its reply's transcript entry", () => {
+  it("keeps a parked send's booked slot for the receive that comes back, counts its parks, and drops the slot on a release", async () => {
+    const customer = nextCustomer();
+    const identity = send(customer, 'SM9');
+    await messages().claimSend(identity, '2026-12-02T10:00:01.000Z');
+    await messages().parkSend(identity, { slotAtMs: 1_764_669_630_000 });
+    expect(await messages().claimSend(identity, '2026-12-02T10:00:20.000Z')).toEqual({
+      outcome: 'claimed',
+      bookedSlotAtMs: 1_764_669_630_000,
+      parks: 1,
+    });
+    // Back early: parked again with the same slot, a second park.
+    await messages().parkSend(identity, { slotAtMs: 1_764_669_630_000 });
+    expect(await messages().claimSend(identity, '2026-12-02T10:00:29.000Z')).toMatchObject({
+      outcome: 'claimed',
+      bookedSlotAtMs: 1_764_669_630_000,
+      parks: 2,
+    });
+    // A failed attempt used its slot up; the parks stay counted (they are not failures).
+    await messages().releaseSend(identity);
+    expect(await messages().claimSend(identity, '2026-12-02T10:00:40.000Z')).toEqual({
+      outcome: 'claimed',
+      parks: 2,
+    });
+    // Only a claim holder parks.
+    await messages().completeSend(identity, {
+      state: 'sent',
+      sid: 'SMtwilio9',
+      at: '2026-12-02T10:00:41.000Z',
+    });
+    await expect(messages().parkSend(identity, { slotAtMs: 1 })).rejects.toThrow();
+  });
+
   it('is created by the claim, held once, released, reclaimed and finally done', async () => {
     const customer = nextCustomer();
     const identity = send(customer, 'SM1');
-    expect(await messages().claimSend(identity, '2026-12-02T10:00:01.000Z')).toEqual({ outcome: 'claimed' });
+    expect(await messages().claimSend(identity, '2026-12-02T10:00:01.000Z')).toEqual({
+      outcome: 'claimed',
+      parks: 0,
+    });
     expect(await messages().claimSend(identity, '2026-12-02T10:00:02.000Z')).toEqual({
       outcome: 'inFlight',
       claimedAt: '2026-12-02T10:00:01.000Z',
+      parks: 0,
     });
     await messages().releaseSend(identity);
-    expect(await messages().claimSend(identity, '2026-12-02T10:00:03.000Z')).toEqual({ outcome: 'claimed' });
+    expect(await messages().claimSend(identity, '2026-12-02T10:00:03.000Z')).toEqual({
+      outcome: 'claimed',
+      parks: 0,
+    });
     await messages().recordSent(identity, {
       sid: 'SMtwilio1',
       status: 'queued',
@@ -243,7 +282,10 @@ describe("a send's record on its reply's transcript entry", () => {
       at: AT,
     });
     const identity = { ...send(customer, 'SM9'), body: 'Sorry, something went wrong on our side.' };
-    expect(await messages().claimSend(identity, '2026-12-02T10:00:01.000Z')).toEqual({ outcome: 'claimed' });
+    expect(await messages().claimSend(identity, '2026-12-02T10:00:01.000Z')).toEqual({
+      outcome: 'claimed',
+      parks: 0,
+    });
     const entry = await item(keys.transcriptEntry(TENANT, customer, identity.transcriptKey));
     expect(entry).toMatchObject({ at: AT, conversationId: '', sendState: 'sending' });
   });

@@ -276,9 +276,17 @@ describe('smsctl campaign --local', () => {
       'two senders',
       'ok.csv',
       ORDERS_CSV,
-      [...WORKFLOW, '--messaging-service'],
+      [...WORKFLOW, '--pool', 'main'],
       2,
       /exactly one of --from, --pool and --messaging-service/,
+    ],
+    [
+      'a Messaging Service campaign with no number to keep its conversations on',
+      'ok.csv',
+      ORDERS_CSV,
+      ['--messaging-service', '--workflow', 'order-status'],
+      2,
+      /--messaging-service needs --from/,
     ],
   ])('refuses %s before creating anything', async (_name, name, content, flags, code, reason) => {
     const recipients = await file(name, content);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CampaignDispatchError, tickDelaySeconds } from '../../../lambdas/campaign-dispatcher/tick';
+import { CampaignDispatchError } from '../../../lambdas/campaign-dispatcher/tick';
+import { tickDelaySeconds } from '../../../lambdas/domain/campaign/dispatch-plan';
 import { poolSenderOf } from '../../../lambdas/domain/campaign/dispatch-plan';
 import type { CampaignStore } from '../../../lambdas/ports/campaign-store';
 import {

@@ -218,6 +218,23 @@ describe('sender', () => {
     expect(store.completed).toEqual(['sent']);
   });
 
+  it('records a message an earlier attempt sent as sent, though the customer opted out since', async () => {
+    store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
+    await optOuts.optOut('demo', queued.to);
+    const sms = new ScriptedGateway([]);
+    sms.recent = { sid: 'SM9', status: 'delivered' };
+    await processSend(queued, 2, deps(sms));
+    expect(store.completed).toEqual(['sent']);
+    expect(store.failed).toEqual([]);
+    expect(events.map((event) => event.type)).toEqual(['sent', 'outcome', 'recovered']);
+
+    // Not at Twilio: the earlier attempt never sent it, and now it is refused.
+    const refused = new MemoryMessageStore();
+    refused.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
+    await processSend(queued, 2, { ...deps(new ScriptedGateway([])), messages: refused });
+    expect(refused.failed).toMatchObject([{ errorCode: 21610, reason: 'recipient opted out' }]);
+  });
+
   it('reports the outcome of a message Twilio finished before it was recovered', async () => {
     store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
     const sms = new ScriptedGateway([]);
