@@ -9,6 +9,7 @@ import {
   DIMENSIONS,
   METRIC_SERVICE,
   METRICS,
+  CAMPAIGN_DIMENSION_SET,
   SENDER_NUMBER_DIMENSION_SET,
   TENANT_DIMENSION_SET,
 } from './metric-catalog';
@@ -46,6 +47,19 @@ export function senderNumberSearch(
   periodSeconds = MONITORING_PERIOD.toSeconds(),
 ): string {
   return dimensionSetSearch(namespace, SENDER_NUMBER_DIMENSION_SET, metricNames, statistic, periodSeconds);
+}
+
+/**
+ * A SEARCH over one metric of every campaign of every tenant: the {service, TenantId, CampaignId}
+ * set a campaign's delivery metrics also carry (lib/metric-catalog.ts).
+ */
+export function campaignSearch(
+  namespace: string,
+  metricNames: string | readonly string[],
+  statistic: string,
+  periodSeconds = MONITORING_PERIOD.toSeconds(),
+): string {
+  return dimensionSetSearch(namespace, CAMPAIGN_DIMENSION_SET, metricNames, statistic, periodSeconds);
 }
 
 /**
@@ -307,6 +321,25 @@ export class Monitoring extends Construct {
         period: MONITORING_PERIOD,
       });
     const numberLabel = `\${PROP('Dim.${DIMENSIONS.tenant}')} \${PROP('Dim.${DIMENSIONS.senderNumber}')}`;
+    const byCampaign = (metricNames: string | readonly string[], label: string) =>
+      new cw.MathExpression({
+        expression: campaignSearch(namespace, metricNames, 'Sum'),
+        usingMetrics: {},
+        label,
+        period: MONITORING_PERIOD,
+      });
+    const campaignLabel = `\${PROP('Dim.${DIMENSIONS.tenant}')} \${PROP('Dim.${DIMENSIONS.campaign}')}`;
+    // A campaign's delivery rate: the outcomes of every campaign in one SEARCH each (metric math
+    // cannot divide SEARCH by SEARCH series by series, so the rate is over all campaigns).
+    const campaignDeliveryRate = new cw.MathExpression({
+      expression: 'SUM(campaignDelivered) / SUM(campaignOutcomes)',
+      usingMetrics: {
+        campaignDelivered: byCampaign(METRICS.messagesDelivered, 'delivered'),
+        campaignOutcomes: byCampaign(DELIVERY_OUTCOME_METRICS, 'outcomes'),
+      },
+      label: 'Delivery rate, all campaigns',
+      period: MONITORING_PERIOD,
+    });
 
     const rateAxis: cw.YAxisProps = { min: 0, max: 1, showUnits: false };
     const queueList = Object.values(queues);
@@ -416,6 +449,34 @@ export class Monitoring extends Construct {
       new cw.GraphWidget({
         title: 'Delivery rate, selected sender number',
         left: [deliveryRateSelectedNumber],
+        leftYAxis: rateAxis,
+        width: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Sent by campaign',
+        left: [byCampaign(METRICS.messagesSent, campaignLabel)],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Delivered by campaign',
+        left: [byCampaign(METRICS.messagesDelivered, campaignLabel)],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Undelivered / failed by campaign',
+        left: [
+          byCampaign(
+            [METRICS.messagesUndelivered, METRICS.messagesFailed],
+            `\${PROP('MetricName')} ${campaignLabel}`,
+          ),
+        ],
+        width: 6,
+      }),
+      new cw.GraphWidget({
+        title: 'Delivery rate, all campaigns',
+        left: [campaignDeliveryRate],
         leftYAxis: rateAxis,
         width: 6,
       }),

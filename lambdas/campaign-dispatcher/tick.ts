@@ -21,6 +21,7 @@ import {
   type SenderClocks,
   MAX_TICK_DELAY_SECONDS,
   tickDelaySeconds,
+  MIN_TICK_GAP_MS,
 } from '../domain/campaign/dispatch-plan';
 import { nextAllowedSendTime, parseQuietHours, type QuietHours } from '../domain/campaign/quiet-hours';
 import { resolveRecipientTimeZone } from '../domain/campaign/recipient-timezone';
@@ -124,7 +125,7 @@ export async function runCampaignTick(
     campaign = decision.go;
   }
   const dispatched = await dispatch(campaign, deps, startedMs);
-  return finish(campaign, dispatched, deps);
+  return finish(campaign, dispatched, startedMs, deps);
 }
 
 /**
@@ -491,6 +492,7 @@ async function inConversation(
 async function finish(
   campaign: CampaignRecord,
   dispatched: Dispatched,
+  startedMs: number,
   deps: CampaignTickDeps,
 ): Promise<TickOutcome> {
   const { tenantId, campaignId } = campaign;
@@ -498,7 +500,13 @@ async function finish(
   const nowMs = deps.now().getTime();
   const settings = deps.settings ?? DEFAULT_DISPATCH_SETTINGS;
   let nextAtMs: number | undefined;
-  if (dispatched.pendingNow) nextAtMs = nextDispatchTick({ nowMs, pendingNow: true, settings });
+  // A tick's worth after this tick began, not after it ended: the releases were planned up to its
+  // start + tick + lead, so a long tick must not leave the senders' queues to run dry.
+  if (dispatched.pendingNow)
+    nextAtMs = Math.max(
+      nowMs + MIN_TICK_GAP_MS,
+      nextDispatchTick({ nowMs: startedMs, pendingNow: true, settings }) ?? nowMs,
+    );
   else {
     const [nextDue] = await deps.campaigns.dueRecipients(tenantId, campaignId, LAST_DUE_MS, 1);
     nextAtMs = nextDispatchTick({

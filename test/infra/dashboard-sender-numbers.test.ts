@@ -1,11 +1,12 @@
 /**
- * The dashboard's row per sender number: SEARCH over exactly the {service, TenantId, SenderNumber}
- * set the delivery metrics carry (numbers are runtime data), and the selected number's rate.
+ * The dashboard's rows per sender number and per campaign: SEARCH over exactly the
+ * {service, TenantId, SenderNumber} and {service, TenantId, CampaignId} sets the delivery metrics
+ * carry (numbers and campaigns are runtime data), the selected number's rate and the campaigns' rate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig } from '../../lib/config';
 import { DIMENSIONS, METRIC_SERVICE, METRICS } from '../../lib/metric-catalog';
-import { senderNumberSearch } from '../../lib/monitoring';
+import { campaignSearch, DELIVERY_OUTCOME_METRICS, senderNumberSearch } from '../../lib/monitoring';
 import { dispose, flatten, props, resourcesOfType, type Synthesized, synthesize } from './helpers';
 
 const dev = stageConfig('dev');
@@ -95,6 +96,40 @@ describe('dashboard: delivery per sender number', () => {
       );
       expect(dimensions).toContain(METRIC_SERVICE);
     }
+  });
+
+  it("graphs each campaign of every tenant in a row of its own, and the campaigns' delivery rate", () => {
+    expect(campaignSearch(dev.metricsNamespace, METRICS.messagesSent, 'Sum')).toBe(
+      `SEARCH('{SmsConversations/dev,CampaignId,TenantId,service} service="sms-conversations" MetricName="MessagesSent"', 'Sum', 300)`,
+    );
+    const row = [
+      'Sent by campaign',
+      'Delivered by campaign',
+      'Undelivered / failed by campaign',
+      'Delivery rate, all campaigns',
+    ].map(widget);
+    expect(row.map((found) => found?.type)).toEqual(['metric', 'metric', 'metric', 'metric']);
+    expect(new Set(row.map((found) => found?.y)).size).toBe(1);
+    expect(row.reduce((total, found) => total + (found?.width ?? 0), 0)).toBe(24);
+    expect(expressionsOf(row[0])).toEqual([
+      campaignSearch(dev.metricsNamespace, METRICS.messagesSent, 'Sum'),
+    ]);
+    expect(expressionsOf(row[1])).toEqual([
+      campaignSearch(dev.metricsNamespace, METRICS.messagesDelivered, 'Sum'),
+    ]);
+    expect(expressionsOf(row[2])).toEqual([
+      campaignSearch(dev.metricsNamespace, [METRICS.messagesUndelivered, METRICS.messagesFailed], 'Sum'),
+    ]);
+    expect(options(row[0]?.properties.metrics?.[0] ?? [])?.label).toBe(
+      `\${PROP('Dim.${DIMENSIONS.tenant}')} \${PROP('Dim.${DIMENSIONS.campaign}')}`,
+    );
+    expect(expressionsOf(row[3])).toEqual(
+      expect.arrayContaining([
+        'SUM(campaignDelivered) / SUM(campaignOutcomes)',
+        campaignSearch(dev.metricsNamespace, METRICS.messagesDelivered, 'Sum'),
+        campaignSearch(dev.metricsNamespace, DELIVERY_OUTCOME_METRICS, 'Sum'),
+      ]),
+    );
   });
 
   it('has a Sender number selector populated by SEARCH over the per-number set', () => {
