@@ -23,7 +23,7 @@ try {
   console.log(JSON.stringify(summary));
   exitCode = summary.ok ? 0 : 1;
 } catch (error) {
-  console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 }
 // Idle keep-alive sockets of the SDK clients would hold the process for minutes after the stack stopped.
 process.stdout.write('', () => process.exit(exitCode));
