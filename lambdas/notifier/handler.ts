@@ -7,7 +7,7 @@ import { dlqUrlEnvName, ENV, functions, queues, queueUrlEnvName } from '../../li
 import { DynamoWebhookDeliveries } from '../adapters/dynamodb/webhook-deliveries';
 import { PinnedWebhookTransport } from '../adapters/pinned-webhook-transport';
 import { SecretsManagerWebhookKeys } from '../adapters/secrets-manager-webhook-keys';
-import { DEPLOYED_URL_POLICY, LOCAL_URL_POLICY, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
+import { outboundUrlPolicyFromEnv } from '../shared/outbound-url-policy-env';
 import type { WebhookQueueMessage } from '../domain/queue-messages';
 import { secretsManagerClient, sqsClient } from '../shared/clients';
 import { documentClient } from '../shared/document-client';
@@ -30,7 +30,7 @@ const deps: NotifierDeps = {
     CREDENTIALS_TTL_MS,
   ),
   transport: new PinnedWebhookTransport('sms-conversations-webhooks/1'),
-  urlPolicy: urlPolicyOf(requireEnv(ENV.allowLoopbackWebhooks)),
+  urlPolicy: outboundUrlPolicyFromEnv(),
   leaseSeconds: functions.notifier.timeoutSeconds,
   maxAttempts: queues.webhooks.maxReceiveCount,
   now: () => new Date(),
@@ -57,14 +57,6 @@ const deps: NotifierDeps = {
     }
   },
 };
-
-/** `true` only in the local stack (lib/config.ts); anything but `true`/`false` is a deploy bug. */
-function urlPolicyOf(allowLoopback: string): OutboundUrlPolicy {
-  if (allowLoopback !== 'true' && allowLoopback !== 'false') {
-    throw new Error(`Environment variable ${ENV.allowLoopbackWebhooks} must be true or false`);
-  }
-  return allowLoopback === 'true' ? LOCAL_URL_POLICY : DEPLOYED_URL_POLICY;
-}
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -2,21 +2,10 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-s
 import type { NumberPool, NumberPools } from '../../ports/number-pools';
 import type { TenantNumber } from '../../ports/tenant-directory';
 import { keys } from './keys';
+import { tenantNumberOf } from './tenant-directory';
 
 /** BatchGetItem takes at most 100 keys a request. */
 const BATCH_GET_KEYS = 100;
-
-/** As DynamoTenantDirectory.getNumber reads a `NUMBER#` item (keep the two alike). */
-function tenantNumberOf(tenantId: string, item: Record<string, unknown>): TenantNumber {
-  return {
-    tenantId,
-    number: String(item.number),
-    workflowId: String(item.workflowId),
-    allowInboundStart: item.allowInboundStart !== false,
-    ...(typeof item.segmentsPerSecond === 'number' ? { segmentsPerSecond: item.segmentsPerSecond } : {}),
-    ...(typeof item.mms === 'boolean' ? { mms: item.mms } : {}),
-  };
-}
 
 /**
  * Which of `numbers` the tenant has registered (`smsctl number put`), by number. A number another
@@ -38,7 +27,7 @@ export async function registeredNumbers(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysLeft, ConsistentRead: true } } }),
       );
       for (const item of result.Responses?.[tableName] ?? []) {
-        const number = tenantNumberOf(tenantId, item);
+        const number = tenantNumberOf(tenantId, String(item.number), item);
         found.set(number.number, number);
       }
       keysLeft = result.UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -9,6 +9,22 @@ interface Cached<T> {
 }
 
 /** Numbers and workflows change rarely; a short per-container cache saves two reads per turn. */
+/** A `NUMBER#` item as a TenantNumber: the one reading of it (the directory's and the pools'). */
+export function tenantNumberOf(
+  tenantId: string,
+  number: string,
+  item: Record<string, unknown>,
+): TenantNumber {
+  return {
+    tenantId,
+    number,
+    workflowId: String(item.workflowId),
+    allowInboundStart: item.allowInboundStart !== false,
+    ...(typeof item.segmentsPerSecond === 'number' ? { segmentsPerSecond: item.segmentsPerSecond } : {}),
+    ...(typeof item.mms === 'boolean' ? { mms: item.mms } : {}),
+  };
+}
+
 export class DynamoTenantDirectory implements TenantLookup {
   private readonly cache = new Map<string, Cached<unknown>>();
 
@@ -29,15 +45,7 @@ export class DynamoTenantDirectory implements TenantLookup {
   getNumber(tenantId: string, number: string): Promise<TenantNumber | undefined> {
     return this.cached(`n:${tenantId}:${number}`, async () => {
       const item = await this.get(keys.tenantNumber(tenantId, number));
-      if (!item) return undefined;
-      return {
-        tenantId,
-        number,
-        workflowId: String(item.workflowId),
-        allowInboundStart: item.allowInboundStart !== false,
-        ...(typeof item.segmentsPerSecond === 'number' ? { segmentsPerSecond: item.segmentsPerSecond } : {}),
-        ...(typeof item.mms === 'boolean' ? { mms: item.mms } : {}),
-      };
+      return item ? tenantNumberOf(tenantId, number, item) : undefined;
     });
   }
 
