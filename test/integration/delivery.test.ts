@@ -145,8 +145,12 @@ describe('delivery', () => {
     const perNumber = { [DIMENSIONS.tenant]: tenant.tenantId, [DIMENSIONS.senderNumber]: tenant.number };
     const series = (name: string, dimensions: Record<string, string>) =>
       stack().metrics.sumOfSeries(name, dimensions);
-    await waitFor('the delivery counted per number', () =>
-      series(METRICS.messagesDelivered, perNumber) === 1 ? true : undefined,
+    // The sender publishes its records when its invocation ends, which can be after the status
+    // function published the delivery (records of a batch wait for their slots side by side).
+    await waitFor('the send and the delivery counted per number', () =>
+      series(METRICS.messagesDelivered, perNumber) === 1 && series(METRICS.messagesSent, perNumber) === 1
+        ? true
+        : undefined,
     );
     expect(series(METRICS.messagesSent, perNumber)).toBe(1);
     expect(series(METRICS.messagesDelivered, { [DIMENSIONS.tenant]: tenant.tenantId })).toBe(1);
