@@ -158,9 +158,15 @@ describe('delivery', () => {
     // The same records: counted once per tenant however many sets they name.
     expect(stack().metrics.sum(METRICS.messagesDelivered, { [DIMENSIONS.tenant]: tenant.tenantId })).toBe(1);
 
-    const tenantData = stack()
-      .metrics.all()
-      .filter((datum) => datum.dimensions[DIMENSIONS.tenant] === tenant.tenantId);
+    const dataOfTenant = () =>
+      stack()
+        .metrics.all()
+        .filter((datum) => datum.dimensions[DIMENSIONS.tenant] === tenant.tenantId);
+    // The latency is a record of its own (per tenant only), read from the log a moment after the counts.
+    await waitFor('the delivery latency', () =>
+      dataOfTenant().some((datum) => datum.name === METRICS.deliveryLatency) ? true : undefined,
+    );
+    const tenantData = dataOfTenant();
     const withNumber = tenantData.filter((datum) => datum.dimensions[DIMENSIONS.senderNumber] !== undefined);
     expect(new Set(withNumber.map((datum) => datum.dimensions[DIMENSIONS.senderNumber]))).toEqual(
       new Set([tenant.number]),
