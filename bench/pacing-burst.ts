@@ -105,7 +105,7 @@ export async function simulateBurst(
       recipients.add(request.to);
       return { sid: `SM${sentAt.length}`, status: 'queued', numSegments: 1 };
     },
-    findRecent: async () => undefined,
+    findRecent: async () => [],
     fetch: async () => undefined,
   };
   const deps: SendDeps = {

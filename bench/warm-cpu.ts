@@ -187,7 +187,7 @@ export async function measureWarmCpu(events: number) {
         credentials,
         sms: {
           send: async () => ({ sid: `SM${'1'.repeat(32)}`, status: 'queued', numSegments: 1 }),
-          findRecent: async () => undefined,
+          findRecent: async () => [],
           fetch: async () => undefined,
         },
         messages: memoryMessages,

@@ -69,7 +69,7 @@ export class TwilioRestSmsGateway implements SmsGateway {
     from?: string;
     body: string;
     since: Date;
-  }): Promise<SentSms | undefined> {
+  }): Promise<readonly SentSms[]> {
     // No DateSent filter: a message still queued has no date_sent yet. Newest first, so the page
     // holds anything created since the claim unless this recipient got 50 more messages since.
     const params = new URLSearchParams({ To: query.to });
@@ -80,14 +80,17 @@ export class TwilioRestSmsGateway implements SmsGateway {
       'GET',
       `Messages.json?${params.toString()}`,
     );
-    const match = page.messages.find(
-      (message) =>
-        message.body === query.body &&
-        (message.date_created
-          ? new Date(message.date_created).getTime() >= query.since.getTime() - 1000
-          : true),
-    );
-    return match ? toSentSms(match) : undefined;
+    // date_created has whole seconds: a second's tolerance, so an earlier send can match too.
+    return page.messages
+      .filter(
+        (message) =>
+          message.body === query.body &&
+          (message.date_created
+            ? new Date(message.date_created).getTime() >= query.since.getTime() - 1000
+            : true),
+      )
+      .reverse()
+      .map(toSentSms);
   }
 
   async fetch(credentials: TenantTwilioCredentials, sid: string): Promise<SentSms | undefined> {

@@ -41,13 +41,19 @@ export interface SendIdentity {
 /** What a send that fails for good counts as in its campaign: `failed`, or `cancelled` (the campaign's). */
 export type SendFailureCounter = Extract<CampaignCounter, 'failed' | 'cancelled'>;
 
-export interface RecordedSend {
+export type RecordedSend =
+  | {
+      /**
+       * Twilio had finished the message already (a send recovered late) and the final status is this
+       * send's own record, not yet reported: the sender reports the outcome and confirms it.
+       */
+      readonly reportOutcome: boolean;
+    }
   /**
-   * Twilio had finished the message already (a send recovered late) and the final status is this
-   * send's own record, not yet reported: the sender reports the outcome and confirms it.
+   * The message is already recorded for another send (a recovery found an earlier send's message
+   * with the same text): nothing was written, and this send must not adopt it.
    */
-  readonly reportOutcome: boolean;
-}
+  | { readonly belongsToAnotherSend: true };
 
 export type StatusApplyResult =
   /** The same (MessageSid, status) was applied before. */

@@ -21,14 +21,18 @@ export interface SentSms {
 /** Sends SMS through the provider. Failures throw TwilioApiError. */
 export interface SmsGateway {
   send(request: SendSmsRequest): Promise<SentSms>;
-  /** A message to `to` with this body created since `since`, if any (recovers a send whose outcome was lost). */
+  /**
+   * The messages to `to` with this body created since about `since`, oldest first (recovers a send
+   * whose outcome was lost). More than one when an earlier send of the same text falls in the same
+   * second: the caller adopts the first that no other send has recorded.
+   */
   findRecent(query: {
     credentials: TenantTwilioCredentials;
     to: string;
     from?: string;
     body: string;
     since: Date;
-  }): Promise<SentSms | undefined>;
+  }): Promise<readonly SentSms[]>;
   /** The message as the provider sees it now; undefined if it does not know the SID. */
   fetch(credentials: TenantTwilioCredentials, sid: string): Promise<SentSms | undefined>;
 }

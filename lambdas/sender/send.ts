@@ -131,19 +131,21 @@ export async function processSend(
     // before any refusal below. A message Twilio has was sent, whatever happened since (a STOP, a
     // cancelled campaign): it is recorded as sent, never completed as refused.
     credentials = await deps.credentials.get(queued.tenantId);
-    const found =
-      credentials &&
-      (await deps.sms.findRecent({
-        credentials,
-        to: queued.to,
-        ...(credentials.messagingServiceSid ? {} : { from: queued.from }),
-        body: queued.body,
-        since: new Date(claim.claimedAt),
-      }));
-    if (found) {
-      await record(identity, found, deps);
-      deps.onEvent({ type: 'recovered', tenantId: queued.tenantId, sid: found.sid });
-      return;
+    const candidates = credentials
+      ? await deps.sms.findRecent({
+          credentials,
+          to: queued.to,
+          ...(credentials.messagingServiceSid ? {} : { from: queued.from }),
+          body: queued.body,
+          since: new Date(claim.claimedAt),
+        })
+      : [];
+    // The first no other send has recorded: an earlier reply of the same text can match too.
+    for (const found of candidates) {
+      if (await record(identity, found, deps)) {
+        deps.onEvent({ type: 'recovered', tenantId: queued.tenantId, sid: found.sid });
+        return;
+      }
     }
   }
 
@@ -212,6 +214,7 @@ export async function processSend(
   for (let reauthenticated = false; ; reauthenticated = true) {
     try {
       const sent = await deps.sms.send(sendRequest(queued, credentials, deps.publicBaseUrl));
+      // A SID Twilio just created is no other send's.
       await record(identity, sent, deps);
       return;
     } catch (error) {
@@ -327,8 +330,9 @@ function sendRequest(
  * Record, report, complete, in that order: a crash before the completion leaves the send in flight,
  * and its retry finds the message at Twilio and reports it, so the metric is never lost. (Only a
  * crash in the instant between reporting and sending the completion reports a send twice.)
+ * False, and nothing done, when the message is another send's.
  */
-async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Promise<void> {
+async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Promise<boolean> {
   // Twilio never calls back with the initial status: record it from the create response.
   const status: OutboundStatus = isOutboundStatus(sent.status) ? sent.status : 'queued';
   const at = deps.now().toISOString();
@@ -338,6 +342,7 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
     ...(sent.numSegments !== undefined ? { numSegments: sent.numSegments } : {}),
     at,
   });
+  if ('belongsToAnotherSend' in recorded) return false;
   const campaign = identity.campaignId !== undefined ? { campaignId: identity.campaignId } : {};
   deps.onEvent({
     type: 'sent',
@@ -361,6 +366,7 @@ async function record(identity: SendIdentity, sent: SentSms, deps: SendDeps): Pr
     await deps.messages.confirmStatusReported(sent.sid, status);
   }
   await deps.messages.completeSend(identity, { state: 'sent', sid: sent.sid, at });
+  return true;
 }
 
 /**

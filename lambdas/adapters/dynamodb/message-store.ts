@@ -207,44 +207,57 @@ export class DynamoMessageStore implements MessageStore {
     // Named by the send, so that a retry of this send can tell its own unreported outcome apart.
     const deliveryId = sendDeliveryId(send.sendId);
     const initialEvent: MessageEvent = { at: sent.at, source: 'api', deliveryId };
-    const recorded = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.message(sent.sid),
-        // if_not_exists everywhere: recording twice (a retry after a crash) changes nothing.
-        UpdateExpression:
-          'SET tenantId = if_not_exists(tenantId, :tenant), sendId = if_not_exists(sendId, :sendId), ' +
-          '#from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to), ' +
-          '#status = if_not_exists(#status, :status), createdAt = if_not_exists(createdAt, :at), ' +
-          'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
-          'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
-          'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
-          (send.campaignId !== undefined ? 'campaignId = if_not_exists(campaignId, :campaignId), ' : '') +
-          // A message Twilio already finished (recorded late, after a crash) has nothing to reconcile.
-          (isFinalStatus(sent.status)
-            ? ''
-            : 'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at), ') +
-          '#events = if_not_exists(#events, :events)',
-        ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status', '#events': 'events' },
-        ExpressionAttributeValues: {
-          ':tenant': send.tenantId,
-          ':sendId': send.sendId,
-          ':from': send.from,
-          ':to': send.to,
-          ':status': sent.status,
-          ':at': sent.at,
-          ':segments': sent.numSegments ?? null,
-          ':conversationPk': transcript.pk,
-          ':transcriptSk': transcript.sk,
-          ':ttl': expiresAt,
-          ...(isFinalStatus(sent.status) ? {} : { ':shard': openShardOf(sent.sid) }),
-          ...(send.campaignId !== undefined ? { ':campaignId': send.campaignId } : {}),
-          // The initial status is an event like the callbacks' (Twilio never calls back with it).
-          ':events': { [sent.status]: initialEvent },
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const recorded = await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(sent.sid),
+          // Never a message another send recorded (a recovery can find an earlier send's same text).
+          ConditionExpression: 'attribute_not_exists(sendId) OR sendId = :sendId',
+          // if_not_exists everywhere: recording twice (a retry after a crash) changes nothing.
+          UpdateExpression:
+            'SET tenantId = if_not_exists(tenantId, :tenant), sendId = if_not_exists(sendId, :sendId), ' +
+            '#from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to), ' +
+            '#status = if_not_exists(#status, :status), createdAt = if_not_exists(createdAt, :at), ' +
+            'updatedAt = if_not_exists(updatedAt, :at), numSegments = if_not_exists(numSegments, :segments), ' +
+            'conversationPk = if_not_exists(conversationPk, :conversationPk), ' +
+            'transcriptSk = if_not_exists(transcriptSk, :transcriptSk), expiresAt = if_not_exists(expiresAt, :ttl), ' +
+            (send.campaignId !== undefined ? 'campaignId = if_not_exists(campaignId, :campaignId), ' : '') +
+            // A message Twilio already finished (recorded late, after a crash) has nothing to reconcile.
+            (isFinalStatus(sent.status)
+              ? ''
+              : 'openShard = if_not_exists(openShard, :shard), openSince = if_not_exists(openSince, :at), ') +
+            '#events = if_not_exists(#events, :events)',
+          ExpressionAttributeNames: {
+            '#from': 'from',
+            '#to': 'to',
+            '#status': 'status',
+            '#events': 'events',
+          },
+          ExpressionAttributeValues: {
+            ':tenant': send.tenantId,
+            ':sendId': send.sendId,
+            ':from': send.from,
+            ':to': send.to,
+            ':status': sent.status,
+            ':at': sent.at,
+            ':segments': sent.numSegments ?? null,
+            ':conversationPk': transcript.pk,
+            ':transcriptSk': transcript.sk,
+            ':ttl': expiresAt,
+            ...(isFinalStatus(sent.status) ? {} : { ':shard': openShardOf(sent.sid) }),
+            ...(send.campaignId !== undefined ? { ':campaignId': send.campaignId } : {}),
+            // The initial status is an event like the callbacks' (Twilio never calls back with it).
+            ':events': { [sent.status]: initialEvent },
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      });
+    if (!recorded) return { belongsToAnotherSend: true };
     const event = (recorded.Attributes?.events as Record<string, MessageEvent | undefined> | undefined)?.[
       sent.status
     ];

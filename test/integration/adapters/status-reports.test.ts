@@ -95,4 +95,13 @@ describe('status reports on DynamoDB Local', () => {
     expect(await apply('SM0005', 'delivered', 'sqs-g')).toBe('advanced');
     expect(await recordSent('SM0005', 'delivered')).toEqual({ reportOutcome: false });
   });
+
+  it("refuses to record another send's message, and changes nothing of it", async () => {
+    await sentMessage('SM0006');
+    const other = { ...sendOf('SM0006'), sendId: 'another-send' };
+    expect(
+      await store().recordSent(other, { sid: 'SM0006', status: 'delivered', at: '2026-12-02T00:00:02.000Z' }),
+    ).toEqual({ belongsToAnotherSend: true });
+    expect(await apply('SM0006', 'delivered', 'sqs-h')).toBe('advanced');
+  });
 });

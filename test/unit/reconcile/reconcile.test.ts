@@ -36,7 +36,7 @@ function setup(openMessages: OpenMessage[], remote: Record<string, SentSms | und
     send: async () => {
       throw new Error('reconcile never sends');
     },
-    findRecent: async () => undefined,
+    findRecent: async () => [],
     fetch: async (_credentials, sid) => {
       const answer = remote[sid];
       if (answer instanceof Error) throw answer;

@@ -50,8 +50,10 @@ class ScriptedGateway implements SmsGateway {
     if (next instanceof TwilioApiError) throw next;
     return next;
   }
-  async findRecent(): Promise<SentSms | undefined> {
-    return this.recent;
+  /** Messages of the same text Twilio has from before this send's claim (another send's). */
+  earlier: SentSms[] = [];
+  async findRecent(): Promise<readonly SentSms[]> {
+    return [...this.earlier, ...(this.recent ? [this.recent] : [])];
   }
   async fetch(): Promise<SentSms | undefined> {
     throw new Error('not used by the sender');
@@ -84,7 +86,10 @@ class MemoryMessageStore implements MessageStore {
   ownsOutcome = true;
   /** The campaign each recorded message was recorded for. */
   readonly recordedCampaigns: (string | undefined)[] = [];
+  /** Messages already recorded for other sends: recordSent refuses them, as the table's condition does. */
+  readonly othersSends = new Set<string>();
   async recordSent(send: SendIdentity, sent: { sid: string; status: string }) {
+    if (this.othersSends.has(sent.sid)) return { belongsToAnotherSend: true as const };
     this.sent.push(sent);
     this.recordedCampaigns.push(send.campaignId);
     return {
@@ -216,6 +221,31 @@ describe('sender', () => {
     // The attempt that died may not have reported it: the adopting attempt does, then completes.
     expect(events.map((event) => event.type)).toEqual(['sent', 'recovered']);
     expect(store.completed).toEqual(['sent']);
+  });
+
+  it("never adopts an earlier send's message of the same text (Twilio's seconds let it match)", async () => {
+    store.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
+    store.othersSends.add('SM8');
+    const sms = new ScriptedGateway([]);
+    sms.earlier = [{ sid: 'SM8', status: 'delivered' }];
+    sms.recent = { sid: 'SM9', status: 'sent' };
+    await processSend(queued, 1, deps(sms));
+    expect(sms.requests).toHaveLength(0);
+    expect(store.sent.map((sent) => sent.sid)).toEqual(['SM9']);
+    expect(events).toEqual([
+      { type: 'sent', tenantId: 'demo', sid: 'SM9', from: queued.from },
+      { type: 'recovered', tenantId: 'demo', sid: 'SM9' },
+    ]);
+
+    // Only the other send's message at Twilio: this one was never sent, so it is sent now.
+    const unsent = new MemoryMessageStore();
+    unsent.claim = { outcome: 'inFlight', parks: 0, claimedAt: '2026-11-22T12:00:00.500Z' };
+    unsent.othersSends.add('SM8');
+    const retry = new ScriptedGateway([{ sid: 'SM10', status: 'queued' }]);
+    retry.earlier = [{ sid: 'SM8', status: 'delivered' }];
+    await processSend(queued, 1, { ...deps(retry), messages: unsent });
+    expect(retry.requests).toHaveLength(1);
+    expect(unsent.sent.map((sent) => sent.sid)).toEqual(['SM10']);
   });
 
   it('records a message an earlier attempt sent as sent, though the customer opted out since', async () => {
