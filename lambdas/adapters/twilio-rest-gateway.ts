@@ -54,8 +54,9 @@ export class TwilioRestSmsGateway implements SmsGateway {
   async send(request: SendSmsRequest): Promise<SentSms> {
     const form = new URLSearchParams();
     form.set('To', request.to);
+    // Both when both are given: Twilio sends from `From` with the service's features.
     if (request.messagingServiceSid) form.set('MessagingServiceSid', request.messagingServiceSid);
-    else if (request.from) form.set('From', request.from);
+    if (request.from) form.set('From', request.from);
     if (request.body.length > 0) form.set('Body', request.body);
     for (const url of request.mediaUrls) form.append('MediaUrl', url);
     form.set('StatusCallback', request.statusCallback);

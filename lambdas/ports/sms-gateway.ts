@@ -3,7 +3,10 @@ import type { TenantTwilioCredentials } from '../domain/tenant';
 export interface SendSmsRequest {
   readonly credentials: TenantTwilioCredentials;
   readonly to: string;
-  /** The business number; omitted when the tenant sends through a Messaging Service. */
+  /**
+   * The business number. With `messagingServiceSid` too, Twilio sends from this number with the
+   * service's features (a number of the service); alone, the service picks the number.
+   */
   readonly from?: string;
   readonly messagingServiceSid?: string;
   readonly body: string;

@@ -1,5 +1,6 @@
 import { backoffSeconds } from '../domain/backoff';
 import { releasedSendProceeds } from '../domain/campaign/campaign';
+import { isValidRetentionDays } from '../domain/data-requests';
 import {
   type DeliveryOutcome,
   deliveryOutcome,
@@ -111,6 +112,8 @@ export async function processSend(
     body: queued.body,
     queuedAt: queued.queuedAt,
     ...campaignOf(queued),
+    // A value out of range (a hand-made message) leaves the default rather than a broken TTL.
+    ...(isValidRetentionDays(queued.retentionDays) ? { retentionDays: queued.retentionDays } : {}),
   };
   const claim = await deps.messages.claimSend(identity, deps.now().toISOString());
   if (claim.outcome === 'done') {
@@ -135,7 +138,7 @@ export async function processSend(
       ? await deps.sms.findRecent({
           credentials,
           to: queued.to,
-          ...(credentials.messagingServiceSid ? {} : { from: queued.from }),
+          from: queued.from,
           body: queued.body,
           since: new Date(claim.claimedAt),
         })
@@ -317,9 +320,11 @@ function sendRequest(
   return {
     credentials,
     to: queued.to,
-    ...(credentials.messagingServiceSid
-      ? { messagingServiceSid: credentials.messagingServiceSid }
-      : { from: queued.from }),
+    // From always, the service too when the tenant has one: a reply goes out from the number its
+    // conversation is kept on, so the customer's answer comes back to it (a service left to pick
+    // could answer from another of its numbers, and the platform paces the number it names).
+    from: queued.from,
+    ...(credentials.messagingServiceSid ? { messagingServiceSid: credentials.messagingServiceSid } : {}),
     body: queued.body,
     mediaUrls: queued.mediaUrls,
     statusCallback: statusCallbackUrl(publicBaseUrl, queued.tenantId),

@@ -84,6 +84,17 @@ describe('TwilioRestSmsGateway against the simulator', () => {
     expect(request?.params.MediaUrl).toEqual(['https://example.com/a.png', 'https://example.com/b.png']);
   });
 
+  it('sends From with the Messaging Service when given both (the service sends from that number)', async () => {
+    const sent = await gateway.send({ credentials, ...base, messagingServiceSid: `MG${'d'.repeat(32)}` });
+    const request = sim
+      .apiRequests()
+      .filter((entry) => entry.method === 'POST')
+      .at(-1);
+    assertValidCreateMessageRequest(request?.params as Record<string, string | string[]>);
+    expect(request?.params).toMatchObject({ From: base.from, MessagingServiceSid: `MG${'d'.repeat(32)}` });
+    expect(sent.status).toBe('accepted');
+  });
+
   it.each([
     ['+15005550001', 21211],
     ['+15005550002', 21612],

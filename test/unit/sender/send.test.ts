@@ -382,12 +382,13 @@ describe('sender', () => {
     expect(events.map((event) => event.type)).toEqual(['optOut', 'failed']);
   });
 
-  it('sends through the Messaging Service when the tenant has one', async () => {
+  it("sends through the tenant's Messaging Service from the conversation's number", async () => {
     credentials.get = async () => ({ ...CREDS, messagingServiceSid: `MG${'1'.repeat(32)}` });
     const sms = new ScriptedGateway([{ sid: 'SM3', status: 'accepted' }]);
     await processSend(queued, 1, deps(sms));
     expect(sms.requests[0]?.messagingServiceSid).toBe(`MG${'1'.repeat(32)}`);
-    expect(sms.requests[0]?.from).toBeUndefined();
+    // Not left to the service: the customer's answer must come back to the conversation's number.
+    expect(sms.requests[0]?.from).toBe(queued.from);
     expect(store.sent[0]?.status).toBe('accepted');
   });
 
