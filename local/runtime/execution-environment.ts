@@ -145,18 +145,31 @@ export class ExecutionEnvironment {
     return !this.exited;
   }
 
-  /** `crashAfterMs`: kill the environment that long into the handler's run (crash injection). */
-  async invoke(eventJson: string, requestId: string, crashAfterMs?: number): Promise<InvokeOutcome> {
+  /**
+   * `crashAfterMs`: kill the environment that long into the handler's run (crash injection).
+   * `deadlineMs`: time out by then at the latest, INIT included (the function's timeout otherwise).
+   */
+  async invoke(
+    eventJson: string,
+    requestId: string,
+    crashAfterMs?: number,
+    deadlineMs?: number,
+  ): Promise<InvokeOutcome> {
     const coldStart = this.invocations === 0;
     this.invocations++;
     this.worker.ref();
+    const timeoutMs = () =>
+      Math.max(
+        0,
+        Math.min(this.config.timeoutSeconds * 1000, (deadlineMs ?? Number.POSITIVE_INFINITY) - Date.now()),
+      );
     try {
-      const init = await this.awaitInit(requestId);
+      const init = await this.awaitInit(requestId, timeoutMs());
       if (!init.ok) {
         await this.terminate();
         return { error: init.error, durationMs: 0, coldStart, requestId };
       }
-      const outcome = await this.run(eventJson, requestId, crashAfterMs);
+      const outcome = await this.run(eventJson, requestId, crashAfterMs, timeoutMs());
       return {
         ...outcome,
         coldStart,
@@ -184,8 +197,8 @@ export class ExecutionEnvironment {
     await this.worker.terminate();
   }
 
-  /** Lambda gives INIT its own budget; here it is the function's timeout. */
-  private async awaitInit(requestId: string): Promise<InitOutcome> {
+  /** Lambda gives INIT its own budget; here it is the function's timeout (or what the deadline leaves). */
+  private async awaitInit(requestId: string, timeoutMs: number): Promise<InitOutcome> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<InitOutcome>((resolve) => {
       timer = setTimeout(
@@ -194,10 +207,10 @@ export class ExecutionEnvironment {
             ok: false,
             error: {
               errorType: 'Sandbox.Timedout',
-              errorMessage: `${requestId} INIT ${timeoutMessage(this.config.timeoutSeconds)}`,
+              errorMessage: `${requestId} INIT ${timeoutMessage(timeoutMs / 1000)}`,
             },
           }),
-        this.config.timeoutSeconds * 1000,
+        timeoutMs,
       );
     });
     try {
@@ -211,8 +224,8 @@ export class ExecutionEnvironment {
     eventJson: string,
     requestId: string,
     crashAfterMs: number | undefined,
+    timeoutMs: number,
   ): Promise<Pick<InvokeOutcome, 'result' | 'error' | 'durationMs'>> {
-    const timeoutMs = this.config.timeoutSeconds * 1000;
     const started = performance.now();
     return new Promise((resolve) => {
       // Killed at an arbitrary point of the handler's run: the exit handler settles the invocation
@@ -221,12 +234,12 @@ export class ExecutionEnvironment {
       const timer = setTimeout(() => {
         this.pending = undefined;
         // Like Lambda, a timed-out environment is thrown away with whatever it was doing; the
-        // lines it wrote are kept.
+        // lines it wrote are kept (and none it writes after this: lambda-worker.mjs).
         this.kill();
         resolve({
           error: {
             errorType: 'Sandbox.Timedout',
-            errorMessage: `${requestId} ${timeoutMessage(this.config.timeoutSeconds)}`,
+            errorMessage: `${requestId} ${timeoutMessage(timeoutMs / 1000)}`,
           },
           durationMs: performance.now() - started,
         });

@@ -138,12 +138,21 @@ export class LocalFunction {
     };
   }
 
-  async invoke(event: unknown): Promise<InvokeOutcome> {
+  /**
+   * `deadlineMs`: the invocation (INIT included) ends by then at the latest, timed out, however
+   * long its timeout (an SQS event source's records' visibility: sqs-event-source.ts).
+   */
+  async invoke(event: unknown, options: { deadlineMs?: number } = {}): Promise<InvokeOutcome> {
     const environment = await this.acquire();
     const requestId = randomUUID();
     const crashAfterMs = this.options.crashes?.crashDelayMs();
     try {
-      const outcome = await environment.invoke(JSON.stringify(event) ?? 'null', requestId, crashAfterMs);
+      const outcome = await environment.invoke(
+        JSON.stringify(event) ?? 'null',
+        requestId,
+        crashAfterMs,
+        options.deadlineMs,
+      );
       this.count(outcome);
       // Planned crashes of invocations that finished first did not happen.
       if (crashAfterMs !== undefined && outcome.error?.errorType === 'Runtime.ExitError') {

@@ -39,6 +39,13 @@ export interface SqsEventSourceOptions {
   readonly region?: string;
   /** Longest long-poll wait; short so stop() is prompt. Default 1 s. */
   readonly pollWaitSeconds?: number;
+  /**
+   * The queue's visibility timeout. An invocation is cut short when its first record's visibility
+   * ends (waiting for an environment and INIT included), so no record is ever handled while SQS
+   * may already have handed it to another poller: what AWS's rule of a visibility timeout of six
+   * times the function's timeout guarantees, kept here also when a soak shortens the visibility.
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** Read `batchItemFailures` from the result (ReportBatchItemFailures); default true. */
   readonly reportBatchItemFailures?: boolean;
   /** SQS API failures and invalid batch responses; default: printed to stderr. Handler errors are in the function's log. */
@@ -66,6 +73,14 @@ export interface SqsEventSource {
 }
 
 const MAX_RECEIVE = 10;
+/** Cut an invocation this long before its records' visibility ends (the delete takes a moment). */
+const VISIBILITY_MARGIN_MS = 500;
+
+/** Records received for one invocation, and when the first of them was received. */
+interface Batch {
+  readonly messages: Message[];
+  readonly receivedAtMs: number;
+}
 /** Lambda's bound on MaximumBatchingWindowInSeconds. */
 const MAX_BATCHING_WINDOW_SECONDS = 300;
 const MAX_BACKOFF_MS = 2_000;
@@ -146,10 +161,15 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   }
 
   /** Invokes the function with one batch; returns false if the invocation failed. */
-  async function handleBatch(messages: Message[]): Promise<boolean> {
+  async function handleBatch({ messages, receivedAtMs }: Batch): Promise<boolean> {
     counters.batches++;
     counters.records += messages.length;
-    const outcome = await options.fn.invoke(lambdaSqsEvent(messages, options.queueArn, region));
+    const outcome = await options.fn.invoke(
+      lambdaSqsEvent(messages, options.queueArn, region),
+      options.visibilityTimeoutSeconds === undefined
+        ? {}
+        : { deadlineMs: receivedAtMs + options.visibilityTimeoutSeconds * 1000 - VISIBILITY_MARGIN_MS },
+    );
     if (outcome.error) {
       counters.errors++;
       counters.failedRecords += messages.length;
@@ -177,8 +197,9 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
    * batch is full or the window is over (see maxBatchingWindowSeconds). Returns early, with what it
    * holds, on stop() or when a receive fails after records were gathered; empty only then.
    */
-  async function gather(): Promise<Message[]> {
+  async function gather(): Promise<Batch> {
     const batch: Message[] = [];
+    let receivedAtMs = Number.POSITIVE_INFINITY;
     let windowEnds = Date.now() + windowMs;
     while (!stopping && batch.length < batchTarget) {
       let wait = waitSeconds;
@@ -212,6 +233,8 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       if (messages.length > 0) {
         // The first record after a window that passed empty begins the next window.
         if (batch.length === 0 && Date.now() >= windowEnds) windowEnds = Date.now() + windowMs;
+        // Their visibility began during this receive: from its start, to be safe.
+        receivedAtMs = Math.min(receivedAtMs, started);
         batch.push(...messages);
       } else if (!last) {
         const elapsed = Date.now() - started;
@@ -219,16 +242,16 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       }
       if (last) break;
     }
-    return batch;
+    return { messages: batch, receivedAtMs };
   }
 
   async function poll(): Promise<void> {
     let consecutiveFailures = 0;
     while (!stopping) {
       try {
-        const messages = await gather();
-        if (messages.length === 0) continue;
-        const invoked = await handleBatch(messages);
+        const batch = await gather();
+        if (batch.messages.length === 0) continue;
+        const invoked = await handleBatch(batch);
         consecutiveFailures = invoked ? 0 : consecutiveFailures + 1;
       } catch (error) {
         consecutiveFailures++;

@@ -92,9 +92,15 @@ async function send(queueUrl: string, messages: (BatchTestMessage & { group?: st
 
 function start(
   queue: { url: string; arn: string },
-  options: { concurrency?: number; batchSize?: number; maxBatchingWindowSeconds?: number } = {},
+  options: {
+    concurrency?: number;
+    batchSize?: number;
+    maxBatchingWindowSeconds?: number;
+    visibilityTimeoutSeconds?: number;
+  } = {},
 ) {
   const seen: SeenLine[] = [];
+  const done: string[] = [];
   const fn = new LocalFunction({
     name: 'consumer',
     bundlePath,
@@ -103,6 +109,7 @@ function start(
     concurrency: options.concurrency ?? 1,
     onLog: (line) => {
       if (line.startsWith('{"seen"')) seen.push(JSON.parse(line) as SeenLine);
+      if (line.startsWith('{"done"')) done.push((JSON.parse(line) as { done: string }).done);
     },
   });
   const errors: string[] = [];
@@ -112,11 +119,14 @@ function start(
     queueArn: queue.arn,
     batchSize: options.batchSize ?? 10,
     maxBatchingWindowSeconds: options.maxBatchingWindowSeconds,
+    ...(options.visibilityTimeoutSeconds === undefined
+      ? {}
+      : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
     fn,
     onError: (message) => errors.push(message),
   });
   running.push({ source, fn });
-  return { source, fn, seen, errors };
+  return { source, fn, seen, done, errors };
 }
 
 const ok = (id: string): BatchTestMessage => ({ id, outcome: 'ok' });
@@ -218,6 +228,22 @@ describe('SQS event source', () => {
       failedRecords: 0,
       errors: 0,
     });
+  });
+
+  it("cuts an invocation short when its records' visibility ends: never handled by two at once", async () => {
+    // A 5 s function on a 2 s visibility (a soak's shortened one): without the cut, the first
+    // invocation would still run when the record reappears to the second poller.
+    const queue = await queueWithDlq({ fifo: false, visibilityTimeout: 2, maxReceiveCount: 3 });
+    const { fn, seen, done } = start(queue, { concurrency: 2, visibilityTimeoutSeconds: 2 });
+    await send(queue.url, [{ id: 'slow', outcome: 'ok', delayMs: 3_000 }]);
+    await waitFor('the record seen twice', () => (seen.length >= 2 ? true : undefined), {
+      timeoutMs: 15_000,
+    });
+    await sleep(3_500);
+    // Each attempt timed out before its record could reappear, and wrote nothing after its cut.
+    expect(done).toEqual([]);
+    expect(fn.stats().timeouts).toBeGreaterThanOrEqual(2);
+    expect(seen.map((line) => line.receiveCount).slice(0, 2)).toEqual([1, 2]);
   });
 
   it('stops promptly while idle', async () => {
