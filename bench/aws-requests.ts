@@ -40,6 +40,11 @@ export interface AwsRequestCounts {
   /** Requests answered with an error (e.g. a failed condition): AWS bills them too. */
   readonly failed: Record<string, number>;
   readonly dynamoDb: { readonly readUnits: number; readonly writeUnits: number };
+  /**
+   * Write units by operation and item kind (`TransactWriteItems:C/R+C/DUE`: the items' key shapes,
+   * ids stripped): where the writes go.
+   */
+  readonly dynamoDbWritesByKind: Record<string, number>;
   /** SQS requests to FIFO queues (priced higher than standard ones). */
   readonly sqsFifoRequests: number;
 }
@@ -56,6 +61,7 @@ export class AwsRequestCounter {
   private failed = new Map<string, number>();
   private readUnits = 0;
   private writeUnits = 0;
+  private writesByKind = new Map<string, number>();
   private sqsFifoRequests = 0;
   private readonly servers: http.Server[] = [];
 
@@ -74,6 +80,7 @@ export class AwsRequestCounter {
     this.failed = new Map();
     this.readUnits = 0;
     this.writeUnits = 0;
+    this.writesByKind = new Map();
     this.sqsFifoRequests = 0;
   }
 
@@ -82,6 +89,7 @@ export class AwsRequestCounter {
       requests: Object.fromEntries([...this.requests].sort()),
       failed: Object.fromEntries([...this.failed].sort()),
       dynamoDb: { readUnits: this.readUnits, writeUnits: this.writeUnits },
+      dynamoDbWritesByKind: Object.fromEntries([...this.writesByKind].sort(([, a], [, b]) => b - a)),
       sqsFifoRequests: this.sqsFifoRequests,
     };
   }
@@ -132,16 +140,23 @@ export class AwsRequestCounter {
     let sent = body;
     const askCapacity = service === 'dynamodb' && DYNAMODB_ITEM_OPERATIONS.has(operation);
     let itemCount = 1;
+    let kind = operation;
     if (askCapacity) {
       const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       if (Array.isArray(input.TransactItems)) itemCount = input.TransactItems.length;
+      kind = `${operation}:${itemKinds(input)}`;
       // DynamoDB Local checks no signatures, so the body may change after signing.
       sent = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'TOTAL' }));
     }
     const answer = await forwardRequest(upstream, request, sent);
     const text = answer.body.toString('utf8');
     if (answer.status >= 400) this.failed.set(key, (this.failed.get(key) ?? 0) + 1);
-    if (askCapacity) this.addCapacity(operation, answer.status, text, itemCount);
+    if (askCapacity) {
+      const before = this.writeUnits;
+      this.addCapacity(operation, answer.status, text, itemCount);
+      const written = this.writeUnits - before;
+      if (written > 0) this.writesByKind.set(kind, (this.writesByKind.get(kind) ?? 0) + written);
+    }
     return answer;
   }
 
@@ -176,4 +191,23 @@ export class AwsRequestCounter {
       }
     }
   }
+}
+
+/** `C/R`, `MESSAGE/META`: an item key's shape, its ids stripped (the text before each `#`). */
+function keyShape(key: unknown): string {
+  const attributes = (key ?? {}) as Record<string, { S?: string } | undefined>;
+  return ['pk', 'sk'].map((name) => (attributes[name]?.S ?? '?').split('#')[0]).join('/');
+}
+
+/** The kinds of item a DynamoDB request writes or reads, joined by `+`. */
+function itemKinds(input: Record<string, unknown>): string {
+  if (Array.isArray(input.TransactItems)) {
+    return (input.TransactItems as Record<string, { Key?: unknown; Item?: unknown } | undefined>[])
+      .map((item) => {
+        const [action, request] = Object.entries(item)[0] ?? ['?', undefined];
+        return `${action}(${keyShape(request?.Key ?? request?.Item)})`;
+      })
+      .join('+');
+  }
+  return keyShape(input.Key ?? input.Item);
 }

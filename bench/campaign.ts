@@ -26,6 +26,12 @@ export interface CampaignFigures {
   readonly poolSegmentsPerSecond: number;
   /** Messages per second from the first to the last, over the pool's rate. */
   readonly achievedRatio: number;
+  /**
+   * The best `achievedRatio` the sticky assignment allows: the pool's time at its full rate over the
+   * time of its most loaded number at that number's rate (a customer keeps its number, so a number
+   * given more than its share of the recipients sets the campaign's length).
+   */
+  readonly stickyBoundRatio: number;
   /** Per number: its messages and its own achieved rate over its configured one. */
   readonly byNumber: Record<string, { readonly messages: number; readonly achievedRatio: number }>;
   readonly sent: number;
@@ -140,6 +146,12 @@ export async function measureCampaign(options: { recipients: number }): Promise<
       recipients: options.recipients,
       poolSegmentsPerSecond: poolRate(CAMPAIGN_POOL),
       achievedRatio: ratioOf(acceptedAt(), poolRate(CAMPAIGN_POOL)),
+      stickyBoundRatio:
+        messages.length /
+        poolRate(CAMPAIGN_POOL) /
+        Math.max(
+          ...CAMPAIGN_POOL.map((member) => acceptedAt(member.number).length / member.segmentsPerSecond),
+        ),
       byNumber,
       sent: messages.length,
       distinctRecipients: new Set(messages.map((message) => message.resource.to)).size,

@@ -33,6 +33,7 @@ import { proxyEvent } from '../local/runtime/api-gateway-event';
 import { forwardRequest } from '../local/runtime/http-forward';
 import { closeServer } from '../local/runtime/net';
 import { lambdaSqsEvent } from '../local/runtime/sqs-event';
+import { lambdaStreamEvent } from '../local/runtime/dynamodb-stream-source';
 import { DEMO_TENANT, seedDemoTenant } from '../local/seed';
 import {
   type AwsEndpoints,
@@ -275,7 +276,14 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
 
     /** Sends `body` to a queue and receives it back as the event source mapping would. */
     async function viaQueue(queue: ProvisionedQueue, body: object, id: string): Promise<Message> {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(body) }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queue.url,
+          MessageBody: JSON.stringify(body),
+          // FIFO queues (webhooks.fifo) need a group and a deduplication id.
+          ...(queue.spec.fifo ? { MessageGroupId: id, MessageDeduplicationId: id } : {}),
+        }),
+      );
       return take(queue, (received) => isRecord(received) && JSON.stringify(received).includes(id));
     }
 
@@ -463,6 +471,31 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
             batchCheck(result) ?? (posted() > before ? undefined : 'did not POST the completion webhook'),
         };
       },
+      // A customer's opt-out as the table's stream gives it: the demo tenant has no subscription.
+      events: async () => ({
+        event: lambdaStreamEvent([
+          {
+            eventID: randomUUID(),
+            eventName: 'INSERT',
+            eventVersion: '1.1',
+            eventSource: 'aws:dynamodb',
+            awsRegion: LOCAL_REGION,
+            dynamodb: {
+              ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+              Keys: { pk: { S: `OPTOUT#${DEMO_TENANT.tenantId}#${customer}` }, sk: { S: 'OPTOUT' } },
+              NewImage: {
+                pk: { S: `OPTOUT#${DEMO_TENANT.tenantId}#${customer}` },
+                sk: { S: 'OPTOUT' },
+                optedOutAt: { S: new Date().toISOString() },
+                source: { S: 'keyword' },
+              },
+              SequenceNumber: '1',
+              StreamViewType: 'NEW_AND_OLD_IMAGES',
+            },
+          },
+        ]),
+        check: batchCheck,
+      }),
       reconcile: async () => ({
         event: scheduledEvent('reconcile'),
         check: (result) => (result === null || isRecord(result) ? undefined : `answered ${String(result)}`),

@@ -234,7 +234,12 @@ const campaignChecks = {
   everyRecipientOnce:
     campaign.sent === campaign.recipients && campaign.distinctRecipients === campaign.recipients,
   completed: campaign.state === 'completed',
-  poolRate: withinAchievedRate(campaign.achievedRatio),
+  // Each number at its own rate, and the pool at what its sticky assignment allows (a customer keeps
+  // its number, so the most loaded number sets the length; bench/campaign.ts stickyBoundRatio).
+  everyNumberAtItsRate: Object.values(campaign.byNumber).every((number) =>
+    withinAchievedRate(number.achievedRatio),
+  ),
+  poolRate: withinAchievedRate(campaign.achievedRatio / campaign.stickyBoundRatio),
   dollarsPer1000Messages: campaignDollars.requestFeesTotal <= DOLLARS_PER_1000_CAMPAIGN_MESSAGES_BUDGET,
 };
 
@@ -282,7 +287,14 @@ const result = {
     recipients: campaign.recipients,
     poolSegmentsPerSecond: campaign.poolSegmentsPerSecond,
     achievedRatio: round(campaign.achievedRatio, 3),
+    stickyBoundRatio: round(campaign.stickyBoundRatio, 3),
     byNumber: campaign.byNumber,
+    writeUnitsPerMessageByKind: Object.fromEntries(
+      Object.entries(campaign.cost.aws.dynamoDbWritesByKind).map(([kind, units]) => [
+        kind,
+        round(units / campaign.sent, 2),
+      ]),
+    ),
     state: campaign.state,
     seconds: round(campaign.cost.seconds, 1),
     perMessage: requestsPerTurn(campaign.cost),
@@ -407,7 +419,9 @@ for (const [where, figures] of [
 console.log(
   `campaign           ${campaign.recipients} recipients on a pool of ${Object.keys(campaign.byNumber).length} numbers at ` +
     `${campaign.poolSegmentsPerSecond} segments/s: ${campaign.sent} sent (${campaign.distinctRecipients} distinct), ` +
-    `${round(campaign.achievedRatio * 100, 1)}% of the pool's rate ${mark(campaignChecks.poolRate)} ` +
+    `${round(campaign.achievedRatio * 100, 1)}% of the pool's rate, ` +
+    `${round((campaign.achievedRatio / campaign.stickyBoundRatio) * 100, 1)}% of the ${round(campaign.stickyBoundRatio * 100, 1)}% ` +
+    `its sticky assignment allows ${mark(campaignChecks.poolRate)} ` +
     `(${Object.entries(campaign.byNumber)
       .map(
         ([number, figures]) =>
@@ -415,8 +429,16 @@ console.log(
       )
       .join(
         ', ',
-      )}); ${campaign.state}; request fees $${campaignDollars.requestFeesTotal} per 1,000 campaign messages ` +
+      )} ${mark(campaignChecks.everyNumberAtItsRate)}); ${campaign.state}; request fees $${campaignDollars.requestFeesTotal} per 1,000 campaign messages ` +
     `(budget ${DOLLARS_PER_1000_CAMPAIGN_MESSAGES_BUDGET}) ${mark(campaignChecks.dollarsPer1000Messages)}`,
+);
+console.log(
+  `campaign writes    WRU per message by request and item kind: ${Object.entries(
+    result.campaign.writeUnitsPerMessageByKind,
+  )
+    .filter(([, units]) => units >= 0.1)
+    .map(([kind, units]) => `${units} ${kind.replace(/(\+Put\(CAMPAIGN\/[A-Z]+\))+/, '+Put(...)')}`)
+    .join('; ')}`,
 );
 console.log(JSON.stringify(result));
 if (!process.argv.includes('--no-check') && !result.allBudgetsMet) process.exitCode = 1;

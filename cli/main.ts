@@ -3,7 +3,9 @@ import { CliError } from './cli-error';
 import { parseCommand, phone } from './flags';
 import { campaignCommand } from './commands/campaign';
 import { conversationCommand } from './commands/conversation';
+import { conversationExportCommand, customerCommand } from './commands/data-requests';
 import { dlqCommand } from './commands/dlq';
+import { eventsCommand } from './commands/events';
 import { messageCommand } from './commands/message';
 import { numberCommand } from './commands/number';
 import { poolCommand } from './commands/pool';
@@ -18,9 +20,17 @@ const USAGE = `smsctl: operate the SMS conversation platform
 
 Usage:
   smsctl tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N]
+                    [--retention-days 1..3650]
                                        create a tenant, or change what is given and keep the rest;
-                                       --auth-token - reads the token from standard input
+                                       --auth-token - reads the token from standard input; --retention-days
+                                       (default 90) is how long the tenant's traffic is kept (DynamoDB TTL)
   smsctl tenant get --tenant ID | tenant list
+  smsctl tenant delete --tenant ID --confirm ID [--recovery-window-days 7..30]
+                                       remove everything of the tenant (report per kind); its secrets are
+                                       scheduled for deletion; safe to run again
+  smsctl customer erase --tenant ID --customer E164
+                                       remove a customer's conversations, transcripts and messages; an
+                                       opt-out stays in force as a hashed suppression
   smsctl tenant webhook-key --tenant ID [--key KEY]   completion webhooks' signing key (generated and shown once without --key)
   smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false]
   smsctl number list --tenant ID
@@ -42,6 +52,14 @@ Usage:
                                        own turn: one message per stdin line (or ":wait 25h" to move the
                                        clock on), one JSON object per line out
   smsctl conversation show --tenant ID --customer E164 [--number E164] [--reveal]
+  smsctl conversation list --tenant ID --status handed-off [--reveal]
+                                       the conversations handed to a person (fallback.action handoff, AGENT, ...)
+  smsctl conversation reply --tenant ID --customer E164 [--to E164] --body TEXT [--idempotency-key K]
+                                       a person answers a handed-off conversation (sent like every reply)
+  smsctl conversation release --tenant ID --customer E164 [--to E164] (--restart | --resume)
+                                       give it back to the bot: from the workflow's start, or at its prompt
+  smsctl conversation export --tenant ID [--since ISO] [--customer E164]
+                                       the tenant's transcripts with statuses as JSON lines, streamed
   smsctl message show --tenant ID SID [--reveal]
   smsctl send --tenant ID --from E164 --to E164 --body TEXT [--media URL]... [--idempotency-key K]
                                        one message; --media (up to 10, repeatable) sends it as an MMS,
@@ -49,6 +67,11 @@ Usage:
   smsctl send --tenant ID --from E164 --to E164 --workflow WID [--route R] [--var k=v]... [--media URL]... [--idempotency-key K]
                                        start a workflow conversation: its first prompt, with the variables
                                        (and the pictures, after the workflow's own)
+  smsctl events subscribe --tenant ID --url URL [--types TYPE,TYPE,...|all]
+                                       send the tenant's lifecycle events (conversation.*, message.*,
+                                       customer.*, campaign.*; a <resource>.* pattern takes a family) to
+                                       URL as Standard Webhooks; default all
+  smsctl events list --tenant ID | events unsubscribe --tenant ID --subscription sub_…
   smsctl dlq list | dlq redrive [--queue inbound|outbound|status|campaigns|webhooks] [--max N]
 Global flags:
   --json         one JSON document on stdout
@@ -191,7 +214,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'campaign':
       return print(await campaignCommand(action, commandArgs, target), flags);
     case 'conversation':
+      // Streamed JSON lines, never one document: an export is not held in memory.
+      if (action === 'export') {
+        await conversationExportCommand(commandArgs, target);
+        return 0;
+      }
       return print(await conversationCommand(action, commandArgs, target), flags);
+    case 'customer':
+      return print(await customerCommand(action, commandArgs, target), flags);
     case 'message':
       return print(await messageCommand(action, commandArgs, target), flags);
     case 'send':
@@ -199,6 +229,8 @@ export async function main(argv: string[]): Promise<number> {
       return print(await sendCommand(action ? [action, ...commandArgs] : commandArgs, target), flags);
     case 'dlq':
       return print(await dlqCommand(action, commandArgs, target), flags);
+    case 'events':
+      return print(await eventsCommand(action, commandArgs, target), flags);
     default:
       throw new CliError(`unknown command "${command}"; see smsctl --help`, 2);
   }

@@ -187,6 +187,37 @@ export class FunctionWithLogGroup extends Construct {
       );
     }
 
+    if (spec.tableStreamSource) {
+      const source = spec.tableStreamSource;
+      const streamArn = resources.table.tableStreamArn;
+      if (!streamArn) throw new Error(`${spec.id} reads the table's stream, but the table has none`);
+      this.function.addEventSourceMapping('TableStream', {
+        eventSourceArn: streamArn,
+        startingPosition: lambda.StartingPosition[source.startingPosition],
+        batchSize: source.batchSize,
+        maxBatchingWindow: Duration.seconds(source.maxBatchingWindowSeconds),
+        parallelizationFactor: source.parallelizationFactor,
+        bisectBatchOnError: source.bisectBatchOnError,
+        reportBatchItemFailures: source.reportBatchItemFailures,
+        // No retryAttempts or maxRecordAge: Lambda's defaults retry a failing record until the stream
+        // no longer holds it (24 hours), so a change is not skipped while the queue recovers.
+      });
+      // Granted here rather than by DynamoEventSource, whose grantStreamRead adds ListStreams on "*":
+      // the mapping names this one stream, and the DynamoDB guide scopes all four actions to it.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTableStream',
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [streamArn],
+        }),
+      );
+    }
+
     if (spec.schedule) {
       // EventBridge invokes asynchronously; a missed run is harmless (the next one catches up).
       new events.Rule(this, 'Schedule', {

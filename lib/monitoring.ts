@@ -19,6 +19,9 @@ import type { FunctionWithLogGroup } from './function-with-log-group';
 import { pascal, type QueuePair } from './stateful';
 import type { FunctionId, QueueId } from './topology';
 
+/** IteratorAge (ms) at which a stream reader's alarm fires: an hour behind, 23 before changes are lost. */
+export const STREAM_ITERATOR_AGE_ALARM_MS = 60 * 60 * 1000;
+
 /** Every dashboard graph and alarm works in 5-minute periods (the unit of `config.alarms.*Per5Min`). */
 export const MONITORING_PERIOD = Duration.minutes(5);
 
@@ -238,6 +241,18 @@ export class Monitoring extends Construct {
         threshold: thresholds.lambdaThrottlesAtLeast,
         comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       });
+      // The table's stream keeps a change 24 hours: a reader that far behind loses lifecycle events.
+      if (fn.spec.tableStreamSource) {
+        this.alarm(`${name}IteratorAge`, {
+          description: `The ${fn.spec.id} function is more than an hour behind the table's stream (changes are dropped after 24 hours).`,
+          metric: fn.function.metric('IteratorAge', {
+            period: MONITORING_PERIOD,
+            statistic: cw.Stats.MAXIMUM,
+          }),
+          threshold: STREAM_ITERATOR_AGE_ALARM_MS,
+          comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        });
+      }
     }
 
     // ---- dashboard ----

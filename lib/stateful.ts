@@ -44,6 +44,8 @@ export class StatefulResources extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: tableSpec.ttlAttribute,
+      // The lifecycle events are derived from the table's changes (lambdas/events).
+      stream: dynamodb.StreamViewType[tableSpec.stream],
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: config.protectData,
       removalPolicy,

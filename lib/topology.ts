@@ -15,7 +15,8 @@ export type FunctionId =
   | 'reconcile'
   | 'notifier'
   | 'conversations-api'
-  | 'campaign-dispatcher';
+  | 'campaign-dispatcher'
+  | 'events';
 
 export interface QueueSpec {
   readonly id: QueueId;
@@ -48,6 +49,22 @@ export interface EventSourceSpec {
    * Only for consumers nobody waits on. Undefined: none (invoke as soon as records are available).
    */
   readonly maxBatchingWindowSeconds?: number;
+  readonly reportBatchItemFailures: true;
+}
+
+/**
+ * Lambda's DynamoDB Streams event source on the table's stream (the local stack polls DynamoDB
+ * Local's stream the same way). Retried until the record is older than the stream keeps it
+ * (24 hours), with the failing batch bisected and each record's failure reported on its own.
+ */
+export interface TableStreamSourceSpec {
+  readonly batchSize: number;
+  /** Records gathered for up to this long before an invocation (0..300). */
+  readonly maxBatchingWindowSeconds: number;
+  /** Concurrent batches per shard (1..10); 1 keeps each item's changes in order. */
+  readonly parallelizationFactor: number;
+  readonly startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  readonly bisectBatchOnError: true;
   readonly reportBatchItemFailures: true;
 }
 
@@ -100,6 +117,8 @@ export interface FunctionSpec {
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
   readonly eventSource?: EventSourceSpec;
+  /** Invoked with the table's stream records (lambdas/events): at most one function has one. */
+  readonly tableStreamSource?: TableStreamSourceSpec;
   readonly schedule?: ScheduleSpec;
   readonly bindings: FunctionBindings;
 }
@@ -126,6 +145,8 @@ export interface TableSpec {
   readonly partitionKey: 'pk';
   readonly sortKey: 'sk';
   readonly ttlAttribute: 'expiresAt';
+  /** Every item change, old and new item, for the lifecycle events (lambdas/events). */
+  readonly stream: 'NEW_AND_OLD_IMAGES';
   /** Sparse index of messages whose status is not final yet (for reconcile); keys only. */
   readonly openMessagesIndex: IndexSpec;
 }
@@ -134,6 +155,7 @@ export const table: TableSpec = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
   openMessagesIndex: { name: 'open-messages', partitionKey: 'openShard', sortKey: 'openSince' },
 };
 
@@ -163,8 +185,9 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       sendsTo: ['outbound', 'webhooks'],
       table: 'readWrite',
       // Writes conversations, transcripts and opt-outs, and a campaign's counters (its conversations'
-      // answers, completions, STOPs); reads numbers and workflows, never writes them.
-      tableItemPrefixes: ['CONV#', 'OPTOUT#', 'CAMPAIGN#'],
+      // answers, completions, STOPs) and the tenant's list of handed-off conversations; reads numbers
+      // and workflows, never writes them.
+      tableItemPrefixes: ['CONV#', 'OPTOUT#', 'CAMPAIGN#', 'HANDOFFS#'],
       tableReadOnlyPrefixes: ['TENANT#'],
       tenantSecrets: 'none',
       // A turn that can never succeed (workflow missing or unreadable) goes to the DLQ at once.
@@ -241,10 +264,10 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     timeoutSeconds: 10,
     bindings: {
       table: 'readWrite',
-      // Writes conversations, idempotency keys and campaigns (creation, recipients, pause/resume/cancel);
-      // reads the tenant's configuration and opt-outs.
+      // Writes conversations, idempotency keys, campaigns (creation, recipients, pause/resume/cancel)
+      // and hand-offs (a person's reply, a release); reads the tenant's configuration and opt-outs.
       sendsTo: ['outbound', 'campaigns'],
-      tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#', 'CAMPAIGN#', 'CAMPAIGNS#'],
+      tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#', 'CAMPAIGN#', 'CAMPAIGNS#', 'HANDOFFS#'],
       tableReadOnlyPrefixes: ['TENANT#', 'OPTOUT#'],
       tenantSecrets: 'none',
       publicBaseUrl: false,
@@ -275,6 +298,37 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       twilioApi: false,
       // Its starts check the campaign's pictures (`mediaUrls`) against the stage's outbound URL policy.
       tenantEndpoints: true,
+    },
+  },
+  /**
+   * Turns the table's changes into the tenants' lifecycle events (lambdas/events): reads each tenant's
+   * subscriptions (`TENANT#…`/`EVENTSUB#…`) and queues one delivery per matching subscription on
+   * `webhooks.fifo` for the notifier. It never calls a tenant's endpoint itself, so a slow endpoint
+   * cannot hold up the stream.
+   */
+  events: {
+    id: 'events',
+    entry: 'lambdas/events/handler.ts',
+    memorySizeMb: 256,
+    timeoutSeconds: 30,
+    tableStreamSource: {
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      parallelizationFactor: 1,
+      // A mapping created again (a redeploy) replays what the stream still holds: the notifier's
+      // claim on each delivery id drops what was delivered already, and nothing is skipped.
+      startingPosition: 'TRIM_HORIZON',
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+    },
+    bindings: {
+      sendsTo: ['webhooks'],
+      table: 'read',
+      // The tenants' subscriptions only (reads; smsctl writes them).
+      tableItemPrefixes: ['TENANT#'],
+      tenantSecrets: 'none',
+      publicBaseUrl: false,
+      twilioApi: false,
     },
   },
   notifier: {
@@ -343,11 +397,6 @@ export const queues: Readonly<Record<QueueId, QueueSpec>> = {
     dlqRetentionSeconds: 14 * DAY,
   },
   /**
-   * Completion webhooks to tenants' endpoints. Standard, not FIFO: jobs are independent, and a
-   * duplicate SQS delivery is harmless (the notifier claims each webhook id once in DynamoDB).
-   * Retries back off from 5 s to 15 min (WEBHOOK_BACKOFF): 10 receives wait at most ~36 min in all.
-   */
-  /**
    * Campaign ticks (CampaignTickMessage): standard, one tick per campaign in flight at a time, each
    * delayed (SQS DelaySeconds, at most 15 minutes) until the next release is due. A duplicate
    * delivery is harmless: a recipient is released once (a conditional delete of its due item).
@@ -361,10 +410,19 @@ export const queues: Readonly<Record<QueueId, QueueSpec>> = {
     maxReceiveCount: 5,
     dlqRetentionSeconds: 14 * DAY,
   },
+  /**
+   * Completion webhooks and lifecycle events to tenants' endpoints. FIFO so that each destination
+   * lane is a message group (lambdas/domain/events/lanes.ts): SQS hands out one message of a group
+   * at a time, so a tenant whose endpoint never answers occupies at most its own lanes, for one
+   * attempt's deadline (5 s) at a time, and its backlog waits in its own groups instead of in front
+   * of other tenants' deliveries. A duplicate is harmless (the notifier claims each webhook id once
+   * in DynamoDB). Retries back off from 5 s to 15 min (WEBHOOK_BACKOFF): 10 receives wait at most
+   * ~36 min in all.
+   */
   webhooks: {
     id: 'webhooks',
-    localName: 'webhooks',
-    fifo: false,
+    localName: 'webhooks.fifo',
+    fifo: true,
     visibilityTimeoutSeconds: visibilityFor('notifier'),
     retentionSeconds: 4 * DAY,
     maxReceiveCount: 10,
@@ -379,6 +437,25 @@ export const routes: readonly RouteSpec[] = [
   {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/conversations',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  // Hand-offs to people (lambdas/conversations-api/handoffs.ts): list, a person's reply, release to the bot.
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/conversations/handoffs',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/conversations/handoffs/{customer}/messages',
+    function: 'conversations-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/conversations/handoffs/{customer}/release',
     function: 'conversations-api',
     authorization: 'iam',
   },

@@ -79,6 +79,7 @@ export async function provisionTable(dynamo: DynamoDBClient, tableName: string):
         { AttributeName: table.partitionKey, KeyType: 'HASH' },
         { AttributeName: table.sortKey, KeyType: 'RANGE' },
       ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream },
       GlobalSecondaryIndexes: [
         {
           IndexName: table.openMessagesIndex.name,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,9 @@ import {
   queues,
   routes,
 } from '../lib/topology';
+import { dynamoCampaignDeps } from '../lambdas/conversations-api/campaigns/dynamo-deps';
+import { handoffDeps } from '../lambdas/conversations-api/deps';
+import { consoleCampaigns } from './console/campaigns';
 import { CONSOLE_PATH, createConsoleHandler } from './console/server';
 import { consoleQueries } from './console/queries';
 import { MetricRecorder } from './emf';
@@ -26,6 +30,7 @@ import type { CrashPolicy } from './runtime/crash-policy';
 import { LocalFunction } from './runtime/local-function';
 import { freePort, reservePort } from './runtime/net';
 import { startSqsEventSource } from './runtime/sqs-event-source';
+import { startDynamoDbStreamSource } from './runtime/dynamodb-stream-source';
 import { type LeadingKeysGuard, startLeadingKeysGuard } from './standins/leading-keys-guard';
 import { startDynamoDbLocal } from './standins/dynamodb';
 import { startSecretsManager } from './standins/secrets-manager';
@@ -78,7 +83,7 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly publicBaseUrl: string;
   readonly twilioSimUrl: string;
-  /** The local console (phone, conversations, delivery, faults), served by the local API. */
+  /** The local console (phone, conversations, delivery, campaigns, faults), served by the local API. */
   readonly consoleUrl: string;
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
   readonly tableName: string;
@@ -313,6 +318,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         batchSize: source.batchSize,
         maxBatchingWindowSeconds: source.maxBatchingWindowSeconds,
         maxConcurrency: localConcurrency(spec),
+        visibilityTimeoutSeconds:
+          options.visibilityTimeoutSeconds ?? queues[source.queue].visibilityTimeoutSeconds,
+        fn: localFunctions[spec.id],
+        region: LOCAL_REGION,
+      });
+      stopStack.push(() => mapping.stop());
+    }
+
+    // The table's stream, as Lambda's DynamoDB Streams mapping reads it (lib/topology.ts tableStreamSource).
+    for (const spec of Object.values(functions)) {
+      const source = spec.tableStreamSource;
+      if (!source) continue;
+      const streams = new DynamoDBStreamsClient({
+        endpoint: dynamoLocal.endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      const mapping = await startDynamoDbStreamSource({
+        dynamo: new DynamoDBClient({
+          endpoint: dynamoLocal.endpoint,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        }),
+        streams,
+        tableName: LOCAL_TABLE_NAME,
+        batchSize: source.batchSize,
         fn: localFunctions[spec.id],
         region: LOCAL_REGION,
       });
@@ -332,6 +363,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const consoleHandler = await createConsoleHandler({
       queries: consoleQueries({ dynamo, sqs, tableName: LOCAL_TABLE_NAME, queues: provisioned }),
+      // As smsctl wires them: the console pauses, resumes and cancels through the same use cases.
+      campaigns: consoleCampaigns(
+        dynamoCampaignDeps(
+          { dynamo, sqs },
+          { tableName: LOCAL_TABLE_NAME, campaignsQueueUrl: provisioned.campaigns.url },
+        ),
+      ),
+      // The inbox answers and releases hand-offs through the use cases smsctl and the API run.
+      handoffs: handoffDeps(
+        { dynamo, sqs },
+        { tableName: LOCAL_TABLE_NAME, outboundQueueUrl: provisioned.outbound.url },
+      ),
       metrics,
       twilioSimUrl: simulator.url,
     });

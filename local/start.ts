@@ -59,7 +59,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 console.log(
   [
     `ready api=${stack.apiUrl} twilio-sim=${stack.twilioSimUrl} public-base-url=${stack.publicBaseUrl} console=${stack.consoleUrl}`,
-    `  open the console: ${stack.consoleUrl} (a phone, conversations, delivery rate, fault switches)`,
+    `  open the console: ${stack.consoleUrl} (a phone, conversations, delivery rate, campaigns, fault switches)`,
     `  inbound webhook: ${stack.publicBaseUrl}/webhooks/twilio/${DEMO_TENANT.tenantId}/inbound`,
     `  status webhook:  ${stack.publicBaseUrl}/webhooks/twilio/${DEMO_TENANT.tenantId}/status`,
     `  text the demo:   curl -s ${stack.twilioSimUrl}/_sim/inbound -H 'content-type: application/json' \\`,

@@ -1,18 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { isScheduledForDeletion } from '../../lambdas/adapters/secrets-manager-credentials';
 import { MIN_SIGNING_KEY_LENGTH } from '../../lambdas/domain/completion-webhook/signature';
+import { newSecret, signingKeyProblem } from '../../lambdas/domain/events/standard-webhooks';
+import {
+  DEFAULT_RETENTION_DAYS,
+  parseRetentionDays,
+  retentionDaysOf,
+} from '../../lambdas/domain/data-requests';
 import { parseGraceDuration, withRotation } from '../../lambdas/domain/tenant-credentials-rotation';
 import { putTenantSecret, putTenantWebhookSecret, readTenantSecret } from '../../local/tenants';
 import { CliError } from '../cli-error';
 import { parseCommand, sid, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
+import { tenantDeleteCommand } from './data-requests';
 
 const PUT_USAGE =
-  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N]';
+  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N] [--retention-days 1..3650]';
 /** `--messaging-service-sid none`: send from the numbers again, not through a Messaging Service. */
 const REMOVE = 'none';
+
+/** `--retention-days N`: undefined when not given (the tenant keeps its own, or the default). */
+function retentionDaysFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRetentionDays(value);
+  if (!parsed.ok) throw new CliError(`--retention-days ${parsed.reason}`, 2);
+  return parsed.days;
+}
 
 /** `--previous-token-grace`: undefined when not given (withRotation's default applies). */
 function previousTokenGrace(value: string | undefined): number | undefined {
@@ -82,6 +98,7 @@ function profileView(item: Record<string, unknown>) {
     ...(item.previousTokenValidUntil
       ? { previousTokenValidUntil: String(item.previousTokenValidUntil) }
       : {}),
+    retentionDays: retentionDaysOf(item) ?? DEFAULT_RETENTION_DAYS,
     updatedAt: String(item.updatedAt),
   };
 }
@@ -103,10 +120,12 @@ export async function tenantCommand(
         'previous-token-grace': { type: 'string' },
         'messaging-service-sid': { type: 'string' },
         name: { type: 'string' },
+        'retention-days': { type: 'string' },
       });
       const id = tenantId(values.tenant, PUT_USAGE);
       const givenAccountSid = sid(values['account-sid'], 'AC', '--account-sid');
       const graceMs = previousTokenGrace(values['previous-token-grace']);
+      const givenRetention = retentionDaysFlag(values['retention-days']);
       const messagingServiceFlag = values['messaging-service-sid'];
       const givenServiceSid =
         messagingServiceFlag === REMOVE
@@ -116,7 +135,17 @@ export async function tenantCommand(
       if (givenToken === '') throw new CliError('--auth-token -: no token on standard input', 2);
       const platform = await target();
       // What is not given is kept (a token rotation keeps the Messaging Service and API key).
-      const existing = await readTenantSecret(platform.secrets, platform.tenantSecretPrefix, id);
+      const existing = await readTenantSecret(platform.secrets, platform.tenantSecretPrefix, id).catch(
+        (error: unknown) => {
+          // A deleted tenant's id is taken until its secrets' recovery window ends (tenant delete).
+          if (isScheduledForDeletion(error))
+            throw new CliError(
+              `tenant ${id} was deleted and its secrets are scheduled for deletion: restore them with ` +
+                'aws secretsmanager restore-secret, or wait until their recovery window ends',
+            );
+          throw error;
+        },
+      );
       // A new tenant needs a token; at a terminal, ask for it rather than have it typed into argv.
       if (givenToken === undefined && givenAccountSid && !existing && interactive) {
         givenToken = await readSecretLine();
@@ -144,8 +173,10 @@ export async function tenantCommand(
       await putTenantSecret(platform.secrets, platform.tenantSecretPrefix, id, secret);
       // The profile repeats the non-secret SIDs so `tenant get` needs no secret read.
       const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
-      // Re-putting credentials (a token rotation) keeps the name given earlier.
-      const name = values.name ?? (await admin.getProfile(id))?.name;
+      // Re-putting credentials (a token rotation) keeps the name and the retention given earlier.
+      const earlier = await admin.getProfile(id);
+      const name = values.name ?? earlier?.name;
+      const retentionDays = givenRetention ?? retentionDaysOf(earlier);
       // The deadline, not the token: operators see how long the old token is still accepted.
       const previousTokenValidUntil = secret.previousAuthToken
         ? secret.previousAuthTokenValidUntil
@@ -155,6 +186,7 @@ export async function tenantCommand(
         accountSid,
         ...(messagingServiceSid ? { messagingServiceSid } : {}),
         ...(previousTokenValidUntil ? { previousTokenValidUntil } : {}),
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
         updatedAt: now.toISOString(),
       };
       await admin.putProfile(id, profile);
@@ -179,7 +211,10 @@ export async function tenantCommand(
       const id = tenantId(values.tenant, WEBHOOK_KEY_USAGE);
       if (values.key !== undefined && values.key.length < MIN_SIGNING_KEY_LENGTH)
         throw new CliError(`--key must be at least ${MIN_SIGNING_KEY_LENGTH} characters`, 2);
-      const signingKey = values.key ?? randomBytes(32).toString('base64url');
+      const keyProblem = values.key === undefined ? undefined : signingKeyProblem(values.key);
+      if (keyProblem) throw new CliError(`--key: ${keyProblem}`, 2);
+      // A Standard Webhooks secret (`whsec_` + base64), what receivers' standardwebhooks library takes.
+      const signingKey = values.key ?? newSecret(new Uint8Array(randomBytes(32)));
       const platform = await target();
       if (!(await new DynamoTenantAdmin(platform.dynamo, platform.tableName).getProfile(id)))
         throw new CliError(`tenant ${id} not found`);
@@ -218,7 +253,9 @@ export async function tenantCommand(
         lines: tenants.map((tenant) => `${tenant.tenantId.padEnd(24)} ${tenant.name ?? ''}`.trimEnd()),
       };
     }
+    case 'delete':
+      return tenantDeleteCommand(args, target);
     default:
-      throw new CliError(`unknown tenant action "${action ?? ''}" (put, get, list, webhook-key)`, 2);
+      throw new CliError(`unknown tenant action "${action ?? ''}" (put, get, list, webhook-key, delete)`, 2);
   }
 }

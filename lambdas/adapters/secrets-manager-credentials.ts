@@ -1,5 +1,6 @@
 import {
   GetSecretValueCommand,
+  InvalidRequestException,
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -104,9 +105,20 @@ export class SecretsManagerTenantCredentials implements TenantCredentialsSource 
       return parseCredentials(result.SecretString, tenantId);
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return undefined;
+      // A deleted tenant's secret waits out its recovery window (`smsctl tenant delete`): reading it
+      // is refused with InvalidRequestException, and the tenant is as unknown as one never onboarded.
+      if (isScheduledForDeletion(error)) return undefined;
       throw error;
     }
   }
+}
+
+/** GetSecretValue's answer for a secret scheduled for deletion (its only InvalidRequestException). */
+export function isScheduledForDeletion(error: unknown): boolean {
+  return (
+    (error instanceof InvalidRequestException || (error as Error)?.name === 'InvalidRequestException') &&
+    /deletion|deleted/i.test((error as Error).message)
+  );
 }
 
 const optionalString = (value: unknown): string | undefined =>

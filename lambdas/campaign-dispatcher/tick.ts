@@ -30,6 +30,7 @@ import type { CampaignTickMessage } from '../domain/queue-messages';
 import { countSegments, splitForSms } from '../domain/segments';
 import { segmentsPerSecondFor } from '../domain/send-pacing';
 import { renderTemplate, templateVariables } from '../domain/templates';
+import { isOngoing } from '../domain/workflow/conversation-status';
 import type { Workflow } from '../domain/workflow/definition';
 import type { CampaignRecord, CampaignStore, DueRecipient, RecipientRelease } from '../ports/campaign-store';
 import type { MessageQueue } from '../ports/message-queue';
@@ -480,9 +481,7 @@ async function inConversation(
   now: Date,
 ): Promise<boolean> {
   const current = await deps.conversations.load({ tenantId, businessNumber, customer });
-  return (
-    current !== undefined && current.expiresAt > now.toISOString() && current.slots.status === 'collecting'
-  );
+  return current !== undefined && current.expiresAt > now.toISOString() && isOngoing(current.slots.status);
 }
 
 /**

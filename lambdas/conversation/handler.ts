@@ -28,9 +28,11 @@ const dynamo = documentClient();
 const sqs = sqsClient();
 /** An invocation's funnel metrics, published together when its batch is done (one EMF record per tenant). */
 const batchMetrics = new BatchedTenantMetrics();
+/** Also the conversation store's source of each tenant's retention (its cached profile). */
+const tenants = new DynamoTenantDirectory(dynamo, tableName);
 const deps: TurnDeps = {
-  tenants: new DynamoTenantDirectory(dynamo, tableName),
-  conversations: new DynamoConversationStore(dynamo, tableName),
+  tenants,
+  conversations: new DynamoConversationStore(dynamo, tableName, tenants),
   outbound: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('outbound'))),
   webhooks: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('webhooks'))),
   optOuts: new DynamoOptOutStore(dynamo, tableName),

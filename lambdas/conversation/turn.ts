@@ -1,5 +1,6 @@
 import { conversationCampaignCounters } from '../domain/campaign/conversation-counters';
 import { completionWebhookJob } from '../domain/completion-webhook/job';
+import { completionWebhookGroupId } from '../domain/events/lanes';
 import { DEFAULT_HELP_MESSAGE, type KeywordIntent, keywordIntent } from '../domain/opt-out';
 import { splitForSms } from '../domain/segments';
 import type {
@@ -11,11 +12,13 @@ import type {
 import { outboundSend, sendIdFor, transcriptKey } from '../domain/queue-messages';
 import type { Workflow } from '../domain/workflow/definition';
 import { runTurn } from '../domain/workflow/engine';
+import type { HandoffReason } from '../domain/workflow/handoff';
 import { prepareReaders } from '../domain/workflow/readers';
 import { StoredWorkflowError } from '../domain/workflow/stored';
 import type {
   ConversationRecord,
   ConversationStore,
+  HandoffListingChange,
   InboundTranscriptEntry,
   PlannedReply,
 } from '../ports/conversation-store';
@@ -43,7 +46,19 @@ export type TurnEvent =
   | { type: 'duplicate'; tenantId: string }
   /** A message received before the last one applied (an old message redriven): recorded, not applied. */
   | { type: 'late'; tenantId: string }
-  | { type: 'optOut' | 'optIn'; tenantId: string };
+  | { type: 'optOut' | 'optIn'; tenantId: string }
+  /** The turn handed the conversation to a person (its fallback, or a keyword); one acknowledgement was queued. */
+  | ({ type: 'handedOff'; reason: HandoffReason } & HandoffEventScope)
+  /** A message to a handed-off conversation: recorded (note `handed-off`) for the person, no reply. */
+  | ({ type: 'heldForPerson'; messageSid: string } & HandoffEventScope);
+
+/** Which conversation a hand-off event is about (for the tenant's events; never logged: numbers in full). */
+interface HandoffEventScope {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly businessNumber: string;
+  readonly customer: string;
+}
 
 /**
  * How many of a customer's latest messages the state remembers as applied, by SID. A turn's own
@@ -183,6 +198,22 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       lastInboundAt: receivedAt,
       ...(campaign ? { campaignId: campaign.campaignId, campaignCounted: campaign.counted } : {}),
     };
+    const held = active?.slots.status === 'handed-off';
+    // The inbox lists handed-off conversations: this one joins it, or one that expired leaves it.
+    const handoffListing: HandoffListingChange | undefined = turn.handoff
+      ? {
+          change: 'add',
+          entry: {
+            businessNumber: message.to,
+            customer: message.from,
+            conversationId,
+            at: receivedAt,
+            reason: turn.handoff,
+          },
+        }
+      : current?.slots.status === 'handed-off' && !active
+        ? { change: 'remove' }
+        : undefined;
     const webhook = turn.completed
       ? completionWebhookJob({
           workflow,
@@ -201,9 +232,10 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
         customer: message.from,
         conversation,
         ...(current ? { expectedVersion: current.version } : {}),
-        inbound: { ...inboundBase, conversationId },
+        inbound: { ...inboundBase, conversationId, ...(held ? { note: 'handed-off' } : {}) },
         replies,
         ...(webhook ? { webhook } : {}),
+        ...(handoffListing ? { handoffListing } : {}),
         ...(campaign && campaign.add.length > 0
           ? { campaignCounters: { campaignId: campaign.campaignId, counters: campaign.add } }
           : {}),
@@ -217,6 +249,9 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     if (result === 'committed') {
       if (!active) deps.onEvent({ type: 'started', tenantId });
       if (turn.completed) deps.onEvent({ type: 'completed', tenantId });
+      const scope = { tenantId, conversationId, businessNumber: message.to, customer: message.from };
+      if (turn.handoff) deps.onEvent({ type: 'handedOff', reason: turn.handoff, ...scope });
+      if (held) deps.onEvent({ type: 'heldForPerson', messageSid: message.messageSid, ...scope });
     }
     return;
   }
@@ -335,7 +370,9 @@ async function commitAndQueue(
   // turn recorded. A second SQS message is harmless: the notifier POSTs each webhookId once.
   const webhook = result.outcome === 'duplicate' ? result.webhook : commit.webhook;
   if (webhook) {
-    await deps.webhooks.send([{ body: webhook }]);
+    await deps.webhooks.send([
+      { body: webhook, groupId: completionWebhookGroupId(webhook), deduplicationId: webhook.webhookId },
+    ]);
     deps.onEvent({ type: 'webhookQueued', tenantId: commit.tenantId, webhookId: webhook.webhookId });
   }
   return result.outcome;
@@ -350,6 +387,7 @@ function replyRoute(number: TenantNumber, customer: string, conversationId: stri
     to: customer,
     ...(number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {}),
     ...(number.mms !== undefined ? { senderMms: number.mms } : {}),
+    ...(number.retentionDays !== undefined ? { retentionDays: number.retentionDays } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import type { OutboundUrlPolicy } from '../domain/outbound-url-policy';
+import type { HandoffDeps } from './handoffs';
 import type { StartOutboundDeps } from './start-outbound';
 
 /** The adapters startOutbound runs on, wired the same way for the API function and for smsctl. */
@@ -20,14 +21,34 @@ export function startOutboundDeps(
   },
 ): StartOutboundDeps {
   const { dynamo, sqs } = clients;
+  const tenants = new DynamoTenantDirectory(dynamo, where.tableName);
   return {
-    tenants: new DynamoTenantDirectory(dynamo, where.tableName),
-    conversations: new DynamoConversationStore(dynamo, where.tableName),
+    tenants,
+    // The tenant's retention comes from the directory's cached profile.
+    conversations: new DynamoConversationStore(dynamo, where.tableName, tenants),
     optOuts: new DynamoOptOutStore(dynamo, where.tableName),
     outbound: new SqsMessageQueue(sqs, where.outboundQueueUrl),
     idempotency: new DynamoIdempotencyStore(dynamo, where.tableName),
     now: () => new Date(),
     randomId: () => randomUUID().replaceAll('-', ''),
     ...(where.mediaUrlPolicy ? { mediaUrlPolicy: where.mediaUrlPolicy } : {}),
+  };
+}
+
+/** The adapters the hand-off use cases (handoffs.ts) run on: for the API function, smsctl and the local console. */
+export function handoffDeps(
+  clients: { readonly dynamo: DynamoDBDocumentClient; readonly sqs: SQSClient },
+  where: { readonly tableName: string; readonly outboundQueueUrl: string },
+): HandoffDeps {
+  const { dynamo, sqs } = clients;
+  const tenants = new DynamoTenantDirectory(dynamo, where.tableName);
+  return {
+    tenants,
+    conversations: new DynamoConversationStore(dynamo, where.tableName, tenants),
+    outbound: new SqsMessageQueue(sqs, where.outboundQueueUrl),
+    idempotency: new DynamoIdempotencyStore(dynamo, where.tableName),
+    optOuts: new DynamoOptOutStore(dynamo, where.tableName),
+    now: () => new Date(),
+    randomId: () => randomUUID().replaceAll('-', ''),
   };
 }

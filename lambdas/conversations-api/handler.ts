@@ -11,7 +11,8 @@ import { METRICS } from '../../lib/metric-catalog';
 import { emitTenantMetric, logger, MetricUnit, tracer } from '../shared/observability';
 import { outboundUrlPolicyFromEnv } from '../shared/outbound-url-policy-env';
 import { dynamoCampaignDeps } from './campaigns/dynamo-deps';
-import { startOutboundDeps } from './deps';
+import { handoffDeps, startOutboundDeps } from './deps';
+import { handleHandoffRequest, isHandoffRoute } from './handoffs-http';
 import { handleStartRequest, isStartRoute } from './http';
 
 const clients = { dynamo: documentClient(), sqs: sqsClient() };
@@ -20,6 +21,11 @@ const deps = startOutboundDeps(clients, {
   tableName: requireEnv(ENV.tableName),
   outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')),
   mediaUrlPolicy: outboundUrlPolicyFromEnv(),
+});
+
+const handoffs = handoffDeps(clients, {
+  tableName: requireEnv(ENV.tableName),
+  outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')),
 });
 
 const campaignDeps = dynamoCampaignDeps(clients, {
@@ -42,6 +48,18 @@ async function handleCampaign(event: APIGatewayProxyEvent): Promise<APIGatewayPr
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(
   async (event: APIGatewayProxyEvent) => {
+    if (isHandoffRoute(event)) {
+      const { response, tenantId, outcome } = await handleHandoffRequest(event, handoffs);
+      // Who answered or released (the IAM principal), and the outcome; no numbers, no text.
+      logger.info('Hand-off request', {
+        tenantId,
+        resource: event.resource,
+        caller: event.requestContext.identity.userArn ?? undefined,
+        statusCode: response.statusCode,
+        outcome,
+      });
+      return response;
+    }
     if (!isStartRoute(event)) return handleCampaign(event);
     const { response, result, tenantId } = await handleStartRequest(event, deps);
     // Who called (the IAM principal API Gateway authenticated) and what happened; no numbers, no text.

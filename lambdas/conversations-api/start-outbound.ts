@@ -18,6 +18,7 @@ import {
 } from '../domain/queue-messages';
 import { DEPLOYED_URL_POLICY, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import { splitForSms } from '../domain/segments';
+import { isOngoing } from '../domain/workflow/conversation-status';
 import type { SlotState } from '../domain/workflow/engine';
 import type { ConversationRecord, ConversationStartStore, PlannedReply } from '../ports/conversation-store';
 import type { IdempotencyStore, StoredResponse } from '../ports/idempotency-store';
@@ -195,7 +196,7 @@ export async function startOutbound(
         businessNumber: start.from,
         customer: start.to,
       });
-      const open = current && current.expiresAt > at && current.slots.status === 'collecting';
+      const open = current && current.expiresAt > at && isOngoing(current.slots.status);
       if (open && current.conversationId !== startId)
         return refuse({
           status: 409,
@@ -246,6 +247,7 @@ export async function startOutbound(
     ...(number.segmentsPerSecond !== undefined ? { senderSegmentsPerSecond: number.segmentsPerSecond } : {}),
     ...(number.mms !== undefined ? { senderMms: number.mms } : {}),
     ...(command.campaignId !== undefined ? { campaignId: command.campaignId } : {}),
+    ...(number.retentionDays !== undefined ? { retentionDays: number.retentionDays } : {}),
   };
   await deps.outbound.send(replies.map((reply) => outboundSend(route, reply, queuedAt)));
   const started: StartedOutbound = {

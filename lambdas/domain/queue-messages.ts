@@ -38,6 +38,11 @@ export interface OutboundQueueMessage {
    * campaign's conversation carry none: they are the conversation's, not the campaign's.
    */
   readonly campaignId?: string;
+  /**
+   * The tenant's retention in days (`tenant put --retention-days`): the TTL of what the sender
+   * writes for this send. Absent (queued before it existed, or the tenant has none): the default.
+   */
+  readonly retentionDays?: number;
 }
 
 export interface StatusQueueMessage {
@@ -85,6 +90,8 @@ export interface OutboundRoute {
   readonly senderMms?: boolean;
   /** The campaign the sends belong to (a campaign's start), carried on each of them. */
   readonly campaignId?: string;
+  /** The tenant's retention in days (TenantNumber.retentionDays), carried on each send. */
+  readonly retentionDays?: number;
 }
 
 /**
@@ -118,6 +125,7 @@ export function outboundSend(
         : {}),
       ...(route.senderMms !== undefined ? { senderMms: route.senderMms } : {}),
       ...(route.campaignId !== undefined ? { campaignId: route.campaignId } : {}),
+      ...(route.retentionDays !== undefined ? { retentionDays: route.retentionDays } : {}),
     },
     groupId: conversationGroupId(route.tenantId, route.from, route.to),
     deduplicationId: reply.sendId,

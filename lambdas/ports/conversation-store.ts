@@ -52,6 +52,8 @@ export interface PlannedReply {
   readonly body: string;
   /** Pictures sent with it as one MMS; absent or empty for an SMS (and in replies recorded before MMS). */
   readonly mediaUrls?: readonly string[];
+  /** `agent`: a person wrote it (a hand-off reply); absent: the platform (workflow, start, apology). */
+  readonly author?: 'agent';
 }
 
 export interface InboundTranscriptEntry {
@@ -87,6 +89,60 @@ export interface TurnCommit {
     readonly campaignId: string;
     readonly counters: readonly ConversationCounter[];
   };
+  /**
+   * The tenant's list of handed-off conversations (HANDOFFS#), changed in the same transaction as
+   * `conversation`: `add` when this turn handed it to a person, `remove` when it replaces a
+   * handed-off conversation that expired. Only with `conversation`.
+   */
+  readonly handoffListing?: HandoffListingChange;
+}
+
+export type HandoffListingChange =
+  { readonly change: 'add'; readonly entry: HandoffListing } | { readonly change: 'remove' };
+
+/** One conversation in the tenant's list of handed-off conversations (the inbox). */
+export interface HandoffListing {
+  readonly businessNumber: string;
+  readonly customer: string;
+  readonly conversationId: string;
+  /** When it was handed off, and why. */
+  readonly at: string;
+  readonly reason: 'fallback' | 'keyword';
+}
+
+/** A handed-off conversation as the inbox shows it: its listing and its state now. */
+export interface HandedOffConversation extends HandoffListing {
+  readonly lastActivityAt: string;
+  readonly expiresAt: string;
+  readonly workflowId: string;
+  readonly routeId?: string;
+}
+
+/**
+ * What a person's reply or a release writes, in one transaction: the replies' transcript entries
+ * (the first one marks the change as done: a retry finds it), the conversation (conditional on the
+ * version read) and, for a release, the removal of its hand-off listing.
+ */
+export interface HandoffCommit {
+  readonly tenantId: string;
+  readonly customer: string;
+  readonly businessNumber: string;
+  readonly conversation: ConversationRecord;
+  readonly expectedVersion: number;
+  readonly replies: readonly PlannedReply[];
+  readonly at: string;
+  readonly removeListing: boolean;
+}
+
+/** The part of the conversation store the hand-off use cases (reply, release, list) use. */
+export interface HandoffStore {
+  load(scope: ConversationScope): Promise<ConversationRecord | undefined>;
+  /** The customer's conversations with each of the tenant's numbers. */
+  loadAll(tenantId: string, customer: string): Promise<ConversationRecord[]>;
+  /** `duplicate`: the first reply's entry exists (an earlier attempt committed); `conflict`: the state changed. */
+  commitHandoff(commit: HandoffCommit): Promise<'committed' | 'conflict' | 'duplicate'>;
+  /** The tenant's handed-off conversations that are still handed off and not expired at `now`, oldest first. */
+  listHandedOff(tenantId: string, now: string): Promise<HandedOffConversation[]>;
 }
 
 export type TurnCommitResult =

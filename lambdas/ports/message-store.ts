@@ -36,6 +36,8 @@ export interface SendIdentity {
    * count toward the campaign (once per message and counter), as does a send that fails for good.
    */
   readonly campaignId?: string;
+  /** The tenant's retention in days (OutboundQueueMessage.retentionDays); absent: the default. */
+  readonly retentionDays?: number;
 }
 
 /** What a send that fails for good counts as in its campaign: `failed`, or `cancelled` (the campaign's). */

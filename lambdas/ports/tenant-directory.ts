@@ -14,6 +14,11 @@ export interface TenantNumber {
    * country rule (lambdas/domain/outbound-media.ts, mmsCapability).
    */
   readonly mms?: boolean;
+  /**
+   * The tenant's retention in days (`smsctl tenant put --retention-days`), carried with the number
+   * onto the sends its conversations queue; absent: the default.
+   */
+  readonly retentionDays?: number;
 }
 
 export interface TenantDirectory {

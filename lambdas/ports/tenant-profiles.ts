@@ -3,3 +3,12 @@ export interface TenantProfiles {
   /** The tenant's Messaging Service SID (`smsctl tenant put --messaging-service-sid`), if it has one. */
   messagingServiceSid(tenantId: string): Promise<string | undefined>;
 }
+
+/**
+ * How long a tenant's traffic is kept (`smsctl tenant put --retention-days`), read from what the
+ * hot paths already read and cache (the profile, beside the numbers): never a read per message.
+ */
+export interface TenantRetention {
+  /** Days; undefined: the default (DEFAULT_RETENTION_DAYS). */
+  retentionDays(tenantId: string): Promise<number | undefined>;
+}

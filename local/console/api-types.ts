@@ -31,6 +31,39 @@ export interface TranscriptEntry {
   readonly statusHistory?: readonly StatusStep[];
   /** Inbound only: why the message got no reply, when it got none. */
   readonly note?: string;
+  /** Outbound only: `agent` when a person wrote it (a hand-off reply). */
+  readonly author?: 'agent';
+}
+
+/** A handed-off conversation in the inbox (HandedOffConversation of the conversation store). */
+export interface InboxConversation {
+  readonly businessNumber: string;
+  readonly customer: string;
+  readonly conversationId: string;
+  readonly at: string;
+  readonly reason: 'fallback' | 'keyword';
+  readonly lastActivityAt: string;
+  readonly expiresAt: string;
+  readonly workflowId: string;
+  readonly routeId?: string;
+  /** The customer texted STOP since: a reply is refused. */
+  readonly optedOut: boolean;
+}
+
+/** A person's answer from the inbox: the same use case as `smsctl conversation reply`. */
+export interface InboxReplyRequest {
+  readonly tenantId: string;
+  readonly customer: string;
+  readonly businessNumber: string;
+  readonly body: string;
+}
+
+/** Back to the bot from the inbox: the same use case as `smsctl conversation release`. */
+export interface InboxReleaseRequest {
+  readonly tenantId: string;
+  readonly customer: string;
+  readonly businessNumber: string;
+  readonly mode: 'resume' | 'restart';
 }
 
 export interface ConversationSummary {
@@ -120,4 +153,78 @@ export interface TrafficRequest {
   readonly tenantId: string;
   readonly to: string;
   readonly count: number;
+}
+
+/** What an operator may do to a campaign, as `smsctl campaign pause|resume|cancel`. */
+export type ConsoleCampaignAction = 'pause' | 'resume' | 'cancel';
+
+/** A campaign's progress, as `smsctl campaign show --json` prints it (`progress`). */
+export interface ConsoleCampaignProgress {
+  readonly total: number;
+  readonly skipped: {
+    readonly invalid: number;
+    readonly duplicate: number;
+    readonly optedOut: number;
+    readonly conversationActive: number;
+    readonly total: number;
+  };
+  readonly pending: number;
+  readonly queued: number;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly undelivered: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly optedOut: number;
+  readonly replied: number;
+  readonly completed: number;
+  /** delivered / (delivered + undelivered + failed); null before any outcome. */
+  readonly deliveryRate: number | null;
+}
+
+/**
+ * A campaign as the campaigns API and `smsctl campaign show --json` give it (the fields the console
+ * shows), plus the actions its state allows now.
+ */
+export interface ConsoleCampaign {
+  readonly tenantId: string;
+  readonly campaignId: string;
+  readonly name?: string;
+  /** scheduled, running, paused, cancelled or completed. */
+  readonly state: string;
+  readonly recipientsComplete: boolean;
+  readonly from?: string;
+  readonly pool?: string;
+  readonly numbers?: readonly string[];
+  readonly messagingService?: true;
+  readonly workflowId?: string;
+  readonly routeId?: string;
+  readonly body?: string;
+  readonly quietHours?: string;
+  readonly timeZone: string;
+  readonly startAt: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly progress: ConsoleCampaignProgress;
+  /** The actions that would change the campaign's state now (the same state machine the API runs). */
+  readonly actions: readonly ConsoleCampaignAction[];
+}
+
+export interface ConsoleCampaignList {
+  readonly tenantId: string;
+  /** Newest first; at most one page (`more` when the tenant has older ones). */
+  readonly campaigns: readonly ConsoleCampaign[];
+  readonly more: boolean;
+}
+
+export interface CampaignControlRequest {
+  readonly tenantId: string;
+  readonly campaignId: string;
+  readonly action: ConsoleCampaignAction;
+}
+
+export interface CampaignControlResult {
+  /** False when the campaign already was where the action takes it. */
+  readonly changed: boolean;
+  readonly campaign: ConsoleCampaign;
 }

@@ -94,6 +94,7 @@ export function consoleQueries(deps: {
       ...(sid ? { sid, statusHistory: await statusHistory(sid) } : {}),
       ...(errorCode ? { errorCode } : {}),
       ...(note ? { note } : {}),
+      ...(item.author === 'agent' ? { author: 'agent' as const } : {}),
     };
   }
 

@@ -1,18 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isCampaignAction } from '../../lambdas/conversations-api/campaigns/control';
+import type { CampaignOutcome } from '../../lambdas/conversations-api/campaigns/refusal';
+import {
+  type HandoffDeps,
+  type HandoffResult,
+  listHandoffs,
+  releaseFromHandoff,
+  replyToHandoff,
+} from '../../lambdas/conversations-api/handoffs';
 import type { MetricRecorder } from '../emf';
 import { readBody } from '../runtime/http-body';
-import type { DeliveryView, PhoneMessageRequest, TrafficRequest } from './api-types';
+import type { CampaignControlRequest, DeliveryView, PhoneMessageRequest, TrafficRequest } from './api-types';
 import { loadConsoleAssets } from './assets';
+import type { ConsoleCampaigns } from './campaigns';
 import { deliveryReport } from './delivery-report';
 import type { ConsoleQueries } from './queries';
 
 /**
  * Serves the local console under `/console` on the local API's port: static files and a small JSON
  * API. Reads come from DynamoDB Local, the SQS emulator and the functions' EMF records; every
- * write goes through the Twilio simulator (the phone, fault injection), never to the store.
+ * write goes through the Twilio simulator (the phone, fault injection) or, for a campaign's pause,
+ * resume and cancel, through the campaign use cases smsctl runs; never straight to the store.
  */
 export interface ConsoleOptions {
   readonly queries: ConsoleQueries;
+  readonly campaigns: ConsoleCampaigns;
+  /** The inbox answers and releases handed-off conversations through the hand-off use cases. */
+  readonly handoffs: HandoffDeps;
   readonly metrics: MetricRecorder;
   readonly twilioSimUrl: string;
 }
@@ -109,6 +123,37 @@ function trafficRequest(input: Record<string, unknown>): TrafficRequest {
   return { tenantId: requiredString(input, 'tenantId'), to: requiredString(input, 'to'), count };
 }
 
+function campaignControl(input: Record<string, unknown>): CampaignControlRequest {
+  const action = requiredString(input, 'action');
+  if (!isCampaignAction(action)) throw new HttpError(400, 'action must be pause, resume or cancel');
+  return {
+    tenantId: requiredString(input, 'tenantId'),
+    campaignId: requiredString(input, 'campaignId'),
+    action,
+  };
+}
+
+/** A use case's answer, its refusal with the status the campaigns API would give it. */
+function outcome<T>(result: CampaignOutcome<T>): { status: number; body: T } {
+  if (!result.ok) throw new HttpError(result.refusal.status, result.refusal.message);
+  return { status: 200, body: result.value };
+}
+
+/** A hand-off use case's answer; its refusal with the status the hand-off API would give it. */
+function handoffOutcome<T>(result: HandoffResult<T>): { status: number; body: T } {
+  if (!result.ok) throw new HttpError(result.refusal.status, result.refusal.message);
+  return { status: result.status, body: result.value };
+}
+
+/** The conversation an inbox request names: tenant, customer and business number. */
+function inboxTarget(input: Record<string, unknown>) {
+  return {
+    tenantId: requiredString(input, 'tenantId'),
+    customer: requiredString(input, 'customer'),
+    to: requiredString(input, 'businessNumber'),
+  };
+}
+
 /** A customer number for generated traffic, in the 555-01xx range no real customer has. */
 function syntheticCustomer(): string {
   return `+1555010${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
@@ -116,7 +161,7 @@ function syntheticCustomer(): string {
 
 export async function createConsoleHandler(options: ConsoleOptions): Promise<ConsoleHandler> {
   const assets = await loadConsoleAssets();
-  const { queries, metrics, twilioSimUrl } = options;
+  const { queries, campaigns, handoffs, metrics, twilioSimUrl } = options;
 
   /** Forwards to the simulator and answers with its status and JSON body. */
   async function simulator(path: string, method: string, body?: unknown) {
@@ -164,6 +209,30 @@ export async function createConsoleHandler(options: ConsoleOptions): Promise<Con
         };
       case 'GET /delivery':
         return { status: 200, body: deliveryView(url, await queries.dlqDepths()) };
+      case 'GET /campaigns':
+        return outcome(await campaigns.list(requiredParam(url, 'tenant')));
+      case 'GET /campaign':
+        return outcome(await campaigns.show(requiredParam(url, 'tenant'), requiredParam(url, 'campaign')));
+      case 'POST /campaign': {
+        const control = campaignControl(record(await readJson(request)));
+        return outcome(await campaigns.control(control.tenantId, control.campaignId, control.action));
+      }
+      case 'GET /inbox': {
+        const listed = handoffOutcome(await listHandoffs(requiredParam(url, 'tenant'), handoffs));
+        return { status: 200, body: listed.body.conversations };
+      }
+      case 'POST /inbox/reply': {
+        const input = record(await readJson(request));
+        const body = requiredString(input, 'body');
+        return handoffOutcome(await replyToHandoff({ ...inboxTarget(input), body }, handoffs));
+      }
+      case 'POST /inbox/release': {
+        const input = record(await readJson(request));
+        const mode = input.mode;
+        if (mode !== 'resume' && mode !== 'restart')
+          throw new HttpError(400, 'mode must be resume or restart');
+        return handoffOutcome(await releaseFromHandoff({ ...inboxTarget(input), mode }, handoffs));
+      }
       case 'GET /faults':
         return simulator('/_sim/faults', 'GET');
       case 'POST /faults':

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -9,6 +9,7 @@ import type { MetricDatum } from '../../local/emf';
 import { DEMO_TENANT } from '../../local/seed';
 import { ensureChromium, launchChromium } from '../support/chromium';
 import { useLocalStack } from '../support/local-stack';
+import { useSmsctl } from '../support/smsctl';
 import { waitFor } from '../support/wait';
 
 /**
@@ -31,6 +32,7 @@ const PERIOD_MS = 10_000;
 const BROWSER_WAIT_MS = 45_000;
 
 const getStack = useLocalStack();
+const { json: smsctlJson } = useSmsctl(getStack);
 let browser: Browser | undefined;
 let page: Page;
 const offsiteRequests: string[] = [];
@@ -330,6 +332,84 @@ describe('local console', () => {
       { timeoutMs: BROWSER_WAIT_MS, intervalMs: 200 },
     );
     await screenshot(page.locator('#delivery'), 'console-delivery-recovered.png');
+  }, 120_000);
+
+  it("watches a campaign's progress live, then pauses, resumes and cancels one", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'console-campaign-'));
+    const recipients = path.join(folder, 'recipients.csv');
+    await writeFile(recipients, ['phone', '+15557020001', '+15557020002', '12', '+15557020003'].join('\n'));
+    // As an operator would: smsctl creates, the console watches.
+    const create = async (name: string, ...more: string[]) =>
+      (
+        await smsctlJson<{ campaign: { campaignId: string } }>(
+          'campaign',
+          'create',
+          '--tenant',
+          DEMO_TENANT.tenantId,
+          '--from',
+          DEMO_TENANT.number,
+          '--body',
+          'Our spring sale starts today. Reply STOP to opt out.',
+          '--recipients',
+          recipients,
+          '--name',
+          name,
+          ...more,
+        )
+      ).campaign.campaignId;
+    const panel = page.locator('#campaigns');
+    const running = await create('spring');
+    await panel.getByRole('button', { name: 'spring' }).click();
+    const detail = page.locator(`#campaign-detail[data-campaign="${running}"]`);
+    await detail.locator('td[data-metric="delivered"]').filter({ hasText: /^3$/ }).waitFor({
+      timeout: BROWSER_WAIT_MS,
+    });
+    await page.locator('#campaign-detail[data-state="completed"]').waitFor({ timeout: BROWSER_WAIT_MS });
+    expect(await detail.locator('td[data-metric="deliveryRate"]').textContent()).toBe('100.0 %');
+    expect(await detail.locator('td[data-skipped="invalid"]').textContent()).toBe('1');
+    expect(
+      await page
+        .locator('#campaign-progress')
+        .evaluate((bar) => [bar.getAttribute('value'), bar.getAttribute('max')]),
+    ).toEqual(['4', '4']);
+    expect(await page.locator('#campaign-progress-text').textContent()).toMatch(
+      /^4 of 4 recipients done \(100 %\)/,
+    );
+    // Completed is final: every button is off.
+    for (const name of ['Pause', 'Resume', 'Cancel campaign'])
+      expect(await panel.getByRole('button', { name, exact: true }).isDisabled()).toBe(true);
+
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const scheduled = await create('autumn', '--start-at', tomorrow);
+    await panel.getByRole('button', { name: 'autumn' }).click();
+    await page.locator(`#campaign-detail[data-campaign="${scheduled}"][data-state="scheduled"]`).waitFor();
+    expect(
+      await page
+        .locator(`#campaign-list tr[data-campaign="${scheduled}"] td[data-field="sender"]`)
+        .textContent(),
+    ).toBe(DEMO_TENANT.number);
+    await panel.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.locator('#campaign-result').filter({ hasText: 'Campaign is now paused.' }).waitFor();
+    await page
+      .locator(`#campaign-list tr[data-campaign="${scheduled}"] td[data-field="state"]`)
+      .filter({ hasText: 'paused' })
+      .waitFor();
+    expect(await panel.getByRole('button', { name: 'Pause', exact: true }).isDisabled()).toBe(true);
+    await panel.getByRole('button', { name: 'Resume', exact: true }).click();
+    await page.locator('#campaign-result').filter({ hasText: 'Campaign is now scheduled.' }).waitFor();
+    await panel.getByRole('button', { name: 'Cancel campaign', exact: true }).click();
+    await page.locator('#campaign-result').filter({ hasText: 'Campaign is now cancelled.' }).waitFor();
+    // The console moved the stored state, the same one smsctl reads.
+    const shown = await smsctlJson<{ campaign: { state: string } }>(
+      'campaign',
+      'show',
+      '--tenant',
+      DEMO_TENANT.tenantId,
+      '--campaign',
+      scheduled,
+    );
+    expect(shown.campaign.state).toBe('cancelled');
+    await rm(folder, { recursive: true, force: true });
   }, 120_000);
 
   it('reflows to a 360 px window and fetched nothing from outside the local stack', async () => {

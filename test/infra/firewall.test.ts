@@ -365,6 +365,9 @@ describe.each(['dev', 'prod'])('webhook firewall, throttles and tenant binding (
         'execute-api:/*/POST/webhooks/twilio/*/inbound',
         'execute-api:/*/POST/webhooks/twilio/*/status',
         'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/conversations',
+        'execute-api:/*/GET/v1/tenants/${aws:PrincipalTag/smsTenant}/conversations/handoffs',
+        'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/conversations/handoffs/*/messages',
+        'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/conversations/handoffs/*/release',
         'execute-api:/*/POST/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns',
         'execute-api:/*/GET/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns',
         'execute-api:/*/GET/v1/tenants/${aws:PrincipalTag/smsTenant}/campaigns/*',
@@ -378,10 +381,13 @@ describe.each(['dev', 'prod'])('webhook firewall, throttles and tenant binding (
         Resource: [
           'execute-api:/*/GET/v1/tenants/*/campaigns',
           'execute-api:/*/GET/v1/tenants/*/campaigns/*',
+          'execute-api:/*/GET/v1/tenants/*/conversations/handoffs',
           'execute-api:/*/POST/v1/tenants/*/campaigns',
           'execute-api:/*/POST/v1/tenants/*/campaigns/*/*',
           'execute-api:/*/POST/v1/tenants/*/campaigns/*/recipients',
           'execute-api:/*/POST/v1/tenants/*/conversations',
+          'execute-api:/*/POST/v1/tenants/*/conversations/handoffs/*/messages',
+          'execute-api:/*/POST/v1/tenants/*/conversations/handoffs/*/release',
         ],
         Condition: { Null: { 'aws:PrincipalTag/smsTenant': 'true' } },
       });

@@ -177,7 +177,7 @@ describe('SmsConversations stack (dev)', () => {
       }
       template.resourceCountIs(
         'AWS::Lambda::EventSourceMapping',
-        Object.values(functions).filter((fn) => fn.eventSource).length,
+        Object.values(functions).filter((fn) => fn.eventSource || fn.tableStreamSource).length,
       );
     });
   });
@@ -232,7 +232,7 @@ describe('SmsConversations stack (dev)', () => {
       expect(actions('ingest').some((a) => a.startsWith('dynamodb:'))).toBe(false);
     });
 
-    it('lets the conversations API only read tenants, write conversations, keys and campaigns, and send to outbound and campaigns', () => {
+    it('lets the conversations API only read tenants, write conversations, keys, campaigns and hand-offs, and send to outbound and campaigns', () => {
       const statements = statementsOf('conversations-api');
       const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
       expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
@@ -247,7 +247,7 @@ describe('SmsConversations stack (dev)', () => {
       expect(tableItems.map((s) => s.Condition)).toEqual([
         {
           'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': ['CONV#*', 'IDEMPOTENCY#*', 'CAMPAIGN#*', 'CAMPAIGNS#*'],
+            'dynamodb:LeadingKeys': ['CONV#*', 'IDEMPOTENCY#*', 'CAMPAIGN#*', 'CAMPAIGNS#*', 'HANDOFFS#*'],
           },
         },
       ]);

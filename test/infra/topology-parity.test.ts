@@ -192,10 +192,15 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
             ScalingConfig?: { MaximumConcurrency?: number };
             MaximumBatchingWindowInSeconds?: number;
             FunctionResponseTypes?: string[];
+            StartingPosition?: string;
+            ParallelizationFactor?: number;
+            BisectBatchOnFunctionError?: boolean;
           }>(mapping),
         )
         .filter((mapping) => referencedId(mapping.FunctionName) === functionIds[spec.id]);
       const queueOf = (arn: unknown) => {
+        const getAtt = (arn as { 'Fn::GetAtt'?: unknown[] } | null)?.['Fn::GetAtt'];
+        if (getAtt?.[1] === 'StreamArn') return 'table stream';
         const id = referencedId(arn);
         const entry = Object.entries(queueIds).find(([, ids]) => ids.queue === id);
         return entry ? entry[0] : `not a main queue: ${id}`;
@@ -206,7 +211,30 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
         maxConcurrency: mapping.ScalingConfig?.MaximumConcurrency,
         maxBatchingWindowSeconds: mapping.MaximumBatchingWindowInSeconds,
         functionResponseTypes: mapping.FunctionResponseTypes,
+        ...(mapping.StartingPosition !== undefined
+          ? {
+              startingPosition: mapping.StartingPosition,
+              parallelizationFactor: mapping.ParallelizationFactor,
+              bisectBatchOnError: mapping.BisectBatchOnFunctionError,
+            }
+          : {}),
       }));
+      const stream = spec.tableStreamSource;
+      if (stream) {
+        expect(actual, `event sources of ${spec.id}`).toEqual([
+          {
+            queue: 'table stream',
+            batchSize: stream.batchSize,
+            maxConcurrency: undefined,
+            maxBatchingWindowSeconds: stream.maxBatchingWindowSeconds,
+            functionResponseTypes: ['ReportBatchItemFailures'],
+            startingPosition: stream.startingPosition,
+            parallelizationFactor: stream.parallelizationFactor,
+            bisectBatchOnError: stream.bisectBatchOnError,
+          },
+        ]);
+        return;
+      }
       const source = spec.eventSource;
       const expected = source
         ? [
@@ -233,10 +261,11 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
     });
   });
 
-  it('has the table keys, TTL and open-messages index the local stack creates', () => {
+  it('has the table keys, TTL, stream and open-messages index the local stack creates', () => {
     const tableProps = props<{
       KeySchema: { AttributeName: string; KeyType: string }[];
       TimeToLiveSpecification: { AttributeName: string };
+      StreamSpecification: { StreamViewType: string };
       GlobalSecondaryIndexes: {
         IndexName: string;
         KeySchema: { AttributeName: string; KeyType: string }[];
@@ -248,6 +277,7 @@ describe('topology parity: synthesized template == lib/topology.ts', () => {
       { AttributeName: table.sortKey, KeyType: 'RANGE' },
     ]);
     expect(tableProps.TimeToLiveSpecification.AttributeName).toBe(table.ttlAttribute);
+    expect(tableProps.StreamSpecification).toEqual({ StreamViewType: table.stream });
     expect(tableProps.GlobalSecondaryIndexes).toEqual([
       {
         IndexName: table.openMessagesIndex.name,

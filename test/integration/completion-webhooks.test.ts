@@ -1,9 +1,10 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completionWebhookGroupId } from '../../lambdas/domain/events/lanes';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { webhookIdFor } from '../../lambdas/domain/completion-webhook/payload';
-import { verifyWebhookSignature } from '../../lambdas/domain/completion-webhook/signature';
 import type { WebhookQueueMessage } from '../../lambdas/domain/queue-messages';
 import { parseWorkflow } from '../../lambdas/domain/workflow/definition';
 import { METRICS } from '../../lib/metric-catalog';
@@ -125,6 +126,16 @@ async function webhooksQueueDrained(): Promise<true | undefined> {
   return visible === 0 && inFlight === 0 ? true : undefined;
 }
 
+/** The Standard Webhooks headers of a POST, as the library's verify takes them. */
+function headersOf(post: { headers: Record<string, string | string[] | undefined> } | undefined) {
+  const header = (name: string) => String(post?.headers[name] ?? '');
+  return {
+    'webhook-id': header('webhook-id'),
+    'webhook-timestamp': header('webhook-timestamp'),
+    'webhook-signature': header('webhook-signature'),
+  };
+}
+
 const metric = (name: string) => stack().metrics.sum(name, { TenantId: TENANT.tenantId });
 
 /** The job with this id in the webhooks DLQ, once it is there (with its message attributes). */
@@ -153,19 +164,21 @@ describe('completion webhooks', () => {
 
     expect(post?.path).toBe('/hooks/sms-completed');
     expect(post?.headers['content-type']).toBe('application/json');
-    expect(post?.headers['x-sms-webhook-id']).toBe(webhookId);
-    const timestamp = String(post?.headers['x-sms-webhook-timestamp']);
+    // Standard Webhooks: verified with the standardwebhooks library, as receivers do. The key was
+    // stored before Standard Webhooks (not a whsec_ secret): receivers use whsec_ + its base64.
+    expect(post?.headers['webhook-id']).toBe(webhookId);
+    const timestamp = String(post?.headers['webhook-timestamp']);
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
-    expect(
-      verifyWebhookSignature({
-        signingKey: TENANT.signingKey,
-        body: post?.body ?? '',
-        timestamp,
-        signature: String(post?.headers['x-sms-webhook-signature']),
-        nowSeconds: Math.floor(Date.now() / 1000),
-      }),
-    ).toBe(true);
+    const receiverSecret = `whsec_${Buffer.from(TENANT.signingKey).toString('base64')}`;
+    expect(new Webhook(receiverSecret).verify(post?.body ?? '', headersOf(post))).toEqual(
+      JSON.parse(post?.body ?? ''),
+    );
+    expect(() => new Webhook(receiverSecret).verify(`${post?.body ?? ''} `, headersOf(post))).toThrow(
+      WebhookVerificationError,
+    );
     expect(JSON.parse(post?.body ?? '')).toEqual({
+      type: 'conversation.completed',
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       event: 'conversation.completed',
       webhookId,
       tenantId: TENANT.tenantId,
@@ -191,7 +204,13 @@ describe('completion webhooks', () => {
     expect((await deliveryRecord(job.webhookId))?.state).toBe('delivered');
     // What an SQS redelivery, or the conversation function queueing the job again after a crash, does.
     await stack().clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: stack().queues.webhooks.url, MessageBody: JSON.stringify(job) }),
+      new SendMessageCommand({
+        QueueUrl: stack().queues.webhooks.url,
+        MessageBody: JSON.stringify(job),
+        MessageGroupId: completionWebhookGroupId(job),
+        // Past SQS's five-minute deduplication, as a redrive or a late retry would be.
+        MessageDeduplicationId: `${job.webhookId}-again`,
+      }),
     );
     await waitFor('the redelivered job to be consumed', webhooksQueueDrained);
     await sleep(500);
@@ -206,12 +225,12 @@ describe('completion webhooks', () => {
     // Backoff with full jitter: at most 5 s, then at most 10 s.
     const posts = await waitForPosts(customer, 3, 45_000);
     expect(posts.map((post) => post.answeredStatus)).toEqual([500, 500, 200]);
-    expect(new Set(posts.map((post) => post.headers['x-sms-webhook-id'])).size).toBe(1);
+    expect(new Set(posts.map((post) => post.headers['webhook-id'])).size).toBe(1);
     expect(new Set(posts.map((post) => post.body)).size).toBe(1);
     await waitFor('retried metric', () =>
       metric(METRICS.webhookAttemptsFailed) >= retriedBefore + 2 ? true : undefined,
     );
-    const webhookId = String(posts[0]?.headers['x-sms-webhook-id']);
+    const webhookId = String(posts[0]?.headers['webhook-id']);
     await waitFor('delivered record', async () =>
       (await deliveryRecord(webhookId))?.state === 'delivered' ? true : undefined,
     );
@@ -243,6 +262,8 @@ describe('completion webhooks', () => {
       new SendMessageCommand({
         QueueUrl: stack().queues.webhooks.url,
         MessageBody: JSON.stringify({ ...job, url: 'http://169.254.169.254/latest/meta-data' }),
+        MessageGroupId: completionWebhookGroupId(job),
+        MessageDeduplicationId: `${job.webhookId}-metadata`,
       }),
     );
     const dead = await deadLettered(job.webhookId);

@@ -99,7 +99,8 @@ describe('smsctl --local', () => {
       '--tenant',
       DEMO_TENANT.tenantId,
     );
-    expect(generated.signingKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // A Standard Webhooks secret: whsec_ and the base64 of 32 random bytes.
+    expect(generated.signingKey).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(await keys().get(DEMO_TENANT.tenantId)).toEqual({ key: generated.signingKey });
 
     const given = 'k'.repeat(40);

@@ -1,7 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -9,11 +11,17 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConversationCounter } from '../../domain/campaign/conversation-counters';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
+import type { TenantRetention } from '../../ports/tenant-profiles';
 import type {
   ConversationRecord,
   ConversationScope,
   ConversationStartStore,
   ConversationStore,
+  HandedOffConversation,
+  HandoffCommit,
+  HandoffListing,
+  HandoffListingChange,
+  HandoffStore,
   PlannedReply,
   StartCommit,
   TurnCommit,
@@ -47,6 +55,7 @@ function replyEntry(
   customer: string,
   reply: PlannedReply,
   turn: { conversationId: string; from: string; at: string },
+  retentionDays: number,
 ) {
   return {
     ...keys.transcriptEntry(tenantId, customer, reply.transcriptKey),
@@ -57,16 +66,48 @@ function replyEntry(
     to: customer,
     body: reply.body,
     ...(reply.mediaUrls?.length ? { mediaUrls: reply.mediaUrls } : {}),
+    ...(reply.author ? { author: reply.author } : {}),
     at: turn.at,
-    expiresAt: ttlSeconds(turn.at, RETENTION_DAYS),
+    expiresAt: ttlSeconds(turn.at, retentionDays),
   };
 }
 
-export class DynamoConversationStore implements ConversationStore, ConversationStartStore {
+/** A state item as a record (`load`, `loadAll`, the inbox's batch read). */
+function recordOf(scope: ConversationScope, item: Record<string, unknown>): ConversationRecord {
+  return {
+    tenantId: scope.tenantId,
+    customer: scope.customer,
+    conversationId: String(item.conversationId),
+    businessNumber: scope.businessNumber,
+    workflowId: String(item.workflowId),
+    slots: item.slots as SlotState,
+    version: Number(item.version),
+    startedAt: String(item.startedAt),
+    lastActivityAt: String(item.lastActivityAt),
+    expiresAt: String(item.conversationExpiresAt),
+    recentMessageSids: Array.isArray(item.recentMessageSids) ? item.recentMessageSids.map(String) : [],
+    ...(typeof item.lastInboundAt === 'string' ? { lastInboundAt: item.lastInboundAt } : {}),
+    ...(typeof item.campaignId === 'string' ? { campaignId: item.campaignId } : {}),
+    ...(Array.isArray(item.campaignCounted)
+      ? { campaignCounted: item.campaignCounted.filter(isConversationCounter) }
+      : {}),
+  };
+}
+
+/** BatchGetItem reads at most 100 keys a call. */
+const BATCH_GET_LIMIT = 100;
+
+export class DynamoConversationStore implements ConversationStore, ConversationStartStore, HandoffStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The tenant's retention (a cached read: DynamoTenantDirectory); absent: RETENTION_DAYS for all. */
+    private readonly retention?: TenantRetention,
   ) {}
+
+  private async retentionDaysOf(tenantId: string): Promise<number> {
+    return (await this.retention?.retentionDays(tenantId)) ?? RETENTION_DAYS;
+  }
 
   async load(scope: ConversationScope): Promise<ConversationRecord | undefined> {
     const result = await this.client.send(
@@ -78,23 +119,146 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     );
     const item = result.Item;
     if (!item) return undefined;
+    return recordOf(scope, item);
+  }
+
+  async loadAll(tenantId: string, customer: string): Promise<ConversationRecord[]> {
+    const records: ConversationRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :state)',
+          ExpressionAttributeValues: {
+            ':pk': keys.customerPartition(tenantId, customer),
+            ':state': keys.conversationStatePrefix,
+          },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const businessNumber = String(item.sk).slice(keys.conversationStatePrefix.length);
+        records.push(recordOf({ tenantId, customer, businessNumber }, item));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  /**
+   * One transaction, as a start's: the replies' entries (the first conditional on not existing, so
+   * a retry is recognised), the state (conditional on the version read) and, for a release, the
+   * removal of the conversation's hand-off listing.
+   */
+  async commitHandoff(commit: HandoffCommit): Promise<'committed' | 'conflict' | 'duplicate'> {
+    const { tenantId, customer, conversation } = commit;
+    const turn = { conversationId: conversation.conversationId, from: commit.businessNumber, at: commit.at };
+    const retentionDays = await this.retentionDaysOf(tenantId);
+    const items: TransactItem[] = commit.replies.map((reply, index) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: replyEntry(tenantId, customer, reply, turn, retentionDays),
+        ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      },
+    }));
+    const stateAt = items.length;
+    items.push({ Update: this.conversationUpdate(conversation, retentionDays, commit.expectedVersion) });
+    if (commit.removeListing)
+      items.push(this.handoffListingItem(tenantId, conversation, { change: 'remove' }, retentionDays));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'committed';
+    } catch (error) {
+      if ((error as Error)?.name === 'TransactionConflictException') return 'conflict';
+      const failed = cancelledConditions(error);
+      if (!failed) throw error;
+      if (stateAt > 0 && failed[0]) return 'duplicate';
+      if (failed[stateAt]) return 'conflict';
+      throw error;
+    }
+  }
+
+  async listHandedOff(tenantId: string, now: string): Promise<HandedOffConversation[]> {
+    const listed: HandoffListing[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.handoffListPartition(tenantId) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? [])
+        listed.push({
+          businessNumber: String(item.businessNumber),
+          customer: String(item.customer),
+          conversationId: String(item.conversationId),
+          at: String(item.at),
+          reason: item.reason === 'fallback' ? 'fallback' : 'keyword',
+        });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    // The listing says where to look; the state says whether it is still handed off (a listing
+    // outlives an expiry until the customer's next message removes it).
+    const states = new Map<string, ConversationRecord>();
+    for (let at = 0; at < listed.length; at += BATCH_GET_LIMIT) {
+      let wanted: Record<string, unknown>[] = listed
+        .slice(at, at + BATCH_GET_LIMIT)
+        .map((entry) => keys.conversationState({ tenantId, ...entry }));
+      while (wanted.length > 0) {
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const customer = String(item.pk).slice(keys.customerPartition(tenantId, '').length);
+          const businessNumber = String(item.sk).slice(keys.conversationStatePrefix.length);
+          states.set(`${businessNumber}#${customer}`, recordOf({ tenantId, customer, businessNumber }, item));
+        }
+        wanted =
+          (result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return listed
+      .flatMap((entry) => {
+        const state = states.get(`${entry.businessNumber}#${entry.customer}`);
+        if (!state || state.slots.status !== 'handed-off' || state.expiresAt <= now) return [];
+        return [
+          {
+            ...entry,
+            conversationId: state.conversationId,
+            lastActivityAt: state.lastActivityAt,
+            expiresAt: state.expiresAt,
+            workflowId: state.workflowId,
+            ...(state.slots.routeId !== undefined ? { routeId: state.slots.routeId } : {}),
+          },
+        ];
+      })
+      .sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** The conversation's entry in its tenant's hand-off list: put on a hand-off, deleted when it ends. */
+  private handoffListingItem(
+    tenantId: string,
+    scope: { businessNumber: string; customer: string },
+    listing: HandoffListingChange,
+    retentionDays: number,
+  ): TransactItem {
+    const key = keys.handoffListing(tenantId, scope.businessNumber, scope.customer);
+    if (listing.change === 'remove') return { Delete: { TableName: this.tableName, Key: key } };
     return {
-      tenantId: scope.tenantId,
-      customer: scope.customer,
-      conversationId: String(item.conversationId),
-      businessNumber: scope.businessNumber,
-      workflowId: String(item.workflowId),
-      slots: item.slots as SlotState,
-      version: Number(item.version),
-      startedAt: String(item.startedAt),
-      lastActivityAt: String(item.lastActivityAt),
-      expiresAt: String(item.conversationExpiresAt),
-      recentMessageSids: Array.isArray(item.recentMessageSids) ? item.recentMessageSids.map(String) : [],
-      ...(typeof item.lastInboundAt === 'string' ? { lastInboundAt: item.lastInboundAt } : {}),
-      ...(typeof item.campaignId === 'string' ? { campaignId: item.campaignId } : {}),
-      ...(Array.isArray(item.campaignCounted)
-        ? { campaignCounted: item.campaignCounted.filter(isConversationCounter) }
-        : {}),
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...key,
+          ...listing.entry,
+          // Kept no longer than the conversation's state would be.
+          expiresAt: ttlSeconds(listing.entry.at, retentionDays),
+        },
+      },
     };
   }
 
@@ -105,28 +269,31 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     await putIfAbsent(
       this.client,
       this.tableName,
-      replyEntry(reply.tenantId, reply.customer, reply, {
-        conversationId: '',
-        from: reply.businessNumber,
-        at: reply.at,
-      }),
+      replyEntry(
+        reply.tenantId,
+        reply.customer,
+        reply,
+        { conversationId: '', from: reply.businessNumber, at: reply.at },
+        await this.retentionDaysOf(reply.tenantId),
+      ),
     );
   }
 
   async commitStart(commit: StartCommit): Promise<'committed' | 'conflict' | 'duplicate'> {
     const { tenantId, customer, conversation } = commit;
     const turn = { conversationId: commit.conversationId, from: commit.businessNumber, at: commit.at };
+    const retentionDays = await this.retentionDaysOf(tenantId);
     const items: TransactItem[] = commit.replies.map((reply, index) => ({
       Put: {
         TableName: this.tableName,
-        Item: replyEntry(tenantId, customer, reply, turn),
+        Item: replyEntry(tenantId, customer, reply, turn, retentionDays),
         // The first entry is the start's marker: present means an earlier attempt committed it.
         ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       },
     }));
     if (conversation)
       items.push({
-        Update: this.conversationUpdate(conversation, commit.expectedVersion),
+        Update: this.conversationUpdate(conversation, retentionDays, commit.expectedVersion),
       });
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -148,6 +315,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
    */
   private conversationUpdate(
     conversation: ConversationRecord,
+    retentionDays: number,
     expectedVersion: number | undefined,
     turnMessageSid?: string,
   ) {
@@ -161,7 +329,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       lastActivityAt: conversation.lastActivityAt,
       conversationExpiresAt: conversation.expiresAt,
       // The state outlives the conversation so an expired one is still shown; TTL tidies up.
-      expiresAt: ttlSeconds(conversation.expiresAt, RETENTION_DAYS),
+      expiresAt: ttlSeconds(conversation.expiresAt, retentionDays),
       ...(turnMessageSid
         ? {
             recentMessageSids: conversation.recentMessageSids ?? [],
@@ -213,6 +381,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
    */
   async commitTurn(commit: TurnCommit): Promise<TurnCommitResult> {
     const { tenantId, customer, inbound, conversation } = commit;
+    const retentionDays = await this.retentionDaysOf(tenantId);
     const inboundItem = {
       ...keys.transcriptEntry(tenantId, customer, inbound.transcriptKey),
       direction: 'inbound',
@@ -227,7 +396,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       replies: commit.replies,
       // The outbox of the completion webhook: a retry that finds this turn recorded queues it again.
       ...(commit.webhook ? { webhook: commit.webhook } : {}),
-      expiresAt: ttlSeconds(inbound.at, RETENTION_DAYS),
+      expiresAt: ttlSeconds(inbound.at, retentionDays),
     };
     if (!conversation) {
       const earlier = await putIfAbsent(this.client, this.tableName, inboundItem);
@@ -240,7 +409,12 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
           TransactItems: [
             {
               Update: {
-                ...this.conversationUpdate(conversation, commit.expectedVersion, inbound.messageSid),
+                ...this.conversationUpdate(
+                  conversation,
+                  retentionDays,
+                  commit.expectedVersion,
+                  inbound.messageSid,
+                ),
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -260,6 +434,10 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
                     counting.counters,
                   ),
                 ]
+              : []),
+            // Unconditional, and last: the reasons above keep their places.
+            ...(commit.handoffListing
+              ? [this.handoffListingItem(tenantId, conversation, commit.handoffListing, retentionDays)]
               : []),
           ],
         }),

@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_DAYS } from '../../domain/data-requests';
 import type { ConversationScope } from '../../ports/conversation-store';
 
 /**
@@ -8,6 +9,7 @@ import type { ConversationScope } from '../../ports/conversation-store';
  */
 const STATE_PREFIX = 'STATE#';
 const POOL_PREFIX = 'POOL#';
+const EVENT_SUBSCRIPTION_PREFIX = 'EVENTSUB#';
 const CAMPAIGN_DUE_PREFIX = 'DUE#';
 
 /** A campaign and its recipients (lambdas/ports/campaign-store.ts). */
@@ -29,6 +31,10 @@ export function campaignDueTime(notBeforeMs: number): string {
   return String(notBeforeMs).padStart(13, '0');
 }
 
+function handoffListPartition(tenantId: string): string {
+  return `HANDOFFS#${tenantId}`;
+}
+
 /** A customer's history with a tenant: the state of each conversation and the transcript of all. */
 function customerPartition(tenantId: string, customer: string): string {
   return `CONV#${tenantId}#${customer}`;
@@ -40,6 +46,12 @@ export const keys = {
   /** A named set of the tenant's numbers that a campaign sends from (lambdas/domain/number-pool.ts). */
   tenantPool: (tenantId: string, name: string) => ({ pk: `TENANT#${tenantId}`, sk: `${POOL_PREFIX}${name}` }),
   tenantPoolPrefix: POOL_PREFIX,
+  /** A subscription to the tenant's lifecycle events (lambdas/domain/events/subscription.ts). */
+  eventSubscription: (tenantId: string, subscriptionId: string) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: `${EVENT_SUBSCRIPTION_PREFIX}${subscriptionId}`,
+  }),
+  eventSubscriptionPrefix: EVENT_SUBSCRIPTION_PREFIX,
   workflow: (tenantId: string, workflowId: string) => ({
     pk: `TENANT#${tenantId}`,
     sk: `WORKFLOW#${workflowId}`,
@@ -60,6 +72,14 @@ export const keys = {
    * sender) must not be able to write a tenant's configuration (numbers, workflows).
    */
   optOut: (tenantId: string, customer: string) => ({ pk: `OPTOUT#${tenantId}#${customer}`, sk: 'OPTOUT' }),
+  /**
+   * An erased customer's opt-out, keyed by suppressionHash (lambdas/domain/data-requests.ts) instead
+   * of the number: same prefix, so the functions that check opt-outs may read it.
+   */
+  optOutSuppression: (tenantId: string, hash: string) => ({
+    pk: `OPTOUT#${tenantId}#sha256:${hash}`,
+    sk: 'OPTOUT',
+  }),
   /** An Idempotency-Key of a tenant's API or CLI start (its own partition: keys are many and short-lived). */
   idempotencyKey: (tenantId: string, key: string) => ({ pk: `IDEMPOTENCY#${tenantId}#${key}`, sk: 'KEY' }),
   message: (sid: string) => ({ pk: `MESSAGE#${sid}`, sk: 'META' }),
@@ -88,9 +108,23 @@ export const keys = {
     sk: `${createdAt}#${campaignId}`,
   }),
   campaignListPartition,
+  /**
+   * A handed-off conversation in its tenant's list (the inbox): one partition per tenant, so the
+   * list is one query. Written and removed with the conversation's state.
+   */
+  handoffListing: (tenantId: string, businessNumber: string, customer: string) => ({
+    pk: handoffListPartition(tenantId),
+    sk: `${businessNumber}#${customer}`,
+  }),
+  handoffListPartition,
   webhookDelivery: (tenantId: string, webhookId: string) => ({
     pk: `WEBHOOK#${tenantId}#${webhookId}`,
     sk: 'DELIVERY',
+  }),
+  /** The notifier's cool-down of one destination (a subscription, a completion URL) after a failure. */
+  webhookDestination: (tenantId: string, destinationId: string) => ({
+    pk: `WEBHOOK#${tenantId}#${destinationId}`,
+    sk: 'DESTINATION',
   }),
 } as const;
 
@@ -99,8 +133,12 @@ export function ttlSeconds(iso: string, keepForDays: number): number {
   return Math.floor(Date.parse(iso) / 1000) + keepForDays * 24 * 60 * 60;
 }
 
-/** How long transcripts, sends and message histories are kept. */
-export const RETENTION_DAYS = 90;
+/**
+ * How long transcripts, sends and message histories are kept when the tenant's profile says
+ * nothing (`smsctl tenant put --retention-days N` sets the tenant's own: SendIdentity.retentionDays,
+ * DynamoConversationStore's retention).
+ */
+export const RETENTION_DAYS = DEFAULT_RETENTION_DAYS;
 
 /** Open (non-final) messages are spread over a few index partitions, picked from the SID's last hex digit. */
 export const OPEN_SHARDS = 4;

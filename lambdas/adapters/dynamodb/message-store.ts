@@ -139,7 +139,7 @@ export class DynamoMessageStore implements MessageStore {
             ':to': send.to,
             ':body': send.body,
             ':at': send.queuedAt,
-            ':expiresAt': ttlSeconds(send.queuedAt, RETENTION_DAYS),
+            ':expiresAt': ttlSeconds(send.queuedAt, send.retentionDays ?? RETENTION_DAYS),
             ':sending': 'sending',
             ':released': 'released',
             ':now': now,
@@ -202,7 +202,7 @@ export class DynamoMessageStore implements MessageStore {
     send: SendIdentity,
     sent: { sid: string; status: OutboundStatus; numSegments?: number; at: string },
   ): Promise<RecordedSend> {
-    const expiresAt = ttlSeconds(sent.at, RETENTION_DAYS);
+    const expiresAt = ttlSeconds(sent.at, send.retentionDays ?? RETENTION_DAYS);
     const transcript = transcriptKeyOf(send);
     // Named by the send, so that a retry of this send can tell its own unreported outcome apart.
     const deliveryId = sendDeliveryId(send.sendId);

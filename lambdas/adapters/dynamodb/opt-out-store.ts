@@ -1,22 +1,47 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { suppressionHash } from '../../domain/data-requests';
 import type { OptOutStore } from '../../ports/opt-out-store';
 import { keys } from './keys';
 
+/**
+ * Opt-outs by tenant + customer. A customer erased (`smsctl customer erase`) keeps an opt-out as a
+ * suppression keyed by a hash of the number (keys.optOutSuppression): a check reads both keys in
+ * one BatchGetItem, one round trip as before (one more read unit per check).
+ */
 export class DynamoOptOutStore implements OptOutStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  private keysOf(tenantId: string, customer: string) {
+    return [
+      keys.optOut(tenantId, customer),
+      keys.optOutSuppression(tenantId, suppressionHash(tenantId, customer)),
+    ];
+  }
+
   async isOptedOut(tenantId: string, customer: string): Promise<boolean> {
-    const result = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.optOut(tenantId, customer),
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item !== undefined;
+    let pending: Record<string, unknown>[] = this.keysOf(tenantId, customer);
+    // UnprocessedKeys only under throttling: asked again until both are answered.
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const result = await this.client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk' },
+          },
+        }),
+      );
+      if ((result.Responses?.[this.tableName] ?? []).length > 0) return true;
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      if (pending.length > 0) await backoff(attempt);
+    }
+    return false;
   }
 
   async optOut(tenantId: string, customer: string, change: { at: string; source: string }): Promise<void> {
@@ -34,9 +59,24 @@ export class DynamoOptOutStore implements OptOutStore {
     );
   }
 
+  /** Removes the opt-out and, for a customer erased earlier, the suppression. */
   async optIn(tenantId: string, customer: string): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: keys.optOut(tenantId, customer) }),
-    );
+    let pending = this.keysOf(tenantId, customer).map((key) => ({ DeleteRequest: { Key: key } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const result = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      if (pending.length > 0) await backoff(attempt);
+    }
   }
+}
+
+const MAX_BATCH_ATTEMPTS = 8;
+
+/** Waits before asking again for what a batch left unprocessed; gives up (a retry of the whole) after a few. */
+function backoff(attempt: number): Promise<void> {
+  if (attempt + 1 >= MAX_BATCH_ATTEMPTS)
+    throw new Error('DynamoDB left opt-out keys unprocessed (throttled)');
+  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
 }

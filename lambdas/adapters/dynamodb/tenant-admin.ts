@@ -47,6 +47,8 @@ export class DynamoTenantAdmin {
       accountSid?: string;
       messagingServiceSid?: string;
       previousTokenValidUntil?: string;
+      /** `tenant put --retention-days`: the TTL of the tenant's traffic (DynamoTenantDirectory reads it). */
+      retentionDays?: number;
       updatedAt: string;
     },
   ): Promise<void> {

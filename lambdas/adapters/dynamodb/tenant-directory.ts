@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Workflow } from '../../domain/workflow/definition';
+import { retentionDaysOf } from '../../domain/data-requests';
 import type { TenantLookup, TenantNumber } from '../../ports/tenant-directory';
+import type { TenantRetention } from '../../ports/tenant-profiles';
 import { keys } from './keys';
 
 interface Cached<T> {
@@ -25,7 +27,7 @@ export function tenantNumberOf(
   };
 }
 
-export class DynamoTenantDirectory implements TenantLookup {
+export class DynamoTenantDirectory implements TenantLookup, TenantRetention {
   private readonly cache = new Map<string, Cached<unknown>>();
 
   constructor(
@@ -35,18 +37,31 @@ export class DynamoTenantDirectory implements TenantLookup {
     private readonly now: () => number = Date.now,
   ) {}
 
-  tenantExists(tenantId: string): Promise<boolean> {
-    return this.cached(
-      `t:${tenantId}`,
-      async () => (await this.get(keys.tenantProfile(tenantId))) !== undefined,
-    );
+  async tenantExists(tenantId: string): Promise<boolean> {
+    return (await this.profile(tenantId)) !== undefined;
   }
 
+  /** The tenant's retention (`tenant put --retention-days`), from the cached profile; undefined: the default. */
+  async retentionDays(tenantId: string): Promise<number | undefined> {
+    return retentionDaysOf(await this.profile(tenantId));
+  }
+
+  /** A number carries its tenant's retention, so what its traffic writes expires when the tenant says. */
   getNumber(tenantId: string, number: string): Promise<TenantNumber | undefined> {
     return this.cached(`n:${tenantId}:${number}`, async () => {
       const item = await this.get(keys.tenantNumber(tenantId, number));
-      return item ? tenantNumberOf(tenantId, number, item) : undefined;
+      if (!item) return undefined;
+      const retentionDays = await this.retentionDays(tenantId);
+      return {
+        ...tenantNumberOf(tenantId, number, item),
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+      };
     });
+  }
+
+  /** The profile item, read once per TTL for existence and retention both. */
+  private profile(tenantId: string): Promise<Record<string, unknown> | undefined> {
+    return this.cached(`p:${tenantId}`, () => this.get(keys.tenantProfile(tenantId)));
   }
 
   getWorkflow(tenantId: string, workflowId: string): Promise<Workflow | undefined> {

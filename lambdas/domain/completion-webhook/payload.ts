@@ -3,6 +3,9 @@ import type { WebhookQueueMessage } from '../queue-messages';
 
 /** The body POSTed to the tenant's endpoint when a conversation completes (docs/workflows.md documents it). */
 export interface ConversationCompletedEvent {
+  /** Standard Webhooks' payload fields (`type`, `timestamp`), beside the fields receivers read before. */
+  readonly type: 'conversation.completed';
+  readonly timestamp: string;
   readonly event: 'conversation.completed';
   readonly webhookId: string;
   readonly tenantId: string;
@@ -29,6 +32,8 @@ export function webhookIdFor(tenantId: string, conversationId: string, completin
 
 export function completedEvent(job: WebhookQueueMessage): ConversationCompletedEvent {
   return {
+    type: 'conversation.completed',
+    timestamp: job.completedAt,
     event: 'conversation.completed',
     webhookId: job.webhookId,
     tenantId: job.tenantId,

@@ -12,6 +12,10 @@ import {
 } from './stored';
 import { compileTenantRegex, matchesEmptyString } from './tenant-regex';
 
+/** What the fallback does to the conversation (`fallback.action`); `end` when absent. */
+export const FALLBACK_ACTIONS = ['end', 'restart', 'handoff'] as const;
+export type FallbackAction = (typeof FALLBACK_ACTIONS)[number];
+
 /**
  * Workflow definitions (DESIGN.md section 3: these field names are a contract). Strict: a
  * misspelt field is an error naming its path, not silently ignored, and every text, list and
@@ -25,6 +29,7 @@ export const WORKFLOW_LIMITS = {
   name: 64,
   keyword: 40,
   keywordsPerRoute: 50,
+  handoffKeywords: 20,
   patternsPerRoute: 20,
   variablesPerRoute: 50,
   routes: 20,
@@ -256,7 +261,24 @@ export const workflowSchema = z
         .min(WORKFLOW_LIMITS.maxAttempts.min)
         .max(WORKFLOW_LIMITS.maxAttempts.max)
         .default(DEFAULT_MAX_ATTEMPTS),
+      /**
+       * Extension (optional): what the fallback does to the conversation. `end` (default): it ends
+       * there, and the customer's next message starts over (greeted). `restart`: the conversation
+       * goes on from the start (no route, nothing collected), not greeted again. `handoff`: a person
+       * takes over (handoff.ts): `handoff.reply` is sent instead of `reply`, and the bot stays silent.
+       */
+      action: z.enum(FALLBACK_ACTIONS).optional(),
     }),
+    /**
+     * Extension (optional): whole messages (or short requests naming one: "I want a human") that
+     * hand the conversation to a person at any point. Default AGENT, HUMAN; `[]` turns them off.
+     */
+    handoffKeywords: z
+      .array(z.string().trim().min(1).max(WORKFLOW_LIMITS.keyword))
+      .max(WORKFLOW_LIMITS.handoffKeywords)
+      .optional(),
+    /** Extension (optional): the one acknowledgement sent when a person takes over. */
+    handoff: z.strictObject({ reply: customerText(), media }).optional(),
     failureMessage: customerText(),
     /** Extension (optional): pictures sent with `failureMessage`. */
     failureMessageMedia: media,

@@ -2,10 +2,18 @@ import { combineMedia } from '../outbound-media';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { type ExtractOptions, extractVariable } from './extractors';
 import { foldCase, sameWord } from './fuzzy';
+import {
+  fallbackActionOf,
+  type HandoffReason,
+  handoffKeywordsOf,
+  handoffReplyOf,
+  isHandoffRequest,
+} from './handoff';
 import { renderForCustomer } from './render';
 import { compileTenantRegex } from './tenant-regex';
 
-export type ConversationStatus = 'collecting' | 'completed' | 'fallback';
+/** `handed-off`: a person has the conversation (handoff.ts); the bot sends nothing until a release. */
+export type ConversationStatus = 'collecting' | 'completed' | 'fallback' | 'handed-off';
 
 /** What the engine remembers between turns; stored with the conversation. */
 export interface SlotState {
@@ -25,6 +33,8 @@ export interface TurnResult {
    */
   readonly media: string[][];
   readonly completed: boolean;
+  /** Set on the turn that handed the conversation to a person, with why (the state says `handed-off`). */
+  readonly handoff?: HandoffReason;
 }
 
 const ROUTE_ATTEMPTS = '__route';
@@ -189,6 +199,22 @@ export function runTurn(input: {
   now: Date;
 }): TurnResult {
   const { workflow, text, now } = input;
+  // A person has the conversation: the bot says nothing; the turn records the message for them.
+  if (input.state?.status === 'handed-off')
+    return { state: input.state, replies: [], media: [], completed: false };
+  if (isHandoffRequest(handoffKeywordsOf(workflow), text)) {
+    const going = input.state?.status === 'collecting' ? input.state : undefined;
+    return handedOff(
+      workflow,
+      {
+        ...(going?.routeId !== undefined ? { routeId: going.routeId } : {}),
+        variables: nullMap(going?.variables ?? {}),
+        attempts: nullMap(going?.attempts ?? {}),
+      },
+      'keyword',
+      undefined,
+    );
+  }
   const isNew = input.state === undefined || input.state.status !== 'collecting';
   const state: SlotState = isNew
     ? { status: 'collecting', variables: nullMap({}), attempts: nullMap({}) }
@@ -313,14 +339,8 @@ export function runTurn(input: {
     }
     const count = (attempts[awaiting.name] ?? 0) + 1;
     attempts[awaiting.name] = count;
-    if (count >= workflow.fallback.maxAttempts) {
-      return {
-        state: { status: 'fallback', routeId: route.id, variables, attempts },
-        replies: [render(workflow.fallback.reply, variables)],
-        media: [combineMedia(workflow.fallback.media)],
-        completed: false,
-      };
-    }
+    if (count >= workflow.fallback.maxAttempts)
+      return fellBack(workflow, { routeId: route.id, variables, attempts }, undefined, now, route);
     return {
       state: { status: 'collecting', routeId: route.id, variables, attempts },
       replies: [`${awaitingReason.text} ${render(awaiting.prompt, variables)}`],
@@ -376,9 +396,10 @@ function unmatched(
 ): TurnResult {
   const count = (state.attempts[ROUTE_ATTEMPTS] ?? 0) + 1;
   const attempts = { ...state.attempts, [ROUTE_ATTEMPTS]: count };
-  const status: ConversationStatus = count >= workflow.fallback.maxAttempts ? 'fallback' : 'collecting';
+  if (count >= workflow.fallback.maxAttempts)
+    return fellBack(workflow, { ...state, attempts }, greeting, now, undefined);
   return {
-    state: { ...state, status, attempts },
+    state: { ...state, status: 'collecting', attempts },
     replies: [
       greeted(
         greeting,
@@ -387,5 +408,47 @@ function unmatched(
     ],
     media: [greetedMedia(workflow, greeting, workflow.fallback.media)],
     completed: false,
+  };
+}
+
+/**
+ * The fallback fired (too many invalid answers, or unmatched messages): its reply, and what
+ * `fallback.action` does to the conversation (handoff.ts): `end` it, `restart` it from the
+ * workflow's start, or `handoff` it to a person (whose acknowledgement replaces the reply).
+ */
+function fellBack(
+  workflow: Workflow,
+  state: Omit<SlotState, 'status'>,
+  greeting: string | undefined,
+  now: Date,
+  route: WorkflowRoute | undefined,
+): TurnResult {
+  const action = fallbackActionOf(workflow);
+  if (action === 'handoff') return handedOff(workflow, state, 'fallback', greeting);
+  const reply = renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route, now });
+  const common = {
+    replies: [greeted(greeting, reply)],
+    media: [greetedMedia(workflow, greeting, workflow.fallback.media)],
+    completed: false,
+  };
+  if (action === 'restart')
+    return { ...common, state: { status: 'collecting', variables: nullMap({}), attempts: nullMap({}) } };
+  return { ...common, state: { ...state, status: 'fallback' } };
+}
+
+/** A person takes over: one acknowledgement; what was collected is kept for a release that resumes. */
+function handedOff(
+  workflow: Workflow,
+  state: Omit<SlotState, 'status'>,
+  reason: HandoffReason,
+  greeting: string | undefined,
+): TurnResult {
+  const reply = handoffReplyOf(workflow);
+  return {
+    state: { ...state, status: 'handed-off' },
+    replies: [greeted(greeting, reply.text)],
+    media: [greetedMedia(workflow, greeting, reply.media)],
+    completed: false,
+    handoff: reason,
   };
 }

@@ -3,6 +3,15 @@ import { countSegments, type SmsEncoding } from '../segments';
 import { replaceTokens, templateVariables } from '../templates';
 import type { Workflow, WorkflowVariable } from './definition';
 import { defaultReasons, fixedDigitCount, refusalReasons } from './extractors';
+import { keywordIntent } from '../opt-out';
+import {
+  fallbackActionOf,
+  handoffKeywordsOf,
+  handoffReplyOf,
+  isHandoffRequest,
+  MAX_HANDOFF_REQUEST_WORDS,
+} from './handoff';
+import { foldCase } from './fuzzy';
 import { workflowMediaFields } from './media';
 
 /** What `workflow lint` reports about each text the workflow can send. */
@@ -128,6 +137,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
     warnings.push(
       'helpMedia: the workflow has no help text (HELP gets a generic one), so these are never sent',
     );
+  lintHandoff(workflow, check, errors, warnings);
   const routeIds = new Set<string>();
   for (const route of workflow.routes) {
     if (routeIds.has(route.id)) errors.push(`routes.${route.id}: duplicate route id`);
@@ -242,4 +252,60 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       );
   }
   return { errors, warnings, replies };
+}
+
+/**
+ * Hand-off to a person: the acknowledgement is measured when anything can send it (a keyword or
+ * `fallback.action: handoff`); a carrier keyword can never hand off (STOP, HELP, ... are read
+ * first); a keyword a route also uses takes the route's short messages to a person.
+ */
+function lintHandoff(
+  workflow: Workflow,
+  check: (
+    where: string,
+    template: string,
+    known: readonly WorkflowVariable[],
+    newPart?: string,
+    media?: readonly string[],
+  ) => void,
+  errors: string[],
+  warnings: string[],
+): void {
+  const keywords = handoffKeywordsOf(workflow);
+  const action = fallbackActionOf(workflow);
+  if (keywords.length > 0 || action === 'handoff') {
+    const reply = handoffReplyOf(workflow);
+    check('handoff.reply', reply.text, [], reply.text, reply.media);
+    // Handed off by the fallback on an unmatched first message: greeted.
+    if (action === 'handoff' && workflow.greeting)
+      check(
+        'greeting + handoff.reply',
+        `${workflow.greeting} ${reply.text}`,
+        [],
+        '',
+        combineMedia(workflow.greetingMedia, reply.media),
+      );
+  } else if (workflow.handoff) {
+    warnings.push('handoff.reply: never sent (no handoffKeywords and fallback.action is not handoff)');
+  }
+  for (const keyword of keywords) {
+    if (keywordIntent(keyword) !== undefined) {
+      errors.push(
+        `handoffKeywords: "${keyword}" is a carrier keyword (STOP, START, HELP and their kin are read first), so it never hands off`,
+      );
+      continue;
+    }
+    if (!isHandoffRequest([keyword], keyword)) {
+      errors.push(
+        `handoffKeywords: "${keyword}" never hands off (more than ${MAX_HANDOFF_REQUEST_WORDS} words, a negation such as "no", or no letter or digit)`,
+      );
+      continue;
+    }
+    for (const route of workflow.routes) {
+      if (route.match.keywords.some((routeKeyword) => foldCase(routeKeyword) === foldCase(keyword)))
+        warnings.push(
+          `handoffKeywords: "${keyword}" is also a keyword of route ${route.id}; a short message with it goes to a person, not the route`,
+        );
+    }
+  }
 }

@@ -1,9 +1,16 @@
 import type {
+  CampaignControlRequest,
+  CampaignControlResult,
+  ConsoleCampaign,
+  ConsoleCampaignList,
   ConsoleTenant,
   ConversationDetail,
   ConversationSummary,
   DeliveryView,
   FaultSettings,
+  InboxConversation,
+  InboxReleaseRequest,
+  InboxReplyRequest,
   PhoneMessageRequest,
   TrafficRequest,
 } from '../api-types';
@@ -47,6 +54,22 @@ export const api = {
         (businessNumber ? `&number=${encodeURIComponent(businessNumber)}` : ''),
     ),
   delivery: (periodSeconds: number) => request<DeliveryView>('GET', `/delivery?period=${periodSeconds}`),
+  campaigns: (tenantId: string) =>
+    request<ConsoleCampaignList>('GET', `/campaigns?tenant=${encodeURIComponent(tenantId)}`),
+  campaign: (tenantId: string, campaignId: string) =>
+    request<ConsoleCampaign>(
+      'GET',
+      `/campaign?tenant=${encodeURIComponent(tenantId)}&campaign=${encodeURIComponent(campaignId)}`,
+    ),
+  /** Pause, resume or cancel: the same use case as `smsctl campaign pause|resume|cancel`. */
+  controlCampaign: (control: CampaignControlRequest) =>
+    request<CampaignControlResult>('POST', '/campaign', control),
+  /** Handed-off conversations; a person's reply and a release run the hand-off use cases. */
+  inbox: (tenantId: string) =>
+    request<InboxConversation[]>('GET', `/inbox?tenant=${encodeURIComponent(tenantId)}`),
+  inboxReply: (reply: InboxReplyRequest) => request<{ status: string }>('POST', '/inbox/reply', reply),
+  inboxRelease: (release: InboxReleaseRequest) =>
+    request<{ mode: string; sends: { body: string }[] }>('POST', '/inbox/release', release),
   faults: () => request<FaultSettings>('GET', '/faults'),
   setFaults: (settings: FaultSettings) => request<FaultSettings>('POST', '/faults', settings),
   resetFaults: () => request<FaultSettings>('DELETE', '/faults'),

@@ -1,8 +1,10 @@
 import { api } from './api-client';
+import { CampaignsPanel } from './campaigns-panel';
 import { ConversationsPanel } from './conversations-panel';
 import { DeliveryPanel } from './delivery-panel';
 import { byId } from './dom';
 import { FaultsPanel } from './faults-panel';
+import { InboxPanel } from './inbox-panel';
 import { clockTime } from './format';
 import { PhonePanel } from './phone-panel';
 
@@ -14,7 +16,9 @@ async function start(): Promise<void> {
   const updated = byId('live-updated', HTMLParagraphElement);
   const phone = new PhonePanel();
   const conversations = new ConversationsPanel();
+  const inbox = new InboxPanel();
   const delivery = new DeliveryPanel();
+  const campaigns = new CampaignsPanel();
   const phoneTenant = byId('phone-tenant', HTMLSelectElement);
   const phoneNumber = byId('phone-number', HTMLSelectElement);
   const faults = new FaultsPanel(() =>
@@ -31,12 +35,16 @@ async function start(): Promise<void> {
     knownTenants = signature;
     phone.setTenants(tenants);
     conversations.setTenants(tenants);
+    inbox.setTenants(tenants);
+    campaigns.setTenants(tenants);
   }
 
   let failures = 0;
   async function poll(): Promise<void> {
     const results = await Promise.allSettled([
-      refreshTenants().then(() => Promise.all([phone.refresh(), conversations.refresh()])),
+      refreshTenants().then(() =>
+        Promise.all([phone.refresh(), conversations.refresh(), inbox.refresh(), campaigns.refresh()]),
+      ),
       delivery.refresh(),
       faults.refresh(),
     ]);

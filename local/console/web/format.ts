@@ -31,3 +31,11 @@ export function statusTone(status: string): string {
 export function statusWord(status: string): string {
   return status === 'pending' ? 'waiting to send' : status;
 }
+
+/** Today's times as a clock; another day's with its date (a campaign may start tomorrow). */
+export function dayAndTime(value: string | number): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  if (date.toDateString() === new Date().toDateString()) return clockTime(value);
+  return `${date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })} ${clockTime(value)}`;
+}

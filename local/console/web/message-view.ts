@@ -51,7 +51,12 @@ function author(entry: TranscriptEntry, perspective: Perspective): string {
   if (entry.direction === 'inbound') {
     return perspective === 'phone' ? `You to ${entry.to}` : `Customer ${entry.from} to ${entry.to}`;
   }
-  return `Bot ${entry.from}`;
+  return entry.author === 'agent' ? `Agent ${entry.from}` : `Bot ${entry.from}`;
+}
+
+/** Why an inbound message got no reply; a handed-off conversation's messages are for a person. */
+function noteText(note: string): string {
+  return note === 'handed-off' ? 'No bot reply: handed off to a person' : `No reply: ${note}`;
 }
 
 export function messageItem(entry: TranscriptEntry, perspective: Perspective): HTMLLIElement {
@@ -65,7 +70,7 @@ export function messageItem(entry: TranscriptEntry, perspective: Perspective): H
     h('span', { class: 'meta' }, `${author(entry, perspective)} · ${clockTime(entry.at)}`),
     entry.body ? h('p', { class: 'body' }, visibleText(entry.body, { keepLineBreaks: true })) : null,
     mediaList(entry.mediaUrls),
-    entry.note ? h('p', { class: 'meta' }, `No reply: ${entry.note}`) : null,
+    entry.note ? h('p', { class: 'meta' }, noteText(entry.note)) : null,
     entry.direction === 'outbound' ? statusLine(entry) : null,
   );
 }

@@ -46,6 +46,7 @@ describe("the bench's Twilio fees", () => {
         failed: {},
         sqsFifoRequests: 0,
         dynamoDb: { readUnits: 10, writeUnits: 30 },
+        dynamoDbWritesByKind: { 'PutItem:TENANT/NUMBER': 30 },
       },
       eventSourceSqs: { receives: 0, emptyReceives: 0, deletes: 0, fifo: 0 },
       secretsCallsPerEnvironment: 0,

@@ -4,6 +4,7 @@ import type { OutboundQueueMessage, WebhookQueueMessage } from '../../../lambdas
 import { parseWorkflow, type Workflow } from '../../../lambdas/domain/workflow/definition';
 import type { ConversationRecord } from '../../../lambdas/ports/conversation-store';
 import { RecordingQueue } from '../../support/fakes';
+import { completionWebhookGroupId } from '../../../lambdas/domain/events/lanes';
 
 const words = Array.from({ length: 400 }, (_, index) => `word${index}`);
 const longReply = words.join(' ');
@@ -142,8 +143,10 @@ describe('completion webhook jobs', () => {
       variables: { order_number: '123456' },
       url: 'https://example.com/hook',
     });
-    // A standard queue: no FIFO group or dedup id; the notifier dedups on webhookId.
-    expect(queued?.groupId).toBeUndefined();
+    // webhooks.fifo: the destination's lane for this customer, deduplicated on the webhook id.
+    expect(queued?.groupId).toBe(completionWebhookGroupId(queued?.body ?? ({} as WebhookQueueMessage)));
+    expect(queued?.groupId).toMatch(/^demo#[0-9a-f]{16}#[0-3]$/);
+    expect(queued?.deduplicationId).toBe(queued?.body.webhookId);
   });
 
   it('queues the recorded job again when a retry finds the turn already committed', async () => {

@@ -1,12 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AttemptResult } from '../../../lambdas/domain/completion-webhook/outcome';
 import { webhookBody } from '../../../lambdas/domain/completion-webhook/payload';
-import { verifyWebhookSignature } from '../../../lambdas/domain/completion-webhook/signature';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { receiverSecretOf } from '../../../lambdas/domain/events/standard-webhooks';
 import { DEPLOYED_URL_POLICY, LOCAL_URL_POLICY } from '../../../lambdas/domain/outbound-url-policy';
 import type { WebhookQueueMessage } from '../../../lambdas/domain/queue-messages';
 import { deliverWebhook, type NotifierDeps, type NotifierEvent } from '../../../lambdas/notifier/deliver';
 import type { WebhookClaim, WebhookDeliveries, WebhookKey } from '../../../lambdas/ports/webhook-deliveries';
 import type { WebhookRequest } from '../../../lambdas/ports/webhook-transport';
+import type {
+  DestinationKey,
+  DestinationState,
+  WebhookDestinations,
+} from '../../../lambdas/ports/webhook-destinations';
+import { lifecycleEvent } from '../../../lambdas/domain/events/envelope';
+import type { EventDeliveryJob } from '../../../lambdas/domain/events/subscription';
+import { destinationOf } from '../../../lambdas/notifier/deliver';
 import { DeadLetterError } from '../../../lambdas/shared/dead-letter';
 import { RetryLaterError } from '../../../lambdas/shared/retry-later';
 
@@ -51,12 +60,37 @@ class MemoryDeliveries implements WebhookDeliveries {
   }
 }
 
-function setup(answers: AttemptResult[], signingKey: { key: string } | { problem: string } = { key: KEY }) {
+/** Destinations' cool-downs, in memory (same rules as the DynamoDB adapter). */
+class MemoryDestinations implements WebhookDestinations {
+  readonly until = new Map<string, number>();
+  async state(key: DestinationKey): Promise<DestinationState> {
+    const until = this.until.get(key.destinationId);
+    return { coolingDownUntil: until ?? 0, marked: until !== undefined };
+  }
+  async markFailing(key: DestinationKey, _at: Date, untilMs: number): Promise<void> {
+    this.until.set(key.destinationId, untilMs);
+  }
+  async takeProbe(key: DestinationKey, readUntil: number, untilMs: number): Promise<boolean> {
+    if (this.until.get(key.destinationId) !== readUntil) return false;
+    this.until.set(key.destinationId, untilMs);
+    return true;
+  }
+  async clear(key: DestinationKey): Promise<void> {
+    this.until.delete(key.destinationId);
+  }
+}
+
+function setup(
+  answers: AttemptResult[],
+  signingKey: { key: string } | { problem: string } = { key: KEY },
+  destinations = new MemoryDestinations(),
+) {
   const requests: WebhookRequest[] = [];
   const events: NotifierEvent[] = [];
   const deliveries = new MemoryDeliveries();
   const deps: NotifierDeps = {
     deliveries,
+    destinations,
     signingKeys: { get: async () => signingKey },
     transport: {
       post: async (request) => {
@@ -71,7 +105,7 @@ function setup(answers: AttemptResult[], signingKey: { key: string } | { problem
     random: () => 0.5,
     onEvent: (event) => events.push(event),
   };
-  return { deps, requests, events, deliveries };
+  return { deps, requests, events, deliveries, destinations };
 }
 
 describe('deliverWebhook', () => {
@@ -86,18 +120,22 @@ describe('deliverWebhook', () => {
     expect(request.policy).toBe(DEPLOYED_URL_POLICY);
     expect(request.headers).toMatchObject({
       'Content-Type': 'application/json',
-      'X-Sms-Webhook-Id': job.webhookId,
-      'X-Sms-Webhook-Timestamp': String(NOW.getTime() / 1000),
+      'webhook-id': job.webhookId,
+      'webhook-timestamp': String(NOW.getTime() / 1000),
+      'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]{43}=$/),
     });
-    expect(
-      verifyWebhookSignature({
-        signingKey: KEY,
-        body: request.body,
-        timestamp: request.headers['X-Sms-Webhook-Timestamp'] ?? '',
-        signature: request.headers['X-Sms-Webhook-Signature'] ?? '',
-        nowSeconds: NOW.getTime() / 1000,
-      }),
-    ).toBe(true);
+    // What a receiver does: the standardwebhooks library's own verify, on the receiver's clock.
+    vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+    try {
+      expect(new Webhook(receiverSecretOf(KEY)).verify(request.body, request.headers)).toEqual(
+        JSON.parse(request.body),
+      );
+      expect(() => new Webhook(receiverSecretOf(`${KEY}x`)).verify(request.body, request.headers)).toThrow(
+        WebhookVerificationError,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
     expect(deliveries.state).toBe('delivered');
     expect(events.map((event) => event.type)).toEqual(['delivered']);
   });
@@ -121,7 +159,7 @@ describe('deliverWebhook', () => {
   });
 
   it('retries 5xx, 429 and timeouts with backoff, then delivers once', async () => {
-    const { deps, requests, events, deliveries } = setup([
+    const { deps, requests, events, deliveries, destinations } = setup([
       { kind: 'response', status: 500 },
       { kind: 'timeout' },
       { kind: 'response', status: 429, retryAfter: '60' },
@@ -131,6 +169,11 @@ describe('deliverWebhook', () => {
       const error = await deliverWebhook(job, receive, deps).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(RetryLaterError);
       delays.push((error as RetryLaterError).delaySeconds);
+      // The retry comes when the delay is over, and so is the destination's cool-down (same delay).
+      expect(destinations.until.get(destinationOf(job).destinationId)).toBe(
+        NOW.getTime() + (delays.at(-1) ?? 0) * 1000,
+      );
+      destinations.until.set(destinationOf(job).destinationId, NOW.getTime());
     }
     // Full jitter at random 0.5: ceil(0.5 * 5), ceil(0.5 * 10); Retry-After 60 wins over ceil(0.5 * 20).
     expect(delays).toEqual([3, 5, 60]);
@@ -236,5 +279,64 @@ describe('deliverWebhook', () => {
         reason: 'endpoint not allowed',
       },
     ]);
+  });
+
+  it('a lifecycle event is POSTed as its envelope, signed the same way', async () => {
+    const event = lifecycleEvent('message.delivered', NOW.toISOString(), ['SM1'], {
+      tenantId: 'demo',
+      customer: '+15551230000',
+    });
+    const eventJob: EventDeliveryJob = {
+      v: 1,
+      kind: 'event',
+      webhookId: 'msg_0123456789abcdef0123456789abcdef',
+      tenantId: 'demo',
+      subscriptionId: 'sub_0123456789abcdef',
+      url: 'https://example.com/events',
+      event,
+    };
+    const { deps, requests } = setup([{ kind: 'response', status: 200 }]);
+    await deliverWebhook(eventJob, 1, deps);
+    const [request] = requests as [WebhookRequest];
+    expect(JSON.parse(request.body)).toEqual({
+      id: event.id,
+      type: 'message.delivered',
+      timestamp: NOW.toISOString(),
+      data: { tenantId: 'demo', customer: '+15551230000' },
+    });
+    vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+    try {
+      expect(new Webhook(receiverSecretOf(KEY)).verify(request.body, request.headers)).toMatchObject({
+        type: 'message.delivered',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a destination that timed out cools down: its other deliveries wait without connecting', async () => {
+    const { deps, requests, events, destinations } = setup([{ kind: 'timeout' }]);
+    await expect(deliverWebhook(job, 1, deps)).rejects.toBeInstanceOf(RetryLaterError);
+    expect(requests).toHaveLength(1);
+    expect(destinations.until.get(destinationOf(job).destinationId)).toBeGreaterThan(NOW.getTime());
+    // Another delivery to the same URL (another conversation's completion) does not POST.
+    const other = { ...job, webhookId: 'wh_other', customer: '+15551239999' };
+    const waited = await deliverWebhook(other, 1, deps).catch((error: unknown) => error);
+    expect(waited).toBeInstanceOf(RetryLaterError);
+    expect(requests).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'destinationCoolingDown', webhookId: 'wh_other' });
+    // Another destination of the same tenant is not held up.
+    const elsewhere = { ...job, webhookId: 'wh_elsewhere', url: 'https://example.org/hook' };
+    await deliverWebhook(elsewhere, 1, deps);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a success after the cool-down clears the destination', async () => {
+    const destinations = new MemoryDestinations();
+    destinations.until.set(destinationOf(job).destinationId, NOW.getTime() - 1);
+    const { deps, requests } = setup([{ kind: 'response', status: 200 }], { key: KEY }, destinations);
+    await deliverWebhook(job, 1, deps);
+    expect(requests).toHaveLength(1);
+    expect(destinations.until.size).toBe(0);
   });
 });
