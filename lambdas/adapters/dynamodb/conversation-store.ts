@@ -156,13 +156,7 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     const { tenantId, customer, conversation } = commit;
     const turn = { conversationId: conversation.conversationId, from: commit.businessNumber, at: commit.at };
     const retentionDays = await this.retentionDaysOf(tenantId);
-    const items: TransactItem[] = commit.replies.map((reply, index) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: replyEntry(tenantId, customer, reply, turn, retentionDays),
-        ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
-      },
-    }));
+    const items = this.replyPuts(tenantId, customer, commit.replies, turn, retentionDays);
     const stateAt = items.length;
     items.push({ Update: this.conversationUpdate(conversation, retentionDays, commit.expectedVersion) });
     if (commit.removeListing)
@@ -279,18 +273,31 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
     );
   }
 
+  /**
+   * The transcript entries of replies the business sends (a start's, a person's): the first is the
+   * commit's marker, conditional on not existing, so an earlier attempt that committed is recognised.
+   */
+  private replyPuts(
+    tenantId: string,
+    customer: string,
+    replies: readonly PlannedReply[],
+    turn: Parameters<typeof replyEntry>[3],
+    retentionDays: number,
+  ): TransactItem[] {
+    return replies.map((reply, index) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: replyEntry(tenantId, customer, reply, turn, retentionDays),
+        ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      },
+    }));
+  }
+
   async commitStart(commit: StartCommit): Promise<'committed' | 'conflict' | 'duplicate'> {
     const { tenantId, customer, conversation } = commit;
     const turn = { conversationId: commit.conversationId, from: commit.businessNumber, at: commit.at };
     const retentionDays = await this.retentionDaysOf(tenantId);
-    const items: TransactItem[] = commit.replies.map((reply, index) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: replyEntry(tenantId, customer, reply, turn, retentionDays),
-        // The first entry is the start's marker: present means an earlier attempt committed it.
-        ...(index === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
-      },
-    }));
+    const items = this.replyPuts(tenantId, customer, commit.replies, turn, retentionDays);
     if (conversation)
       items.push({
         Update: this.conversationUpdate(conversation, retentionDays, commit.expectedVersion),

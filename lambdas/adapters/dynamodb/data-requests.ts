@@ -379,21 +379,18 @@ export class DynamoDataRequests {
     return bySid;
   }
 
-  private async *queryPages(
+  private queryPages(
     input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
   ): AsyncGenerator<Item[]> {
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
+    return pagesOf((startKey) =>
+      this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           ...input,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
-      );
-      yield page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      ),
+    );
   }
 
   /**
@@ -427,23 +424,20 @@ export class DynamoDataRequests {
     });
   }
 
-  private async *scanPages(input: {
+  private scanPages(input: {
     FilterExpression: string;
     ExpressionAttributeValues: Record<string, unknown>;
     Limit?: number;
   }): AsyncGenerator<Item[]> {
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
+    return pagesOf((startKey) =>
+      this.client.send(
         new ScanCommand({
           TableName: this.tableName,
           ...input,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
-      );
-      yield page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      ),
+    );
   }
 
   private async forEachQueryPage(
@@ -524,4 +518,16 @@ export function exportLineOf(
     ...(typeof item.sendId === 'string' ? { sendId: item.sendId } : {}),
     ...(typeof item.note === 'string' ? { note: item.note } : {}),
   };
+}
+
+/** Every page of a Query or Scan, one request at a time, until DynamoDB says there is no more. */
+async function* pagesOf(
+  request: (startKey: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+): AsyncGenerator<Item[]> {
+  let startKey: Item | undefined;
+  do {
+    const page = await request(startKey);
+    yield page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }
