@@ -234,7 +234,7 @@ export class ExecutionEnvironment {
       const timer = setTimeout(() => {
         this.pending = undefined;
         // Like Lambda, a timed-out environment is thrown away with whatever it was doing; the
-        // lines it wrote are kept (and none it writes after this: lambda-worker.mjs).
+        // lines it wrote are kept.
         this.kill();
         resolve({
           error: {

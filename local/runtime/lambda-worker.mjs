@@ -42,13 +42,6 @@ function flushStdio() {
   );
 }
 
-/** A stream's write once the process is dying: nothing goes out; callbacks still run. */
-function dropWrite(_chunk, encoding, callback) {
-  const done = typeof encoding === 'function' ? encoding : callback;
-  if (typeof done === 'function') queueMicrotask(() => done());
-  return true;
-}
-
 /** Async handlers, and the callback style the Node 20/22 runtimes still accept. */
 function callHandler(handler, event, context) {
   return new Promise((resolve, reject) => {
@@ -146,13 +139,7 @@ try {
     if (message?.type === 'invoke') void invoke(handler, message);
     // Crash injection: die like a killed process. Lines already written are kept, as Lambda keeps
     // them; flushing first matters because a worker's stdout still in transit dies with it.
-    // Nothing the handler writes from here on is kept: a killed process writes nothing more, but
-    // the handler's pending calls could still resume during the flush.
-    if (message?.type === 'crash') {
-      const flushed = flushStdio();
-      for (const stream of [process.stdout, process.stderr]) stream.write = dropWrite;
-      void flushed.then(() => process.exit(137));
-    }
+    if (message?.type === 'crash') void flushStdio().then(() => process.exit(137));
   });
   parentPort.postMessage({ type: 'ready', initDurationMs: performance.now() - initStarted });
 } catch (error) {
