@@ -61,7 +61,8 @@ import { AwsRequestCounter, type AwsRequestCounts } from './aws-requests';
  * queue message ingest sent; sender the reply conversation queued; status the delivered callback
  * for the message sender created at the simulator. conversations-api gets a signed-in start of the
  * demo workflow, campaign-dispatcher the first tick of a one-recipient campaign of the demo
- * workflow, notifier a completion webhook to a local receiver, reconcile its scheduled event.
+ * workflow, notifier a completion webhook to a local receiver, events a customer's opt-out as the
+ * table's stream gives it, reconcile its scheduled event.
  * Every function's AWS endpoints go through a counting proxy (bench/aws-requests.ts), so a round
  * shows which calls each first event made.
  */
@@ -75,6 +76,7 @@ export const CHAIN: readonly FunctionId[] = [
   'conversations-api',
   'campaign-dispatcher',
   'notifier',
+  'events',
   'reconcile',
 ];
 

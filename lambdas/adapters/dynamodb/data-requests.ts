@@ -3,7 +3,8 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
+  paginateQuery,
+  paginateScan,
   type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
@@ -379,18 +380,11 @@ export class DynamoDataRequests {
     return bySid;
   }
 
-  private queryPages(
+  private async *queryPages(
     input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
   ): AsyncGenerator<Item[]> {
-    return pagesOf((startKey) =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...input,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
+    for await (const page of paginateQuery({ client: this.client }, { TableName: this.tableName, ...input }))
+      yield page.Items ?? [];
   }
 
   /**
@@ -424,20 +418,13 @@ export class DynamoDataRequests {
     });
   }
 
-  private scanPages(input: {
+  private async *scanPages(input: {
     FilterExpression: string;
     ExpressionAttributeValues: Record<string, unknown>;
     Limit?: number;
   }): AsyncGenerator<Item[]> {
-    return pagesOf((startKey) =>
-      this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ...input,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ...input }))
+      yield page.Items ?? [];
   }
 
   private async forEachQueryPage(
@@ -518,16 +505,4 @@ export function exportLineOf(
     ...(typeof item.sendId === 'string' ? { sendId: item.sendId } : {}),
     ...(typeof item.note === 'string' ? { note: item.note } : {}),
   };
-}
-
-/** Every page of a Query or Scan, one request at a time, until DynamoDB says there is no more. */
-async function* pagesOf(
-  request: (startKey: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
-): AsyncGenerator<Item[]> {
-  let startKey: Item | undefined;
-  do {
-    const page = await request(startKey);
-    yield page.Items ?? [];
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
 }
