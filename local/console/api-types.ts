@@ -1,3 +1,5 @@
+import type { CampaignProgress } from '../../lambdas/domain/campaign/progress';
+
 /**
  * The console's JSON API under `/console/api/`: shapes shared by the local stack that serves them
  * and the browser code that reads them. Types only, so both sides can import this file.
@@ -159,28 +161,7 @@ export interface TrafficRequest {
 export type ConsoleCampaignAction = 'pause' | 'resume' | 'cancel';
 
 /** A campaign's progress, as `smsctl campaign show --json` prints it (`progress`). */
-export interface ConsoleCampaignProgress {
-  readonly total: number;
-  readonly skipped: {
-    readonly invalid: number;
-    readonly duplicate: number;
-    readonly optedOut: number;
-    readonly conversationActive: number;
-    readonly total: number;
-  };
-  readonly pending: number;
-  readonly queued: number;
-  readonly sent: number;
-  readonly delivered: number;
-  readonly undelivered: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly optedOut: number;
-  readonly replied: number;
-  readonly completed: number;
-  /** delivered / (delivered + undelivered + failed); null before any outcome. */
-  readonly deliveryRate: number | null;
-}
+export type ConsoleCampaignProgress = CampaignProgress;
 
 /**
  * A campaign as the campaigns API and `smsctl campaign show --json` give it (the fields the console

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type OutboundStatus, canAdvance, deliveryOutcome } from '../message-status';
+import type { CampaignProgress } from './progress';
 
 /**
  * A campaign: one workflow start (or one text) sent to every recipient of a file, from a number, a
@@ -254,31 +255,7 @@ export function campaignCountersForStatus(
   return counters;
 }
 
-/** A campaign's progress as the API and `smsctl campaign show` report it. */
-export interface CampaignProgress {
-  readonly total: number;
-  readonly skipped: {
-    readonly invalid: number;
-    readonly duplicate: number;
-    readonly optedOut: number;
-    readonly conversationActive: number;
-    readonly total: number;
-  };
-  /** Recipients neither skipped nor queued yet (waiting for their turn, their quiet hours, a resume). */
-  readonly pending: number;
-  readonly queued: number;
-  readonly sent: number;
-  readonly delivered: number;
-  readonly undelivered: number;
-  readonly failed: number;
-  /** Released, then not sent: the campaign was cancelled before the sender got to them. */
-  readonly cancelled: number;
-  readonly optedOut: number;
-  readonly replied: number;
-  readonly completed: number;
-  /** delivered / (delivered + undelivered + failed), as the dashboard's delivery rate; null before any outcome. */
-  readonly deliveryRate: number | null;
-}
+export type { CampaignProgress } from './progress';
 
 export function campaignProgress(counters: CampaignCounters): CampaignProgress {
   const skipped = {
