@@ -16,6 +16,8 @@ export interface MetricDatum {
   readonly namespace: string;
   readonly timestamp: number;
   readonly functionName: string;
+  /** The invocation that printed it, when known. */
+  readonly requestId?: string;
 }
 
 interface EmfRecord {
@@ -32,9 +34,10 @@ interface EmfRecord {
 
 export class MetricRecorder {
   private readonly data: MetricDatum[] = [];
+  private readonly killed = new Set<string>();
 
-  /** Reads one log line; returns true if it was an EMF record. */
-  ingest(functionName: string, line: string): boolean {
+  /** Reads one log line (printed by invocation `requestId`); returns true if it was an EMF record. */
+  ingest(functionName: string, line: string, requestId?: string): boolean {
     if (!line.includes('"CloudWatchMetrics"')) return false;
     let record: EmfRecord;
     try {
@@ -61,6 +64,7 @@ export class MetricRecorder {
             namespace: directive.Namespace,
             timestamp: record._aws?.Timestamp ?? Date.now(),
             functionName,
+            ...(requestId !== undefined ? { requestId } : {}),
           });
         }
       }
@@ -72,15 +76,29 @@ export class MetricRecorder {
     return this.data;
   }
 
+  /** The invocation died part-way (a crash, a timeout): its records come back to be handled again. */
+  invocationKilled(requestId: string): void {
+    this.killed.add(requestId);
+  }
+
   /**
    * Sum of a metric, optionally restricted to records whose dimensions include `where`: each value
    * once, however many dimension sets its record has.
    */
   sum(name: string, where: Readonly<Record<string, string>> = {}): number {
-    return this.data
-      .filter((datum) => datum.name === name)
-      .filter((datum) => Object.entries(where).every(([key, value]) => datum.dimensions[key] === value))
-      .reduce((total, datum) => total + datum.value, 0);
+    return sumOf(this.data, name, where);
+  }
+
+  /**
+   * The part of `sum` printed by invocations that were then killed. A metric is printed before
+   * the write that closes it (so it is never lost); a kill between the two has the record's retry
+   * print it again, so this is how far `sum` may exceed the truth (docs/architecture.md).
+   */
+  sumPrintedBeforeKill(name: string, where: Readonly<Record<string, string>> = {}): number {
+    const killed = this.data.filter(
+      (datum) => datum.requestId !== undefined && this.killed.has(datum.requestId),
+    );
+    return sumOf(killed, name, where);
   }
 
   /**
@@ -95,6 +113,13 @@ export class MetricRecorder {
       .filter((datum) => Object.entries(dimensions).every(([key, value]) => datum.dimensions[key] === value))
       .reduce((total, datum) => total + datum.value, 0);
   }
+}
+
+function sumOf(data: readonly MetricDatum[], name: string, where: Readonly<Record<string, string>>): number {
+  return data
+    .filter((datum) => datum.name === name)
+    .filter((datum) => Object.entries(where).every(([key, value]) => datum.dimensions[key] === value))
+    .reduce((total, datum) => total + datum.value, 0);
 }
 
 /** Whether a dimension set names exactly these dimensions, in any order. */

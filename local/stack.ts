@@ -298,10 +298,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...(crashes ? { crashes } : {}),
         memorySizeMb: spec.memorySizeMb,
         concurrency: localConcurrency(spec),
-        onLog: (line) => {
-          metrics.ingest(spec.id, line);
+        onLog: (line, _stream, requestId) => {
+          metrics.ingest(spec.id, line, requestId);
           options.onLog?.(spec.id, line);
         },
+        onKilled: (requestId) => metrics.invocationKilled(requestId),
       });
       localFunctions[spec.id] = fn;
       stopStack.push(() => fn.close());

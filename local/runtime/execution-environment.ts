@@ -37,7 +37,8 @@ export interface EnvironmentConfig {
   readonly logGroupName: string;
   readonly logStreamName: string;
   readonly enableSourceMaps: boolean;
-  readonly onLog: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** `requestId`: the invocation that wrote the line (an environment runs one at a time). */
+  readonly onLog: (line: string, stream: 'stdout' | 'stderr', requestId: string | undefined) => void;
 }
 
 type WorkerReply =
@@ -85,6 +86,8 @@ export class ExecutionEnvironment {
   private readonly worker: Worker;
   private readonly init: Promise<InitOutcome>;
   private pending: PendingInvocation | undefined;
+  /** The invocation whose lines the worker is writing (set when its run starts). */
+  private runningRequestId: string | undefined;
   private invocations = 0;
   private exited = false;
   /** Set when crash injection killed the worker, so its exit reads like Lambda's for a killed runtime. */
@@ -227,6 +230,9 @@ export class ExecutionEnvironment {
     timeoutMs: number,
   ): Promise<Pick<InvokeOutcome, 'result' | 'error' | 'durationMs'>> {
     const started = performance.now();
+    // The worker flushes its output before it answers, and a killed environment is never reused,
+    // so every line until the next run is this invocation's.
+    this.runningRequestId = requestId;
     return new Promise((resolve) => {
       // Killed at an arbitrary point of the handler's run: the exit handler settles the invocation
       // with Runtime.ExitError, whatever the handler had or had not done by then.
@@ -285,7 +291,7 @@ export class ExecutionEnvironment {
   /** Whole lines only: EMF records and Powertools' JSON logs are parsed downstream. */
   private captureLines(stream: Readable, name: 'stdout' | 'stderr'): void {
     createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
-      this.config.onLog(line, name),
+      this.config.onLog(line, name, this.runningRequestId),
     );
   }
 }

@@ -36,8 +36,16 @@ export interface LocalFunctionOptions {
   readonly inheritEnv?: readonly string[];
   /** Default: `AWS_REGION` of `environment`, else us-east-1. */
   readonly region?: string;
-  /** Every whole line the function writes to stdout/stderr; default: echoed to this process's streams. */
-  readonly onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Every whole line the function writes to stdout/stderr, with the invocation that wrote it;
+   * default: echoed to this process's streams.
+   */
+  readonly onLog?: (line: string, stream: 'stdout' | 'stderr', requestId: string | undefined) => void;
+  /**
+   * An invocation killed part-way (crashed or timed out): what it wrote stays written, and its
+   * records come back, so a metric it printed before its closing write may be printed again.
+   */
+  readonly onKilled?: (requestId: string) => void;
   /** Crash injection (chaos testing): which invocations are killed part-way, and when. Default none. */
   readonly crashes?: CrashPolicy;
 }
@@ -67,6 +75,8 @@ export const LOCAL_AWS_CLIENT_ENV: readonly string[] = [
 const LOCAL_ACCOUNT_ID = '000000000000';
 const DEFAULT_REGION = 'us-east-1';
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+/** Errors of an environment that died mid-run (crash injection, a timeout), not of the handler. */
+const KILLED: ReadonlySet<string> = new Set(['Runtime.ExitError', 'Sandbox.Timedout']);
 
 /** The variables Lambda's inheritance patterns pick from `source`. */
 export function inheritedEnvironment(
@@ -158,6 +168,7 @@ export class LocalFunction {
       if (crashAfterMs !== undefined && outcome.error?.errorType === 'Runtime.ExitError') {
         this.counters.injectedCrashes++;
       }
+      if (outcome.error && KILLED.has(outcome.error.errorType)) this.options.onKilled?.(requestId);
       if (outcome.error) this.logInvokeError(requestId, outcome.error);
       return outcome;
     } finally {
@@ -190,7 +201,7 @@ export class LocalFunction {
       errorMessage: error.errorMessage,
       stackTrace: error.stack?.split('\n') ?? [],
     });
-    (this.options.onLog ?? echoLog)(line, 'stderr');
+    (this.options.onLog ?? echoLog)(line, 'stderr', requestId);
   }
 
   private count(outcome: InvokeOutcome): void {

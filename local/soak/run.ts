@@ -20,6 +20,8 @@ export interface SoakSummary {
   readonly lost: number;
   readonly duplicateSends: number;
   readonly metricsMismatch: number;
+  /** Not a mismatch: metric values a retry printed again after a kill between a metric and its closing write. */
+  readonly metricsRepeatedAfterKill: number;
   /** Messages in the DLQs once the pipeline was quiet, before the redrive. */
   readonly dlq: number;
   readonly ok: boolean;
@@ -212,6 +214,7 @@ export async function runSoak(
       lost: report.lost,
       duplicateSends: report.duplicateSends,
       metricsMismatch: report.metricsMismatch,
+      metricsRepeatedAfterKill: report.metricsRepeatedAfterKill,
       dlq,
       ok,
       seed: options.seed,

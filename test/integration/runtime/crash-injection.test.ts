@@ -74,6 +74,29 @@ describe('crash injection', () => {
     expect(lines.filter((line) => line.includes('"message":"line"'))).toHaveLength(50);
   });
 
+  it('names the invocation that wrote each line and reports the one that was killed', async () => {
+    const written: { line: string; requestId: string | undefined }[] = [];
+    const killed: string[] = [];
+    const fn = new LocalFunction({
+      name: 'behaviors',
+      bundlePath: behaviors,
+      timeoutSeconds: 5,
+      memorySizeMb: 128,
+      crashes: crashingInvocations([1], 150),
+      onLog: (line, _stream, requestId) => written.push({ line, requestId }),
+      onKilled: (requestId) => killed.push(requestId),
+    });
+    opened.push(fn);
+    const finished = await fn.invoke({ action: 'logThenSleep', lines: 2, ms: 10 });
+    const crashed = await fn.invoke({ action: 'logThenSleep', lines: 3, ms: 2_000 });
+    expect(crashed.error?.errorType).toBe('Runtime.ExitError');
+    expect(killed).toEqual([crashed.requestId]);
+    const linesOf = (requestId: string) =>
+      written.filter((entry) => entry.requestId === requestId && entry.line.includes('"message":"line"'));
+    expect(linesOf(finished.requestId)).toHaveLength(2);
+    expect(linesOf(crashed.requestId)).toHaveLength(3);
+  });
+
   it('draws the same crash plan from the same seed', () => {
     const plan = (seed: number) => {
       const policy = randomCrashes({ rate: 0.3, maxDelayMs: 500, random: mulberry32(seed) });
