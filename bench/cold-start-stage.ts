@@ -28,6 +28,7 @@ import type {
   WebhookQueueMessage,
 } from '../lambdas/domain/queue-messages';
 import { tenantSecretName } from '../lambdas/domain/tenant';
+import type { ReminderTimerMessage } from '../lambdas/domain/workflow/reminders';
 import { type ProvisionedQueue, provisionQueues } from '../local/provision';
 import { proxyEvent } from '../local/runtime/api-gateway-event';
 import { forwardRequest } from '../local/runtime/http-forward';
@@ -62,7 +63,7 @@ import { AwsRequestCounter, type AwsRequestCounts } from './aws-requests';
  * for the message sender created at the simulator. conversations-api gets a signed-in start of the
  * demo workflow, campaign-dispatcher the first tick of a one-recipient campaign of the demo
  * workflow, notifier a completion webhook to a local receiver, events a customer's opt-out as the
- * table's stream gives it, reconcile its scheduled event.
+ * table's stream gives it, reminders a due timer of a silence that ended, reconcile its scheduled event.
  * Every function's AWS endpoints go through a counting proxy (bench/aws-requests.ts), so a round
  * shows which calls each first event made.
  */
@@ -77,6 +78,7 @@ export const CHAIN: readonly FunctionId[] = [
   'campaign-dispatcher',
   'notifier',
   'events',
+  'reminders',
   'reconcile',
 ];
 
@@ -498,6 +500,23 @@ export async function startColdStartStage(): Promise<ColdStartStage> {
         ]),
         check: batchCheck,
       }),
+      // A due reminder timer of a silence that ended (the common case: the customer answered): it
+      // reads the customer's conversation and drops the timer.
+      reminders: async () => {
+        const timerId = `bench-${tag}`;
+        const body: ReminderTimerMessage = {
+          v: 1,
+          tenantId: DEMO_TENANT.tenantId,
+          businessNumber: DEMO_TENANT.number,
+          customer,
+          conversationId: timerId,
+          silenceKey: timerId,
+          index: 0,
+          dueAt: new Date().toISOString(),
+        };
+        const message = await viaQueue(provisioned.reminders, body, timerId);
+        return { event: sqsEvent(provisioned.reminders, message), check: batchCheck };
+      },
       reconcile: async () => ({
         event: scheduledEvent('reconcile'),
         check: (result) => (result === null || isRecord(result) ? undefined : `answered ${String(result)}`),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { understandingModelCheckFor } from './bedrock-model-listing';
 import { CliError } from './cli-error';
 import { parseCommand, phone } from './flags';
 import { campaignCommand } from './commands/campaign';
@@ -20,10 +21,14 @@ const USAGE = `smsctl: operate the SMS conversation platform
 
 Usage:
   smsctl tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N]
-                    [--retention-days 1..3650]
+                    [--retention-days 1..3650] [--llm-tokens-per-month N] [--quiet-hours HH:MM-HH:MM|none]
                                        create a tenant, or change what is given and keep the rest;
                                        --auth-token - reads the token from standard input; --retention-days
-                                       (default 90) is how long the tenant's traffic is kept (DynamoDB TTL)
+                                       (default 90) is how long the tenant's traffic is kept (DynamoDB TTL);
+                                       --llm-tokens-per-month (default 1000000, 0: off) caps the understanding
+                                       port's tokens a month, after which the rules answer alone;
+                                       --quiet-hours: workflow reminders due then wait for their end
+                                       (on the customer's clock)
   smsctl tenant get --tenant ID | tenant list
   smsctl tenant delete --tenant ID --confirm ID [--recovery-window-days 7..30]
                                        remove everything of the tenant (report per kind); its secrets are
@@ -32,7 +37,7 @@ Usage:
                                        remove a customer's conversations, transcripts and messages; an
                                        opt-out stays in force as a hashed suppression
   smsctl tenant webhook-key --tenant ID [--key KEY]   completion webhooks' signing key (generated and shown once without --key)
-  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false]
+  smsctl number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false] [--language TAG]
   smsctl number list --tenant ID
   smsctl pool put --tenant ID --pool NAME --numbers E164,E164,...
                                        create or replace a pool of the tenant's numbers (each registered
@@ -96,10 +101,10 @@ async function workflow(
 ): Promise<number> {
   switch (action) {
     case 'put':
-      return print(await workflowPutCommand(args, target), flags);
+      return print(await workflowPutCommand(args, target, {}, understandingModelCheckFor(flags)), flags);
     case 'lint': {
       const file = fileFlag(parseCommand(LINT_USAGE, args, { file: { type: 'string' } }).values.file, action);
-      const { report, ok } = await lintCommand(file);
+      const { report, ok } = await lintCommand(file, {}, understandingModelCheckFor(flags));
       if (flags.json) out(JSON.stringify({ ok, ...report }));
       else {
         for (const error of report.errors) out(`error   ${error}`);

@@ -15,6 +15,7 @@ import {
 } from '../lambdas/domain/outbound-url-policy';
 import { parseWorkflow, type Workflow } from '../lambdas/domain/workflow/definition';
 import { type LintReport, lintWorkflow } from '../lambdas/domain/workflow/lint';
+import { skipUnderstandingModelCheck, type UnderstandingModelCheck } from './bedrock-model-listing';
 import { CliError } from './cli-error';
 import { simulateLines } from './workflow-simulate';
 
@@ -39,12 +40,14 @@ export async function readWorkflowFile(file: string): Promise<Workflow> {
 }
 
 /**
- * `smsctl workflow lint --file F`: schema, template and segment checks, and the webhook endpoints
- * (checkWebhookEndpoints). Exit 1 on errors.
+ * `smsctl workflow lint --file F`: schema, template and segment checks, the webhook endpoints
+ * (checkWebhookEndpoints), and a warning when the Region's Bedrock does not list the
+ * `understanding.modelId` (cli/bedrock-model-listing.ts; main passes the check). Exit 1 on errors.
  */
 export async function lintCommand(
   file: string,
   endpoints: EndpointCheckOptions = {},
+  checkUnderstandingModel: UnderstandingModelCheck = skipUnderstandingModelCheck,
 ): Promise<{ report: LintReport; ok: boolean }> {
   const workflow = await readWorkflowFile(file);
   const lint = lintWorkflow(workflow);
@@ -52,7 +55,7 @@ export async function lintCommand(
   const report: LintReport = {
     ...lint,
     errors: [...lint.errors, ...checked.errors],
-    warnings: [...lint.warnings, ...checked.warnings],
+    warnings: [...lint.warnings, ...checked.warnings, ...(await checkUnderstandingModel(workflow))],
   };
   return { report, ok: report.errors.length === 0 };
 }

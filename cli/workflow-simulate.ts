@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { MemoryConversationStore } from '../lambdas/adapters/memory/conversation-store';
 import { MemoryMessageQueue } from '../lambdas/adapters/memory/message-queue';
 import { MemoryOptOutStore } from '../lambdas/adapters/memory/opt-out-store';
+import { MemoryLanguagePreferences } from '../lambdas/adapters/memory/language-preferences';
 import { MemoryTenantDirectory } from '../lambdas/adapters/memory/tenant-directory';
 import {
   type InboundQueueMessage,
@@ -13,6 +14,7 @@ import type { Workflow } from '../lambdas/domain/workflow/definition';
 import { apologize, processInbound, type TurnDeps } from '../lambdas/conversation/turn';
 import { DeadLetterError } from '../lambdas/shared/dead-letter';
 import { CliError } from './cli-error';
+import { SimulatedReminders, type SimulatedWaitLine } from './reminder-simulation';
 
 export const SIMULATED_TENANT = 'simulated';
 export const DEFAULT_SIMULATED_CUSTOMER = '+15551230000';
@@ -34,15 +36,15 @@ export interface SimulatedTurn {
   readonly note?: string;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/;
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `25h`, `90m`, `2d`, `30s` in milliseconds. */
+/** `25h`, `90m`, `2d`, `30s` (or `30`: seconds) in milliseconds. */
 export function parseDuration(text: string): number {
   const match = DURATION.exec(text.trim());
-  if (!match?.[1] || !match[2])
-    throw new CliError(`":wait ${text}": give a duration such as 30s, 90m, 25h or 2d`);
-  return Number(match[1]) * (UNIT_MS[match[2]] as number);
+  if (!match?.[1])
+    throw new CliError(`":wait ${text}": give a duration such as 45 (seconds), 30s, 90m, 25h or 2d`);
+  return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number);
 }
 
 /**
@@ -57,6 +59,8 @@ export class WorkflowSimulation {
   private readonly deps: TurnDeps;
   private offsetMs = 0;
   private sequence = 0;
+  /** The route's `reminders` on this clock, as the reminders function decides them. */
+  private readonly reminders: SimulatedReminders;
 
   constructor(
     workflow: Workflow,
@@ -74,14 +78,24 @@ export class WorkflowSimulation {
       outbound: this.outbound,
       webhooks: new MemoryMessageQueue<WebhookQueueMessage>(),
       optOuts: this.optOuts,
+      languages: new MemoryLanguagePreferences(),
       // What a message did is read back from its transcript entry's note, as operators see it.
       onEvent: () => undefined,
     };
+    this.reminders = new SimulatedReminders(workflow);
   }
 
-  /** Moves the simulated clock on (`:wait 25h`). */
-  wait(ms: number): void {
+  /** Moves the simulated clock on (`:wait 25h`): the reminders that fell due meanwhile, then an expiry. */
+  async wait(ms: number): Promise<SimulatedWaitLine[]> {
+    const fromMs = this.options.now().getTime() + this.offsetMs;
     this.offsetMs += ms;
+    const record = await this.conversations.load({
+      tenantId: SIMULATED_TENANT,
+      businessNumber: this.options.to,
+      customer: this.options.from,
+    });
+    const optedOut = await this.optOuts.isOptedOut(SIMULATED_TENANT, this.options.from);
+    return this.reminders.during(record, fromMs, fromMs + ms, optedOut);
   }
 
   async text(body: string): Promise<SimulatedTurn> {
@@ -116,6 +130,7 @@ export class WorkflowSimulation {
       businessNumber: this.options.to,
       customer: this.options.from,
     });
+    this.reminders.afterMessage(record, queued.message.messageSid);
     const inboundKey = transcriptKey(queued.receivedAt, queued.message.messageSid);
     const entry = this.conversations.transcript().find((item) => item.transcriptKey === inboundKey);
     const note = failed ? 'failed' : entry?.direction === 'inbound' ? entry.note : undefined;
@@ -151,7 +166,7 @@ export async function simulateLines(
   for await (const line of lines) {
     const directive = /^:wait\s+(.*)$/.exec(line.trim());
     if (directive) {
-      simulation.wait(parseDuration(directive[1] ?? ''));
+      for (const due of await simulation.wait(parseDuration(directive[1] ?? ''))) write(JSON.stringify(due));
       continue;
     }
     write(JSON.stringify(await simulation.text(line)));

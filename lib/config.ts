@@ -75,6 +75,13 @@ export interface StageConfig {
    * sends https:// to public addresses only (lambdas/domain/outbound-url-policy.ts).
    */
   readonly allowLoopbackWebhooks: boolean;
+  /**
+   * Bedrock models (foundation model ids or cross-Region inference profile ids) that workflows of this
+   * stage may name in `understanding.modelId`: the conversation function may `bedrock:InvokeModel`
+   * exactly these (lib/understanding-models.ts), and `workflow put` refuses any other. Empty: no
+   * workflow may use understanding.
+   */
+  readonly understandingModelIds: readonly string[];
 }
 
 /** The metric namespace of a stage: stages must never publish into each other's. */
@@ -93,6 +100,9 @@ const base = {
   },
   numberDefaults: { allowInboundStart: true },
   allowLoopbackWebhooks: false,
+  // Claude 3 Haiku: on demand in most Regions, follows a forced tool choice, about $0.25/$1.25 per
+  // million input/output tokens (docs/workflows.md "Understanding").
+  understandingModelIds: ['anthropic.claude-3-haiku-20240307-v1:0'],
   // Twilio spreads webhooks over many addresses; one address beyond this is not Twilio at work.
   // One tenant path beyond 50 requests a second on average for 5 minutes is a flood: a tenant sending
   // 10 messages a second gets 20-30 status callbacks a second.

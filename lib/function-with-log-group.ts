@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { BUNDLING } from './bundling';
 import type { StageConfig } from './config';
 import { type FunctionSpec, type QueueId, table as tableSpec } from './topology';
+import { isInferenceProfileId, understandingModelArns } from './understanding-models';
 
 /** What the handlers do with items (transactions need the per-item actions, nothing more). */
 const TABLE_READ_ACTIONS = [
@@ -72,6 +73,33 @@ export function tenantSecretsArnPattern(prefix: string, kind: TenantSecretKind =
 /** cdk-nag's rendering of {@link tenantSecretsArnPattern} in IAM5 findings. */
 export function tenantSecretsNagResource(prefix: string, kind: TenantSecretKind = 'twilio'): string {
   return `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}/tenants/*/${kind}*`;
+}
+
+/**
+ * `bedrock:InvokeModel` (which authorizes Converse) on the stage's understanding models only;
+ * undefined when the stage allows none. `crossRegionModels`: the `*`-Region foundation-model ARNs
+ * of inference profiles, in cdk-nag's rendering, for their IAM5 acknowledgement.
+ */
+function understandingModelsGrant(
+  config: StageConfig,
+): { statement: iam.PolicyStatement; crossRegionModels: string[] } | undefined {
+  if (config.understandingModelIds.length === 0) return undefined;
+  const at = { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID };
+  const resources = config.understandingModelIds.flatMap((modelId) => understandingModelArns(modelId, at));
+  return {
+    statement: new iam.PolicyStatement({
+      sid: 'InvokeUnderstandingModels',
+      actions: ['bedrock:InvokeModel'],
+      resources,
+    }),
+    crossRegionModels: config.understandingModelIds
+      .filter(isInferenceProfileId)
+      .flatMap((modelId) =>
+        understandingModelArns(modelId, { partition: 'aws', region: '', account: '' }).filter((arn) =>
+          arn.includes(':bedrock:*::'),
+        ),
+      ),
+  };
 }
 
 /** `config.logRetentionDays` as the enum CloudWatch Logs accepts; fails synth on an unsupported value. */
@@ -290,6 +318,9 @@ export class FunctionWithLogGroup extends Construct {
       );
     }
 
+    const modelGrant = bindings.understandingModels ? understandingModelsGrant(config) : undefined;
+    if (modelGrant) this.role.addToPrincipalPolicy(modelGrant.statement);
+
     const nagFindings: { id: string; reason: string; appliesTo: string[] }[] = [
       {
         id: 'AwsSolutions-IAM5',
@@ -312,6 +343,16 @@ export class FunctionWithLogGroup extends Construct {
         id: 'AwsSolutions-IAM5',
         reason: grant.wildcardReason,
         appliesTo: [tenantSecretsNagResource(config.tenantSecretPrefix, grant.kind)],
+      });
+    }
+    if (modelGrant && modelGrant.crossRegionModels.length > 0) {
+      nagFindings.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'A cross-Region inference profile sends each call to a Region of its geography chosen by Bedrock: the named foundation model is allowed in every Region (Bedrock user guide, inference profile prerequisites), never any other model.',
+        appliesTo: modelGrant.crossRegionModels.map(
+          (arn) => `Resource::${arn.replace(/^arn:aws:/, 'arn:<AWS::Partition>:')}`,
+        ),
       });
     }
     // On the role's DefaultPolicy only, where every statement above (and Lambda's X-Ray one) lands

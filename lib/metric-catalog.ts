@@ -44,6 +44,24 @@ export const METRICS = {
   webhookAttemptsFailed: 'WebhookAttemptsFailed',
   /** Milliseconds from sending a webhook to its 2xx answer. */
   webhookLatency: 'WebhookLatency',
+  /** Reminders committed and queued (a route's `reminders`), once each; re-queues after a crash not counted. */
+  remindersSent: 'RemindersSent',
+  /** Reminder timers that fired and sent nothing (the customer answered, opted out, the conversation ended...): reasons in the log. */
+  remindersDropped: 'RemindersDropped',
+  /** Understanding port (issue #19): tokens a call used, as the provider billed them. */
+  understandingInputTokens: 'UnderstandingInputTokens',
+  understandingOutputTokens: 'UnderstandingOutputTokens',
+  /** Milliseconds a call to the model took (answered or not). */
+  understandingLatency: 'UnderstandingLatency',
+  /** Proposed values (and routes) the typed extractors accepted, and refused. */
+  understandingProposalsAccepted: 'UnderstandingProposalsAccepted',
+  understandingProposalsRejected: 'UnderstandingProposalsRejected',
+  /** Calls past the workflow's deadline: the rules' answer stood. */
+  understandingTimeouts: 'UnderstandingTimeouts',
+  /** Calls that failed otherwise (throttled, refused, no tool call): the rules' answer stood. */
+  understandingFailures: 'UnderstandingFailures',
+  /** Turns that would have asked the model but the tenant's monthly token budget was used up. */
+  understandingBudgetExhausted: 'UnderstandingBudgetExhausted',
 } as const;
 
 /**

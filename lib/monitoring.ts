@@ -578,6 +578,45 @@ export class Monitoring extends Construct {
         width: 12,
       }),
     );
+    // The understanding port (issue #19): what the model costs, how fast it answers, how often the types agree.
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Understanding tokens by tenant (input / output)',
+        left: [
+          search(METRICS.understandingInputTokens, 'Sum', `input \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.understandingOutputTokens, 'Sum', `output \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+        ],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Understanding proposals by tenant (accepted / rejected by the types; no answer)',
+        left: [
+          search(
+            METRICS.understandingProposalsAccepted,
+            'Sum',
+            `accepted \${PROP('Dim.${DIMENSIONS.tenant}')}`,
+          ),
+          search(
+            METRICS.understandingProposalsRejected,
+            'Sum',
+            `rejected \${PROP('Dim.${DIMENSIONS.tenant}')}`,
+          ),
+          search(METRICS.understandingTimeouts, 'Sum', `timeouts \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(METRICS.understandingFailures, 'Sum', `failures \${PROP('Dim.${DIMENSIONS.tenant}')}`),
+          search(
+            METRICS.understandingBudgetExhausted,
+            'Sum',
+            `budget used up \${PROP('Dim.${DIMENSIONS.tenant}')}`,
+          ),
+        ],
+        width: 8,
+      }),
+      new cw.GraphWidget({
+        title: 'Understanding latency by tenant (p90, ms)',
+        left: [search(METRICS.understandingLatency, 'p90', `p90 \${PROP('Dim.${DIMENSIONS.tenant}')}`)],
+        width: 8,
+      }),
+    );
     this.dashboard.addWidgets(
       new cw.GraphWidget({
         title: 'DLQ depth (messages visible)',

@@ -90,13 +90,14 @@ function mapQueues<T>(
   stateful: StatefulResources,
   pick: (pair: StatefulResources['queues'][QueueId]) => T,
 ): Record<QueueId, T> {
-  const { inbound, outbound, status, webhooks, campaigns } = stateful.queues;
+  const { inbound, outbound, status, webhooks, campaigns, reminders } = stateful.queues;
   return {
     inbound: pick(inbound),
     outbound: pick(outbound),
     status: pick(status),
     webhooks: pick(webhooks),
     campaigns: pick(campaigns),
+    reminders: pick(reminders),
   };
 }
 

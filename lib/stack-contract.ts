@@ -27,11 +27,13 @@ export const OUTPUT_KEYS = {
   statusQueueUrl: 'StatusQueueUrl',
   webhooksQueueUrl: 'WebhooksQueueUrl',
   campaignsQueueUrl: 'CampaignsQueueUrl',
+  remindersQueueUrl: 'RemindersQueueUrl',
   inboundDlqUrl: 'InboundDlqUrl',
   outboundDlqUrl: 'OutboundDlqUrl',
   statusDlqUrl: 'StatusDlqUrl',
   webhooksDlqUrl: 'WebhooksDlqUrl',
   campaignsDlqUrl: 'CampaignsDlqUrl',
+  remindersDlqUrl: 'RemindersDlqUrl',
   alarmTopicArn: 'AlarmTopicArn',
   tenantSecretPrefix: 'TenantSecretPrefix',
   dashboardName: 'DashboardName',
@@ -46,6 +48,7 @@ export const QUEUE_URL_OUTPUT_KEYS: Readonly<Record<QueueId, OutputKey>> = {
   status: OUTPUT_KEYS.statusQueueUrl,
   webhooks: OUTPUT_KEYS.webhooksQueueUrl,
   campaigns: OUTPUT_KEYS.campaignsQueueUrl,
+  reminders: OUTPUT_KEYS.remindersQueueUrl,
 };
 
 /** Output key holding the URL of each queue's dead-letter queue. */
@@ -55,4 +58,5 @@ export const DLQ_URL_OUTPUT_KEYS: Readonly<Record<QueueId, OutputKey>> = {
   status: OUTPUT_KEYS.statusDlqUrl,
   webhooks: OUTPUT_KEYS.webhooksDlqUrl,
   campaigns: OUTPUT_KEYS.campaignsDlqUrl,
+  reminders: OUTPUT_KEYS.remindersDlqUrl,
 };

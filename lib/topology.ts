@@ -6,7 +6,7 @@
  */
 import { stages } from './config';
 
-export type QueueId = 'inbound' | 'outbound' | 'status' | 'webhooks' | 'campaigns';
+export type QueueId = 'inbound' | 'outbound' | 'status' | 'webhooks' | 'campaigns' | 'reminders';
 export type FunctionId =
   | 'ingest'
   | 'conversation'
@@ -16,7 +16,8 @@ export type FunctionId =
   | 'notifier'
   | 'conversations-api'
   | 'campaign-dispatcher'
-  | 'events';
+  | 'events'
+  | 'reminders';
 
 export interface QueueSpec {
   readonly id: QueueId;
@@ -104,6 +105,11 @@ export interface FunctionBindings {
    * (MMS pictures, `mediaUrls`): gets the stage's `allowLoopbackWebhooks` (the outbound URL policy).
    */
   readonly tenantEndpoints?: boolean;
+  /**
+   * Calls the understanding port (Amazon Bedrock Converse): `bedrock:InvokeModel` on the stage's
+   * `understandingModelIds` only (lib/understanding-models.ts).
+   */
+  readonly understandingModels?: boolean;
 }
 
 /** A function run on a timer (EventBridge Scheduler in AWS, a timer in the local stack). */
@@ -182,16 +188,19 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     timeoutSeconds: 30,
     eventSource: { queue: 'inbound', batchSize: 10, maxConcurrency: 50, reportBatchItemFailures: true },
     bindings: {
-      sendsTo: ['outbound', 'webhooks'],
+      // reminders: the first reminder timer of a prompt that a route's `reminders` follow up.
+      sendsTo: ['outbound', 'webhooks', 'reminders'],
       table: 'readWrite',
       // Writes conversations, transcripts and opt-outs, and a campaign's counters (its conversations'
       // answers, completions, STOPs) and the tenant's list of handed-off conversations; reads numbers
       // and workflows, never writes them.
-      tableItemPrefixes: ['CONV#', 'OPTOUT#', 'CAMPAIGN#', 'HANDOFFS#'],
+      // And each tenant's monthly understanding tokens (LLMUSAGE#, an atomic counter).
+      tableItemPrefixes: ['CONV#', 'OPTOUT#', 'CAMPAIGN#', 'HANDOFFS#', 'LLMUSAGE#'],
       tableReadOnlyPrefixes: ['TENANT#'],
       tenantSecrets: 'none',
       // A turn that can never succeed (workflow missing or unreadable) goes to the DLQ at once.
       deadLettersPermanentFailures: true,
+      understandingModels: true,
       publicBaseUrl: false,
       twilioApi: false,
     },
@@ -331,6 +340,30 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       twilioApi: false,
     },
   },
+  /**
+   * Reminders (a route's `reminders`, lambdas/reminders): a timer on the `reminders` queue that fires
+   * checks the conversation still waits on the same prompt in the same silence, commits the reminder
+   * (its transcript entry and the state's reminder marker, on the state's version) and queues it on
+   * outbound.fifo like any reply, then arms the next timer.
+   */
+  reminders: {
+    id: 'reminders',
+    entry: 'lambdas/reminders/handler.ts',
+    memorySizeMb: 512,
+    timeoutSeconds: 30,
+    eventSource: { queue: 'reminders', batchSize: 10, maxConcurrency: 5, reportBatchItemFailures: true },
+    bindings: {
+      sendsTo: ['outbound', 'reminders'],
+      table: 'readWrite',
+      // Conversations (the state's marker, the reminder's transcript entry); reads numbers, workflows,
+      // the tenant's quiet hours and opt-outs, never writes them.
+      tableItemPrefixes: ['CONV#'],
+      tableReadOnlyPrefixes: ['TENANT#', 'OPTOUT#'],
+      tenantSecrets: 'none',
+      publicBaseUrl: false,
+      twilioApi: false,
+    },
+  },
   notifier: {
     id: 'notifier',
     entry: 'lambdas/notifier/handler.ts',
@@ -406,6 +439,22 @@ export const queues: Readonly<Record<QueueId, QueueSpec>> = {
     localName: 'campaigns',
     fifo: false,
     visibilityTimeoutSeconds: visibilityFor('campaign-dispatcher'),
+    retentionSeconds: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSeconds: 14 * DAY,
+  },
+  /**
+   * Reminder timers (ReminderTimerMessage): standard, each delayed until its reminder is due (SQS
+   * DelaySeconds, at most 15 minutes: a timer due later is received early and put back with the
+   * rest of its delay, a hop). Never deleted to cancel: a timer whose silence ended is dropped when
+   * it fires. A duplicate is harmless: a reminder is committed once (the state's version) and sent
+   * once (its send id).
+   */
+  reminders: {
+    id: 'reminders',
+    localName: 'reminders',
+    fifo: false,
+    visibilityTimeoutSeconds: visibilityFor('reminders'),
     retentionSeconds: 4 * DAY,
     maxReceiveCount: 5,
     dlqRetentionSeconds: 14 * DAY,

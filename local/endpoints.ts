@@ -33,7 +33,13 @@ export interface LocalEndpoints {
   readonly apiUrl: string;
   readonly publicBaseUrl: string;
   readonly twilioSimUrl: string;
-  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly sqs: string;
+    readonly secretsManager: string;
+    /** The Bedrock stand-in (Runtime and the control plane's model listings); absent in older files. */
+    readonly bedrock?: string;
+  };
   readonly tableName: string;
   readonly tenantSecretPrefix: string;
   readonly queues: Readonly<

@@ -34,6 +34,7 @@ import { startDynamoDbStreamSource } from './runtime/dynamodb-stream-source';
 import { type LeadingKeysGuard, startLeadingKeysGuard } from './standins/leading-keys-guard';
 import { startDynamoDbLocal } from './standins/dynamodb';
 import { startSecretsManager } from './standins/secrets-manager';
+import { type LocalBedrockRuntime, startBedrockRuntime } from './standins/bedrock-runtime';
 import { sqsClientFor, startSqs } from './standins/sqs';
 import { secretsBackedDirectory } from './tenants';
 import { startTwilioSimulator, type TwilioSimulator } from './twilio-sim';
@@ -85,12 +86,20 @@ export interface LocalStack {
   readonly twilioSimUrl: string;
   /** The local console (phone, conversations, delivery, campaigns, faults), served by the local API. */
   readonly consoleUrl: string;
-  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
+  /** What `smsctl --local` reaches (local/endpoints.ts); `bedrock` also answers the model listings. */
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly sqs: string;
+    readonly secretsManager: string;
+    readonly bedrock: string;
+  };
   readonly tableName: string;
   readonly tenantSecretPrefix: string;
   readonly queues: Readonly<Record<QueueId, ProvisionedQueue>>;
   readonly metrics: MetricRecorder;
   readonly simulator: TwilioSimulator;
+  /** The Bedrock Runtime stand-in the understanding port calls (scriptable: local/standins/bedrock-runtime.ts). */
+  readonly bedrock: LocalBedrockRuntime;
   readonly functions: Readonly<Record<FunctionId, LocalFunction>>;
   readonly clients: {
     readonly dynamo: DynamoDBDocumentClient;
@@ -227,6 +236,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stopStack.push(() => simulator.close());
 
+    // Converse for the understanding port, checking the functions' SigV4 signatures (service bedrock).
+    const bedrock = await startBedrockRuntime({
+      port: 0,
+      principals: [
+        { ...LOCAL_CREDENTIALS, region: LOCAL_REGION, userArn: 'arn:aws:iam::000000000000:user/local' },
+      ],
+    });
+    stopStack.push(() => bedrock.close());
+
     const values: EnvironmentValues = {
       tableName: LOCAL_TABLE_NAME,
       tenantSecretPrefix: config.tenantSecretPrefix,
@@ -252,6 +270,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: functionEndpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: functionEndpoints.sqs,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: functionEndpoints.secretsManager,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
     };
 
     // Functions whose grant names item prefixes reach DynamoDB through a guard that enforces them.
@@ -404,12 +423,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         dynamodb: dynamoLocal.endpoint,
         sqs: sqsLocal.endpoint,
         secretsManager: secretsLocal.endpoint,
+        bedrock: bedrock.endpoint,
       },
       tableName: LOCAL_TABLE_NAME,
       tenantSecretPrefix: config.tenantSecretPrefix,
       queues: provisioned,
       metrics,
       simulator,
+      bedrock,
       functions: localFunctions,
       clients: { dynamo, sqs, secrets },
       secretsManagerCalls: () => secretsLocal.calls(),

@@ -3,13 +3,18 @@ import { segmentsPerSecondFor } from '../../lambdas/domain/send-pacing';
 import { mmsRoutingProblems } from '../../lambdas/domain/workflow/media';
 import { readStoredWorkflow, StoredWorkflowError } from '../../lambdas/domain/workflow/stored';
 import { DynamoTenantAdmin, NumberOwnedElsewhereError } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import {
+  canonicalLanguageTag,
+  languagesOf,
+  workflowLanguageFor,
+} from '../../lambdas/domain/language/languages';
 import { CliError } from '../cli-error';
 import { booleanFlag, parseCommand, phone, positiveNumberFlag, required, tenantId } from '../flags';
 import type { CommandResult } from '../output';
 import type { PlatformTarget } from '../target';
 
 const PUT_USAGE =
-  'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false]';
+  'number put --tenant ID --number E164 --workflow WID [--allow-inbound-start true|false] [--segments-per-second N] [--mms true|false] [--language TAG]';
 /** Twilio's fastest senders (short codes) go to a few hundred segments per second. */
 const SEGMENTS_PER_SECOND_RANGE = { min: 0.1, max: 1000 };
 
@@ -27,7 +32,9 @@ export async function numberCommand(
         'allow-inbound-start': { type: 'string' },
         'segments-per-second': { type: 'string' },
         mms: { type: 'string' },
+        language: { type: 'string' },
       });
+      const language = languageFlag(values.language);
       const segmentsPerSecond = positiveNumberFlag(
         values['segments-per-second'],
         '--segments-per-second',
@@ -41,6 +48,7 @@ export async function numberCommand(
         ...(segmentsPerSecond !== undefined ? { segmentsPerSecond } : {}),
         // Only when given: without it, the country rule decides (outbound-media.ts mmsCapability).
         ...(values.mms !== undefined ? { mms: booleanFlag(values.mms, '--mms', false) } : {}),
+        ...(language !== undefined ? { language } : {}),
       };
       const platform = await target();
       // Without the flag, the stage's default (lib/config.ts numberDefaults) applies.
@@ -58,6 +66,10 @@ export async function numberCommand(
       const [cannotSendMms] = stored ? mmsRoutingProblems(stored, [entry]) : [];
       if (cannotSendMms)
         throw new CliError(`${cannotSendMms}; route the number to a workflow without pictures`);
+      if (stored && language !== undefined && !workflowLanguageFor(stored, language))
+        throw new CliError(
+          `--language ${language}: workflow ${entry.workflowId} speaks ${languagesOf(stored).join(', ')}; add it to the workflow's languages first`,
+        );
       try {
         await admin.claimNumber(entry);
       } catch (error) {
@@ -69,7 +81,8 @@ export async function numberCommand(
         json: { ok: true, number: entry },
         lines: [
           `${entry.number} -> ${entry.tenantId}/${entry.workflowId} (inbound start ${entry.allowInboundStart}, ` +
-            `${segmentsPerSecondFor(entry.number, entry.segmentsPerSecond)} segments/s, ${mmsLabel(entry.number, entry.mms)})`,
+            `${segmentsPerSecondFor(entry.number, entry.segmentsPerSecond)} segments/s, ${mmsLabel(entry.number, entry.mms)}` +
+            `${entry.language !== undefined ? `, language ${entry.language}` : ''})`,
         ],
       };
     }
@@ -88,6 +101,7 @@ export async function numberCommand(
           ),
           mms: mmsCapability(String(item.number), typeof item.mms === 'boolean' ? item.mms : undefined)
             .canSend,
+          ...(typeof item.language === 'string' ? { language: item.language } : {}),
         }),
       );
       return {
@@ -95,13 +109,26 @@ export async function numberCommand(
         lines: numbers.map(
           (n) =>
             `${n.number.padEnd(16)} ${n.workflowId.padEnd(24)} inbound start ${n.allowInboundStart}, ` +
-            `${n.segmentsPerSecond} segments/s, MMS ${n.mms ? 'yes' : 'no'}`,
+            `${n.segmentsPerSecond} segments/s, MMS ${n.mms ? 'yes' : 'no'}` +
+            `${n.language !== undefined ? `, language ${n.language}` : ''}`,
         ),
       };
     }
     default:
       throw new CliError(`unknown number action "${action ?? ''}" (put, list)`, 2);
   }
+}
+
+/** `--language`: a BCP 47 language tag, as the workflow's `languages` write it (canonical form). */
+function languageFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const canonical = canonicalLanguageTag(value.trim());
+  if (canonical === undefined)
+    throw new CliError(
+      `--language: "${value}" is not a BCP 47 language tag (a language code such as en, es or pt-BR)`,
+      2,
+    );
+  return canonical;
 }
 
 /** The stored workflow, for the MMS check; undefined when it cannot be read. */

@@ -9,7 +9,14 @@ import {
   parseRetentionDays,
   retentionDaysOf,
 } from '../../lambdas/domain/data-requests';
+import {
+  DEFAULT_LLM_TOKENS_PER_MONTH,
+  parseTokenBudget,
+  tokenBudgetOf,
+} from '../../lambdas/domain/understanding/budget';
 import { parseGraceDuration, withRotation } from '../../lambdas/domain/tenant-credentials-rotation';
+import { formatQuietHours, parseQuietHours } from '../../lambdas/domain/campaign/quiet-hours';
+import { tenantQuietHoursOf } from '../../lambdas/domain/workflow/reminder-quiet-hours';
 import { putTenantSecret, putTenantWebhookSecret, readTenantSecret } from '../../local/tenants';
 import { CliError } from '../cli-error';
 import { parseCommand, sid, tenantId } from '../flags';
@@ -18,7 +25,7 @@ import type { PlatformTarget } from '../target';
 import { tenantDeleteCommand } from './data-requests';
 
 const PUT_USAGE =
-  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N] [--retention-days 1..3650]';
+  'tenant put --tenant ID [--account-sid AC…] [--auth-token -|TOKEN] [--previous-token-grace 24h|0] [--messaging-service-sid MG…|none] [--name N] [--retention-days 1..3650] [--llm-tokens-per-month N] [--quiet-hours HH:MM-HH:MM|none]';
 /** `--messaging-service-sid none`: send from the numbers again, not through a Messaging Service. */
 const REMOVE = 'none';
 
@@ -28,6 +35,26 @@ function retentionDaysFlag(value: string | undefined): number | undefined {
   const parsed = parseRetentionDays(value);
   if (!parsed.ok) throw new CliError(`--retention-days ${parsed.reason}`, 2);
   return parsed.days;
+}
+
+/** `--llm-tokens-per-month N`: undefined when not given (the tenant keeps its own, or the default). */
+function tokenBudgetFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseTokenBudget(value);
+  if (!parsed.ok) throw new CliError(`--llm-tokens-per-month ${parsed.reason}`, 2);
+  return parsed.tokens;
+}
+
+/**
+ * `--quiet-hours 21:00-08:00`: reminders due then wait for the end, on the customer's clock
+ * (docs/workflows.md "Reminders"). Undefined when not given (kept), null for `none` (removed).
+ */
+function quietHoursFlag(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === REMOVE) return null;
+  const parsed = parseQuietHours(value);
+  if (!parsed.ok) throw new CliError(`--quiet-hours: ${parsed.reason}`, 2);
+  return formatQuietHours(parsed.quietHours);
 }
 
 /** `--previous-token-grace`: undefined when not given (withRotation's default applies). */
@@ -99,6 +126,8 @@ function profileView(item: Record<string, unknown>) {
       ? { previousTokenValidUntil: String(item.previousTokenValidUntil) }
       : {}),
     retentionDays: retentionDaysOf(item) ?? DEFAULT_RETENTION_DAYS,
+    llmTokensPerMonth: tokenBudgetOf(item) ?? DEFAULT_LLM_TOKENS_PER_MONTH,
+    ...withQuietHours(tenantQuietHoursOf(item)),
     updatedAt: String(item.updatedAt),
   };
 }
@@ -121,11 +150,15 @@ export async function tenantCommand(
         'messaging-service-sid': { type: 'string' },
         name: { type: 'string' },
         'retention-days': { type: 'string' },
+        'llm-tokens-per-month': { type: 'string' },
+        'quiet-hours': { type: 'string' },
       });
       const id = tenantId(values.tenant, PUT_USAGE);
       const givenAccountSid = sid(values['account-sid'], 'AC', '--account-sid');
       const graceMs = previousTokenGrace(values['previous-token-grace']);
       const givenRetention = retentionDaysFlag(values['retention-days']);
+      const givenTokenBudget = tokenBudgetFlag(values['llm-tokens-per-month']);
+      const givenQuietHours = quietHoursFlag(values['quiet-hours']);
       const messagingServiceFlag = values['messaging-service-sid'];
       const givenServiceSid =
         messagingServiceFlag === REMOVE
@@ -177,6 +210,9 @@ export async function tenantCommand(
       const earlier = await admin.getProfile(id);
       const name = values.name ?? earlier?.name;
       const retentionDays = givenRetention ?? retentionDaysOf(earlier);
+      const llmTokensPerMonth = givenTokenBudget ?? tokenBudgetOf(earlier);
+      const quietHours =
+        givenQuietHours === null ? undefined : (givenQuietHours ?? tenantQuietHoursOf(earlier));
       // The deadline, not the token: operators see how long the old token is still accepted.
       const previousTokenValidUntil = secret.previousAuthToken
         ? secret.previousAuthTokenValidUntil
@@ -187,6 +223,8 @@ export async function tenantCommand(
         ...(messagingServiceSid ? { messagingServiceSid } : {}),
         ...(previousTokenValidUntil ? { previousTokenValidUntil } : {}),
         ...(retentionDays !== undefined ? { retentionDays } : {}),
+        ...(llmTokensPerMonth !== undefined ? { llmTokensPerMonth } : {}),
+        ...withQuietHours(quietHours),
         updatedAt: now.toISOString(),
       };
       await admin.putProfile(id, profile);
@@ -258,4 +296,8 @@ export async function tenantCommand(
     default:
       throw new CliError(`unknown tenant action "${action ?? ''}" (put, get, list, webhook-key, delete)`, 2);
   }
+}
+
+function withQuietHours(quietHours: string | undefined): { quietHours?: string } {
+  return quietHours !== undefined ? { quietHours } : {};
 }

@@ -1,4 +1,5 @@
 import { stages } from '../../lib/config';
+import { understandingModelProblem } from '../../lib/understanding-models';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
 import { mediaUrlsProblem } from '../../lambdas/domain/outbound-media';
 import {
@@ -9,6 +10,7 @@ import {
 import type { Workflow } from '../../lambdas/domain/workflow/definition';
 import { lintWorkflow } from '../../lambdas/domain/workflow/lint';
 import { mmsRoutingProblems, workflowMediaFields } from '../../lambdas/domain/workflow/media';
+import { skipUnderstandingModelCheck, type UnderstandingModelCheck } from '../bedrock-model-listing';
 import { CliError } from '../cli-error';
 import { parseCommand, required, tenantId } from '../flags';
 import type { CommandResult } from '../output';
@@ -26,6 +28,8 @@ export async function workflowPutCommand(
   args: string[],
   target: () => Promise<PlatformTarget>,
   endpoints: Omit<EndpointCheckOptions, 'policy'> = {},
+  // Whether the Region's Bedrock lists understanding.modelId: a warning only (main passes the real one).
+  checkUnderstandingModel: UnderstandingModelCheck = skipUnderstandingModelCheck,
 ): Promise<CommandResult> {
   const { values } = parseCommand(USAGE, args, { tenant: { type: 'string' }, file: { type: 'string' } });
   const id = tenantId(values.tenant, USAGE);
@@ -49,7 +53,9 @@ export async function workflowPutCommand(
     throw new CliError(
       `${values.file} has ${mediaErrors.length} picture URL error(s) on ${platform.description}: ${mediaErrors.join('; ')}`,
     );
-  const warnings = [...report.warnings, ...checked.warnings];
+  const modelProblem = understandingModelErrorOf(workflow, platform);
+  if (modelProblem) throw new CliError(`${values.file}: ${modelProblem}`);
+  const warnings = [...report.warnings, ...checked.warnings, ...(await checkUnderstandingModel(workflow))];
   const admin = new DynamoTenantAdmin(platform.dynamo, platform.tableName);
   if (!(await admin.getProfile(id)))
     throw new CliError(`tenant ${id} not found; create it with smsctl tenant put`);
@@ -73,6 +79,23 @@ export async function workflowPutCommand(
     json: { ok: true, tenantId: id, workflowId: workflow.id, warnings },
     lines: [...warnings.map((w) => `warning ${w}`), `workflow ${workflow.id} saved for tenant ${id}`],
   };
+}
+
+/**
+ * A workflow's `understanding.modelId` must be one the target stage's conversation function may
+ * invoke (StageConfig.understandingModelIds, what its IAM statement names): any other would fail
+ * every call with AccessDenied. The stage is found as the URL policy's is; an unknown one allows none.
+ */
+export function understandingModelErrorOf(
+  workflow: Workflow,
+  platform: Pick<PlatformTarget, 'tenantSecretPrefix'>,
+): string | undefined {
+  const modelId = workflow.understanding?.modelId;
+  if (modelId === undefined) return undefined;
+  const stage = Object.values(stages).find(
+    (config) => config.tenantSecretPrefix === platform.tenantSecretPrefix,
+  );
+  return understandingModelProblem(modelId, stage?.understandingModelIds ?? []);
 }
 
 /** Every picture URL the stage's outbound URL policy refuses (the schema checked what any stage allows). */

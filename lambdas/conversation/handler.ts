@@ -6,7 +6,11 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dlqUrlEnvName, ENV, queues, queueUrlEnvName } from '../../lib/topology';
 import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
+import { DynamoLanguagePreferences } from '../adapters/dynamodb/language-preferences';
 import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
+import { DynamoUnderstandingBudget } from '../adapters/dynamodb/understanding-budget';
+import type { UnderstandingPort } from '../ports/understanding';
+import { reportUnderstanding } from './understanding-report';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import { type BackoffPolicy, backoffSeconds } from '../domain/backoff';
@@ -24,6 +28,15 @@ import { RetryLaterError, withRetryDelay } from '../shared/retry-later';
 import { apologize, processInbound, type TurnDeps } from './turn';
 
 const tableName = requireEnv(ENV.tableName);
+
+let bedrock: Promise<UnderstandingPort> | undefined;
+/** The Bedrock adapter, imported and built once per container, when a turn first asks for it. */
+function understandingPort(): Promise<UnderstandingPort> {
+  bedrock ??= import('../adapters/bedrock-understanding').then(
+    ({ BedrockUnderstanding, bedrockRuntimeClient }) => new BedrockUnderstanding(bedrockRuntimeClient()),
+  );
+  return bedrock;
+}
 const dynamo = documentClient();
 const sqs = sqsClient();
 /** An invocation's funnel metrics, published together when its batch is done (one EMF record per tenant). */
@@ -35,9 +48,19 @@ const deps: TurnDeps = {
   conversations: new DynamoConversationStore(dynamo, tableName, tenants),
   outbound: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('outbound'))),
   webhooks: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('webhooks'))),
+  reminders: new SqsMessageQueue(sqs, requireEnv(queueUrlEnvName('reminders'))),
   optOuts: new DynamoOptOutStore(dynamo, tableName),
+  languages: new DynamoLanguagePreferences(dynamo, tableName),
+  // Only a workflow with `understanding` reaches Bedrock: the adapter and its client load on first use.
+  understanding: {
+    port: understandingPort,
+    budget: new DynamoUnderstandingBudget(dynamo, tableName, (tenantId) =>
+      tenants.llmTokensPerMonth(tenantId),
+    ),
+  },
   onEvent: (event) => {
-    if (event.type === 'optOut') batchMetrics.add(event.tenantId, METRICS.optOuts, MetricUnit.Count);
+    if (event.type === 'understanding') reportUnderstanding(batchMetrics, event.tenantId, event);
+    else if (event.type === 'optOut') batchMetrics.add(event.tenantId, METRICS.optOuts, MetricUnit.Count);
     else if (event.type === 'late') {
       batchMetrics.add(event.tenantId, METRICS.lateMessages, MetricUnit.Count);
       logger.warn('Late message recorded, not applied', { ...event });

@@ -1,7 +1,7 @@
 import { conversationCampaignCounters } from '../domain/campaign/conversation-counters';
 import { completionWebhookJob } from '../domain/completion-webhook/job';
 import { completionWebhookGroupId } from '../domain/events/lanes';
-import { DEFAULT_HELP_MESSAGE, type KeywordIntent, keywordIntent } from '../domain/opt-out';
+import { type KeywordIntent, keywordIntent } from '../domain/opt-out';
 import { splitForSms } from '../domain/segments';
 import type {
   InboundQueueMessage,
@@ -26,6 +26,12 @@ import type { MessageQueue } from '../ports/message-queue';
 import type { OptOutStore } from '../ports/opt-out-store';
 import type { TenantDirectory, TenantNumber } from '../ports/tenant-directory';
 import { DeadLetterError } from '../shared/dead-letter';
+import type { ReminderTimerMessage } from '../domain/workflow/reminders';
+import { armReminderAfterTurn } from './reminder-arming';
+import type { LanguagePreferences } from '../ports/language-preferences';
+import { builtinMessage } from '../domain/language/builtin-messages';
+import { apologyText, decideLanguage, helpLanguage, helpText, rememberLanguage } from './language';
+import { turnWithUnderstanding, type UnderstandingDeps, type UnderstandingOutcome } from './understanding';
 
 export interface TurnDeps {
   readonly tenants: TenantDirectory;
@@ -35,6 +41,12 @@ export interface TurnDeps {
   readonly webhooks: MessageQueue<WebhookQueueMessage>;
   readonly optOuts: OptOutStore;
   readonly onEvent: (event: TurnEvent) => void;
+  /** Customers' languages (workflows of several languages: lambdas/conversation/language.ts); absent: none kept. */
+  readonly languages?: LanguagePreferences;
+  /** The understanding port and its budget, for workflows with `understanding` (absent: rules only). */
+  readonly understanding?: UnderstandingDeps;
+  /** Reminder timers (a route's `reminders`: reminder-arming.ts); absent: none armed. */
+  readonly reminders?: MessageQueue<ReminderTimerMessage>;
 }
 
 export type TurnEvent =
@@ -50,7 +62,9 @@ export type TurnEvent =
   /** The turn handed the conversation to a person (its fallback, or a keyword); one acknowledgement was queued. */
   | ({ type: 'handedOff'; reason: HandoffReason } & HandoffEventScope)
   /** A message to a handed-off conversation: recorded (note `handed-off`) for the person, no reply. */
-  | ({ type: 'heldForPerson'; messageSid: string } & HandoffEventScope);
+  | ({ type: 'heldForPerson'; messageSid: string } & HandoffEventScope)
+  /** The understanding port was asked, or would have been (lambdas/conversation/understanding.ts). */
+  | ({ type: 'understanding'; tenantId: string } & UnderstandingOutcome);
 
 /** Which conversation a hand-off event is about (for the tenant's events; never logged: numbers in full). */
 interface HandoffEventScope {
@@ -112,7 +126,10 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
     const reply = {
       sendId,
       transcriptKey: transcriptKey(receivedAt, sendId),
-      body: workflow.help ?? DEFAULT_HELP_MESSAGE,
+      body: helpText(
+        workflow,
+        await helpLanguage(deps, { tenantId, customer: message.from, workflow, number, text: message.body }),
+      ),
       ...withMedia(workflow.help === undefined ? undefined : workflow.helpMedia),
     };
     const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: 'help' };
@@ -153,11 +170,34 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       return;
     }
     const conversationId = active?.conversationId ?? message.messageSid;
-    const turn = runTurnOrDeadLetter({
+    const language = await decideLanguage(deps, {
+      tenantId,
+      customer: message.from,
       workflow,
-      state: active?.slots,
+      number,
       text: message.body,
-      now: new Date(receivedAt),
+      state: active?.slots,
+    });
+    const turn = await turnWithUnderstanding(
+      {
+        tenantId,
+        workflow,
+        state: active?.slots,
+        text: message.body,
+        now: new Date(receivedAt),
+        customer: message.from,
+      },
+      deps.understanding,
+      (turnInput) => runTurnOrDeadLetter({ ...turnInput, language: language.language }),
+      (outcome) => deps.onEvent({ type: 'understanding', tenantId, ...outcome }),
+    );
+    await rememberLanguage(deps, {
+      tenantId,
+      customer: message.from,
+      number,
+      at: receivedAt,
+      decision: language,
+      switchedTo: turn.languageChanged,
     });
     // Twilio refuses bodies over 1600 characters: longer replies go out as ordered parts, the
     // reply's pictures with the first.
@@ -246,6 +286,15 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       deps.onEvent({ type: 'conflict', tenantId, attempt });
       continue;
     }
+    await armReminderAfterTurn({
+      timers: deps.reminders,
+      workflow,
+      outcome: result,
+      messageSid: message.messageSid,
+      written: conversation,
+      load: (scope) => deps.conversations.load(scope),
+      now: () => new Date(),
+    });
     if (result === 'committed') {
       if (!active) deps.onEvent({ type: 'started', tenantId });
       if (turn.completed) deps.onEvent({ type: 'completed', tenantId });
@@ -397,7 +446,7 @@ function withMedia(media: readonly string[] | undefined): { mediaUrls?: readonly
 }
 
 /** Said when a turn fails for good and the workflow (or its failureMessage) cannot be read. */
-export const DEFAULT_FAILURE_MESSAGE = 'Sorry, something went wrong on our side. Please try again later.';
+export const DEFAULT_FAILURE_MESSAGE = builtinMessage('failure', 'en');
 
 /**
  * The last attempt at a turn failed and the message is going to the DLQ: tell the customer once
@@ -412,7 +461,13 @@ export async function apologize(queued: InboundQueueMessage, deps: TurnDeps): Pr
   const reply = {
     sendId,
     transcriptKey: transcriptKey(receivedAt, sendId),
-    body: workflow?.failureMessage ?? DEFAULT_FAILURE_MESSAGE,
+    body: await apologyText(deps, {
+      tenantId,
+      customer: message.from,
+      businessNumber: message.to,
+      workflow,
+      number,
+    }),
     ...withMedia(workflow?.failureMessage === undefined ? undefined : workflow.failureMessageMedia),
   };
   await deps.conversations.recordReply({

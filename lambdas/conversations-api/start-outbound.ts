@@ -143,6 +143,8 @@ export async function startOutbound(
       ...(start.routeId !== undefined ? { routeId: start.routeId } : {}),
       variables: start.variables,
       now: deps.now(),
+      // The number's language (`number put --language`), when the workflow speaks it.
+      ...(number.language !== undefined ? { language: number.language } : {}),
     });
     if (!opened.ok) return refuse({ status: 422, error: 'workflow-cannot-start', message: opened.reason });
     text = opened.replies.join(' ');

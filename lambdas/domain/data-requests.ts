@@ -59,7 +59,7 @@ const PARTITION_KINDS: Readonly<Record<string, string | Readonly<Record<string, 
     EVENTSUB: 'eventSubscriptions',
   },
   HANDOFFS: 'handoffListings',
-  CONV: { STATE: 'conversations', MSG: 'transcriptEntries' },
+  CONV: { STATE: 'conversations', MSG: 'transcriptEntries', LANG: 'languagePreferences' },
   MESSAGE: { META: 'messages', EVENT: 'messageEvents' },
   OPTOUT: 'optOuts',
   IDEMPOTENCY: 'idempotencyKeys',
@@ -67,6 +67,7 @@ const PARTITION_KINDS: Readonly<Record<string, string | Readonly<Record<string, 
   CAMPAIGNS: 'campaignListEntries',
   WEBHOOK: 'webhookDeliveries',
   NUMBEROWNER: 'numberOwners',
+  LLMUSAGE: 'understandingUsage',
 };
 
 /**

@@ -1,13 +1,13 @@
+import { builtinMessage } from './language/builtin-messages';
+import { carrierKeyword, type KeywordIntent } from './language/carrier-keywords';
+
 /**
  * Carrier-mandated keywords, matched the way Twilio matches them: the whole message body,
- * case-insensitive, surrounding whitespace and trailing punctuation ignored. Twilio's
- * `OptOutType` parameter (Advanced Opt-Out) wins when present.
+ * case-insensitive, surrounding whitespace and trailing punctuation ignored, in English and in
+ * the other built-in languages (PARAR, ARRET, AYUDA, ...: language/carrier-keywords.ts lists them
+ * and their sources). Twilio's `OptOutType` parameter (Advanced Opt-Out) wins when present.
  */
-export type KeywordIntent = 'optOut' | 'optIn' | 'help';
-
-const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
-const OPT_IN = new Set(['START', 'YES', 'UNSTOP']);
-const HELP = new Set(['HELP', 'INFO']);
+export type { KeywordIntent } from './language/carrier-keywords';
 
 const OPT_OUT_TYPES: Readonly<Record<string, KeywordIntent>> = {
   STOP: 'optOut',
@@ -20,18 +20,11 @@ export function keywordIntent(body: string, optOutType?: string): KeywordIntent 
     const intent = OPT_OUT_TYPES[optOutType.toUpperCase()];
     if (intent) return intent;
   }
-  const word = body
-    .normalize('NFKC')
-    .trim()
-    .replace(/[.!?,;:]+$/u, '')
-    .toUpperCase();
-  if (OPT_OUT.has(word)) return 'optOut';
-  if (OPT_IN.has(word)) return 'optIn';
-  if (HELP.has(word)) return 'help';
-  return undefined;
+  return carrierKeyword(body)?.intent;
 }
 
-export const DEFAULT_HELP_MESSAGE = 'Reply STOP to unsubscribe. Msg&data rates may apply.';
+/** The answer to HELP when the workflow has none: in English (builtinMessage has the others). */
+export const DEFAULT_HELP_MESSAGE = builtinMessage('help', 'en');
 
 /** Twilio's error when the recipient has opted out: the send is refused and the opt-out recorded. */
 export const UNSUBSCRIBED_ERROR_CODE = 21610;

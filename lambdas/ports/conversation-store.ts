@@ -1,6 +1,7 @@
 import type { ConversationCounter } from '../domain/campaign/conversation-counters';
 import type { WebhookQueueMessage } from '../domain/queue-messages';
 import type { SlotState } from '../domain/workflow/engine';
+import type { ReminderMarker } from '../domain/workflow/reminders';
 
 /**
  * What one conversation is: a customer texting one business number of a tenant. The same customer
@@ -43,6 +44,11 @@ export interface ConversationRecord {
   readonly campaignId?: string;
   /** The counters this conversation added to its campaign, each once (conversationCampaignCounters). */
   readonly campaignCounted?: readonly ConversationCounter[];
+  /**
+   * The reminders sent in the current silence (lambdas/domain/workflow/reminders.ts), written with
+   * each reminder; a record without it (every turn and start writes one) removes it.
+   */
+  readonly reminder?: ReminderMarker;
 }
 
 /** A reply decided in a turn, waiting to be sent. */

@@ -19,6 +19,11 @@ export interface TenantNumber {
    * onto the sends its conversations queue; absent: the default.
    */
   readonly retentionDays?: number;
+  /**
+   * The language of conversations on this number when nothing else tells (`smsctl number put
+   * --language es`): no stored preference, nothing detected in the first message (issue 19).
+   */
+  readonly language?: string;
 }
 
 export interface TenantDirectory {

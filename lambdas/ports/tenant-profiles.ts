@@ -12,3 +12,12 @@ export interface TenantRetention {
   /** Days; undefined: the default (DEFAULT_RETENTION_DAYS). */
   retentionDays(tenantId: string): Promise<number | undefined>;
 }
+
+/**
+ * The tenant's quiet hours (`smsctl tenant put --quiet-hours HH:MM-HH:MM`), read from the cached
+ * profile: reminders due inside them wait for their end, on the customer's clock.
+ */
+export interface TenantQuietHours {
+  /** `HH:MM-HH:MM`; undefined: none (reminders go at any time). */
+  quietHours(tenantId: string): Promise<string | undefined>;
+}

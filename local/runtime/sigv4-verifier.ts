@@ -116,21 +116,23 @@ export async function verifySigV4(
   request: SignedRequest,
   principals: LocalPrincipal | readonly LocalPrincipal[],
   now: Date = new Date(),
+  /** The signing name the credential must be scoped to: `execute-api`, or another stand-in's (`bedrock`). */
+  service = 'execute-api',
 ): Promise<Verification> {
   const headers = headerMap(request.rawHeaders);
   const authorization = headers.get('authorization');
   if (!authorization) return refuse('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const parts = AUTHORIZATION.exec(authorization);
   if (!parts) return refuse('IncompleteSignatureException', 'Authorization header is not a SigV4 signature');
-  const [, accessKeyId, day, region, service, signedList, signature] = parts as unknown as string[];
+  const [, accessKeyId, day, region, scopeService, signedList, signature] = parts as unknown as string[];
   const known: readonly LocalPrincipal[] = Array.isArray(principals) ? principals : [principals];
   const principal = known.find((candidate) => candidate.accessKeyId === accessKeyId);
   if (!principal)
     return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
-  if (service !== 'execute-api' || region !== principal.region)
+  if (scopeService !== service || region !== principal.region)
     return refuse(
       'InvalidSignatureException',
-      `Credential should be scoped to ${principal.region}/execute-api`,
+      `Credential should be scoped to ${principal.region}/${service}`,
     );
   const signedNames = (signedList as string).split(';');
   if (!signedNames.includes('host'))
@@ -158,7 +160,7 @@ export async function verifySigV4(
   const signer = new SignatureV4({
     credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
     region: principal.region,
-    service: 'execute-api',
+    service,
     sha256: NodeSha256,
     // Hash exactly the headers the caller signed; never add x-amz-content-sha256 of our own.
     applyChecksum: false,

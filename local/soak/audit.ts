@@ -3,6 +3,7 @@ import { METRICS } from '../../lib/metric-catalog';
 import type { QueueId } from '../../lib/topology';
 import type { LocalStack } from '../stack';
 import { transcriptView } from '../../lambdas/adapters/dynamodb/transcript-view';
+import { auditReminders } from './reminders';
 
 /**
  * Ground truth against the platform's records, once the pipeline is quiet. Ground truth is what
@@ -56,6 +57,10 @@ export interface AuditReport {
   readonly lostReplies: number;
   readonly duplicateTurns: number;
   readonly duplicateSends: number;
+  /** Reminders sent (a route's `reminders`: local/soak/reminders.ts), each (silence, index) counted once. */
+  readonly reminders: number;
+  /** Reminders sent twice for one silence and index (also counted in duplicateSends). */
+  readonly duplicateReminders: number;
   readonly storeStatusMismatch: number;
   readonly metricsMismatch: number;
   /** Metric values printed twice because a kill fell between a metric line and its closing write. */
@@ -176,6 +181,11 @@ export async function audit(input: AuditInput): Promise<AuditReport> {
     entryBySid.set(entry.sid, entry);
   }
 
+  // A reminder committed twice for one silence and index would be two entries, each sent once.
+  const reminders = auditReminders(outboundEntries);
+  duplicateSends += reminders.duplicates;
+  for (const example of reminders.examples) note('duplicateReminders', example);
+
   let storeStatusMismatch = 0;
   const truth = { sent: 0, delivered: 0, undelivered: 0 };
   for (const message of twilioMessages) {
@@ -235,6 +245,8 @@ export async function audit(input: AuditInput): Promise<AuditReport> {
     failed,
     blockedByOptOut,
     inboundDuplicates: webhooks.filter((webhook) => webhook.delivery === 'duplicate').length,
+    reminders: reminders.sent,
+    duplicateReminders: reminders.duplicates,
     examples,
   };
 }

@@ -12,6 +12,7 @@ import { PhoneWatch } from './phone-watch';
 import { streamFor } from './prng';
 import { waitForQuiescence } from './quiescence';
 import { injectStaleRedrives, lateMessagesMishandled } from './stale-redrives';
+import { withSoakReminders } from './reminders';
 import { driveTraffic } from './traffic';
 
 /** The one JSON line a soak prints; the first fields are the verdict. */
@@ -19,6 +20,9 @@ export interface SoakSummary {
   readonly turns: number;
   readonly lost: number;
   readonly duplicateSends: number;
+  /** Reminders sent, and those sent twice for one silence and index (counted in duplicateSends too). */
+  readonly reminders: number;
+  readonly duplicateReminders: number;
   readonly metricsMismatch: number;
   /** Not a mismatch: metric values a retry printed again after a kill between a metric and its closing write. */
   readonly metricsRepeatedAfterKill: number;
@@ -127,7 +131,12 @@ export async function runSoak(
   const phone = new PhoneWatch(stack.simulator);
   try {
     await seedDemoTenant(stack);
-    const workflow = await loadWorkflowFile(DEMO_TENANT.workflowFile);
+    // The demo workflow, reminding (local/soak/reminders.ts).
+    const workflow = withSoakReminders(await loadWorkflowFile(DEMO_TENANT.workflowFile));
+    await new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName).putWorkflow(
+      DEMO_TENANT.tenantId,
+      workflow,
+    );
     await new DynamoTenantAdmin(stack.clients.dynamo, stack.tableName).putNumber({
       tenantId: DEMO_TENANT.tenantId,
       number: DEMO_TENANT.number,
@@ -213,6 +222,8 @@ export async function runSoak(
       turns: traffic.turns,
       lost: report.lost,
       duplicateSends: report.duplicateSends,
+      reminders: report.reminders,
+      duplicateReminders: report.duplicateReminders,
       metricsMismatch: report.metricsMismatch,
       metricsRepeatedAfterKill: report.metricsRepeatedAfterKill,
       dlq,

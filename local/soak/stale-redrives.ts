@@ -1,5 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoTenantAdmin } from '../../lambdas/adapters/dynamodb/tenant-admin';
+import { asciiJson } from '../../lambdas/adapters/sqs-message-queue';
 import { conversationGroupId, type InboundQueueMessage } from '../../lambdas/domain/queue-messages';
 import type { LocalStack } from '../stack';
 import type { Random } from './prng';
@@ -80,7 +81,8 @@ export async function injectStaleRedrives(options: {
       await stack.clients.sqs.send(
         new SendMessageCommand({
           QueueUrl: stack.queues.inbound.dlqUrl,
-          MessageBody: JSON.stringify(queued),
+          // As every producer writes it: an emoji in a customer's old message is refused raw (fauxqs, SQS).
+          MessageBody: asciiJson(queued),
           MessageGroupId: conversationGroupId(tenantId, queued.message.to, customer),
           MessageDeduplicationId: `${queued.message.messageSid}-stale`,
         }),

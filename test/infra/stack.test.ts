@@ -224,7 +224,7 @@ describe('SmsConversations stack (dev)', () => {
         );
         // Nothing but these services.
         for (const action of granted) {
-          expect(action, spec.id).toMatch(/^(logs|xray|sqs|dynamodb|secretsmanager):/);
+          expect(action, spec.id).toMatch(/^(logs|xray|sqs|dynamodb|secretsmanager|bedrock):/);
           expect(action, spec.id).not.toMatch(/\*/);
         }
       }
@@ -325,6 +325,26 @@ describe('SmsConversations stack (dev)', () => {
           `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${dev.tenantSecretPrefix}/tenants/*/${kind}*`,
         ]);
       }
+    });
+
+    it('lets only the conversation function invoke Bedrock, on the stage’s understanding models only', () => {
+      for (const spec of Object.values(functions)) {
+        const bedrock = statementsOf(spec.id).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('bedrock:')),
+        );
+        if (!spec.bindings.understandingModels) {
+          expect(bedrock, spec.id).toEqual([]);
+          continue;
+        }
+        expect(bedrock.map((s) => s.Sid)).toEqual(['InvokeUnderstandingModels']);
+        expect(bedrock.flatMap(actionsOf)).toEqual(['bedrock:InvokeModel']);
+        expect(bedrock.flatMap(resourcesOfStatement).map(flatten)).toEqual(
+          dev.understandingModelIds.map(
+            (modelId) => `arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${modelId}`,
+          ),
+        );
+      }
+      expect(functions.conversation.bindings.understandingModels).toBe(true);
     });
 
     it('confines table access to the item prefixes a binding names (dynamodb:LeadingKeys)', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDataRequests, type ExportLine } from '../../lambdas/adapters/dynamodb/data-requests';
 import { DynamoEventSubscriptions } from '../../lambdas/adapters/dynamodb/event-subscriptions';
 import { keys } from '../../lambdas/adapters/dynamodb/keys';
+import { DynamoLanguagePreferences } from '../../lambdas/adapters/dynamodb/language-preferences';
 import { SecretsManagerTenantCredentials } from '../../lambdas/adapters/secrets-manager-credentials';
 import { itemBelongsToTenant, suppressionHash } from '../../lambdas/domain/data-requests';
 import type { InboundQueueMessage, StatusQueueMessage } from '../../lambdas/domain/queue-messages';
@@ -240,6 +241,11 @@ describe('data on request --local', () => {
           )
         ).Item,
     );
+    // The customer's language (issue 19) lives in their partition: erased with it.
+    await new DynamoLanguagePreferences(stack().clients.dynamo, stack().tableName).set(KEPT.id, customer, {
+      language: 'es',
+      at: new Date().toISOString(),
+    });
     const otherBefore = (await scanAll()).filter((item) => JSON.stringify(item).includes(other)).map(keyOf);
 
     const bad = await smsctl('customer', 'erase', '--tenant', KEPT.id, '--customer', '5557771234');
@@ -256,7 +262,7 @@ describe('data on request --local', () => {
     }>('customer', 'erase', '--tenant', KEPT.id, '--customer', customer);
     expect(erased.suppressionKept).toBe(true);
     expect(erased.customer).not.toContain('7771234'.slice(0, 4));
-    expect(erased.removed).toMatchObject({ conversations: 1, optOuts: 1 });
+    expect(erased.removed).toMatchObject({ conversations: 1, optOuts: 1, languagePreferences: 1 });
     expect(erased.removed.transcriptEntries).toBeGreaterThanOrEqual(5);
     expect(erased.removed.messages).toBe(2);
 
@@ -416,6 +422,14 @@ describe('data on request --local', () => {
     await converse(GONE, '+15557773001', 'where is my package', 1);
     await converse(GONE, '+15557773001', '654321', 2);
     await converse(GONE, '+15557773002', 'order', 1);
+    await new DynamoLanguagePreferences(stack().clients.dynamo, stack().tableName).set(
+      GONE.id,
+      '+15557773001',
+      {
+        language: 'fr',
+        at: new Date().toISOString(),
+      },
+    );
     await text(stack(), { tenantId: GONE.id, from: '+15557773002', to: GONE.number, body: 'STOP' });
     await waitFor(
       'the opt-out',
@@ -425,6 +439,11 @@ describe('data on request --local', () => {
             new GetCommand({ TableName: stack().tableName, Key: keys.optOut(GONE.id, '+15557773002') }),
           )
         ).Item,
+    );
+    // The STOP's transcript entry is committed after the opt-out item: wait for it too, so the
+    // snapshot below holds everything the tenant has.
+    await waitFor('the STOP recorded', async () =>
+      (await transcriptOf(stack(), '+15557773002', GONE.id)).find((entry) => entry.body === 'STOP'),
     );
     const before = await scanAll();
     const keptBefore = before
@@ -467,6 +486,7 @@ describe('data on request --local', () => {
       numberOwners: 1,
       conversations: 2,
       optOuts: 1,
+      languagePreferences: 1,
       messages: 3,
       eventSubscriptions: 1,
     });

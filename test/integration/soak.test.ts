@@ -30,10 +30,13 @@ describe('chaos soak', () => {
       lostReplies: 0,
       duplicateTurns: 0,
       duplicateSends: 0,
+      duplicateReminders: 0,
       storeStatusMismatch: 0,
       leadingKeyRefusals: 0,
       quiescent: true,
     });
+    // Customers who stopped mid-conversation were reminded (twice, 10 s apart), each reminder once.
+    expect(summary.reminders).toBeGreaterThan(0);
     // Every delivery metric counted, none lost, crashes included: a retry reports what its own
     // crashed attempt recorded and did not confirm. The only excess allowed is a value printed by
     // an invocation killed before its closing write (docs/architecture.md, "Chaos soak").

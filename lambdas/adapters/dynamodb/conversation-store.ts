@@ -11,6 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConversationCounter } from '../../domain/campaign/conversation-counters';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
+import { type ReminderMarker, reminderMarkerOf } from '../../domain/workflow/reminders';
 import type { TenantRetention } from '../../ports/tenant-profiles';
 import type {
   ConversationRecord,
@@ -91,7 +92,12 @@ function recordOf(scope: ConversationScope, item: Record<string, unknown>): Conv
     ...(Array.isArray(item.campaignCounted)
       ? { campaignCounted: item.campaignCounted.filter(isConversationCounter) }
       : {}),
+    ...withReminderMarker(reminderMarkerOf(item.reminder)),
   };
+}
+
+function withReminderMarker(marker: ReminderMarker | undefined): { reminder?: ReminderMarker } {
+  return marker ? { reminder: marker } : {};
 }
 
 /** BatchGetItem reads at most 100 keys a call. */
@@ -347,8 +353,9 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
       ...(conversation.campaignId !== undefined && conversation.campaignCounted?.length
         ? { campaignCounted: conversation.campaignCounted }
         : {}),
+      ...(conversation.reminder ? { reminder: conversation.reminder } : {}),
     };
-    const removed = ['campaignId', 'campaignCounted'].filter((name) => !(name in fields));
+    const removed = ['campaignId', 'campaignCounted', 'reminder'].filter((name) => !(name in fields));
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(fields).map(([name, value], index) => {

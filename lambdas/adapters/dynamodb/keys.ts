@@ -67,6 +67,11 @@ export const keys = {
     sk: `MSG#${transcriptKey}`,
   }),
   transcriptPrefix: 'MSG#',
+  /** The customer's language with the tenant (lambdas/ports/language-preferences.ts), in their partition. */
+  languagePreference: (tenantId: string, customer: string) => ({
+    pk: customerPartition(tenantId, customer),
+    sk: 'LANG',
+  }),
   /**
    * Under a prefix of its own, not `TENANT#`: the functions that record opt-outs (conversation,
    * sender) must not be able to write a tenant's configuration (numbers, workflows).
@@ -117,6 +122,14 @@ export const keys = {
     sk: `${businessNumber}#${customer}`,
   }),
   handoffListPartition,
+  /**
+   * A tenant's understanding-port tokens in one month (`yyyy-mm`, UTC): an atomic counter. Under a
+   * prefix of its own, so the conversation function may count without writing `TENANT#` items.
+   */
+  understandingUsage: (tenantId: string, month: string) => ({
+    pk: `LLMUSAGE#${tenantId}`,
+    sk: `MONTH#${month}`,
+  }),
   webhookDelivery: (tenantId: string, webhookId: string) => ({
     pk: `WEBHOOK#${tenantId}#${webhookId}`,
     sk: 'DELIVERY',

@@ -49,6 +49,10 @@ export class DynamoTenantAdmin {
       previousTokenValidUntil?: string;
       /** `tenant put --retention-days`: the TTL of the tenant's traffic (DynamoTenantDirectory reads it). */
       retentionDays?: number;
+      /** `tenant put --llm-tokens-per-month`: the understanding port's monthly budget (DynamoUnderstandingBudget). */
+      llmTokensPerMonth?: number;
+      /** `tenant put --quiet-hours HH:MM-HH:MM`: when reminders wait (DynamoTenantDirectory reads it). */
+      quietHours?: string;
       updatedAt: string;
     },
   ): Promise<void> {
@@ -72,6 +76,7 @@ export class DynamoTenantAdmin {
           allowInboundStart: number.allowInboundStart,
           segmentsPerSecond: number.segmentsPerSecond,
           mms: number.mms,
+          language: number.language,
         },
       }),
     );
@@ -186,6 +191,7 @@ export class DynamoTenantAdmin {
                   allowInboundStart: number.allowInboundStart,
                   segmentsPerSecond: number.segmentsPerSecond,
                   mms: number.mms,
+                  language: number.language,
                 },
               },
             },

@@ -1,8 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Workflow } from '../../domain/workflow/definition';
 import { retentionDaysOf } from '../../domain/data-requests';
+import { tokenBudgetOf } from '../../domain/understanding/budget';
+import { tenantQuietHoursOf } from '../../domain/workflow/reminder-quiet-hours';
 import type { TenantLookup, TenantNumber } from '../../ports/tenant-directory';
-import type { TenantRetention } from '../../ports/tenant-profiles';
+import type { TenantQuietHours, TenantRetention } from '../../ports/tenant-profiles';
 import { keys } from './keys';
 
 interface Cached<T> {
@@ -24,10 +26,11 @@ export function tenantNumberOf(
     allowInboundStart: item.allowInboundStart !== false,
     ...(typeof item.segmentsPerSecond === 'number' ? { segmentsPerSecond: item.segmentsPerSecond } : {}),
     ...(typeof item.mms === 'boolean' ? { mms: item.mms } : {}),
+    ...(typeof item.language === 'string' ? { language: item.language } : {}),
   };
 }
 
-export class DynamoTenantDirectory implements TenantLookup, TenantRetention {
+export class DynamoTenantDirectory implements TenantLookup, TenantRetention, TenantQuietHours {
   private readonly cache = new Map<string, Cached<unknown>>();
 
   constructor(
@@ -44,6 +47,16 @@ export class DynamoTenantDirectory implements TenantLookup, TenantRetention {
   /** The tenant's retention (`tenant put --retention-days`), from the cached profile; undefined: the default. */
   async retentionDays(tenantId: string): Promise<number | undefined> {
     return retentionDaysOf(await this.profile(tenantId));
+  }
+
+  /** The tenant's `--llm-tokens-per-month` (understanding port), from the cached profile; undefined: the default. */
+  async llmTokensPerMonth(tenantId: string): Promise<number | undefined> {
+    return tokenBudgetOf(await this.profile(tenantId));
+  }
+
+  /** The tenant's quiet hours for reminders (`tenant put --quiet-hours`), from the cached profile. */
+  async quietHours(tenantId: string): Promise<string | undefined> {
+    return tenantQuietHoursOf(await this.profile(tenantId));
   }
 
   /** A number carries its tenant's retention, so what its traffic writes expires when the tenant says. */

@@ -1,6 +1,7 @@
 import { templateVariables } from '../templates';
 import type { Workflow, WorkflowRoute } from '../workflow/definition';
 import { startWorkflow } from '../workflow/start';
+import { allTexts } from '../language/localized-text';
 
 /**
  * What a recipients file's columns must be for a campaign to start a workflow, derived from the
@@ -83,12 +84,13 @@ export function workflowColumns(workflow: Workflow, routeId?: string): WorkflowC
           ok: false,
           reason: `workflow ${workflow.id} has several routes and no greeting: name the route to start in`,
         };
-      firstMessage = [workflow.greeting];
+      firstMessage = allTexts(workflow.greeting);
     } else {
       const missing = route.mandatoryVariables.find((variable) => !given.has(variable.name));
+      // In any of the workflow's languages: a recipient's conversation may open in each.
       firstMessage = [
-        ...(workflow.greeting !== undefined ? [workflow.greeting] : []),
-        missing ? missing.prompt : route.onComplete.reply,
+        ...allTexts(workflow.greeting),
+        ...allTexts(missing ? missing.prompt : route.onComplete.reply),
       ];
     }
     const tokens = [...new Set(firstMessage.flatMap(templateVariables))];

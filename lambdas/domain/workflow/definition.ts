@@ -10,7 +10,20 @@ import {
   isReservedVariableName,
   MAX_ATTEMPTS_BOUNDS,
 } from './stored';
+import { REMINDER_BOUNDS } from './reminders';
 import { compileTenantRegex, matchesEmptyString } from './tenant-regex';
+import {
+  UNDERSTANDING_DEADLINE_BOUNDS,
+  UNDERSTANDING_PROVIDERS,
+  UNDERSTANDING_USES,
+} from '../understanding/request';
+import {
+  checkLocalizedMaps,
+  describeLocalizedIssue,
+  languagesSchema,
+  localized,
+  localizedList,
+} from './localized-schema';
 
 /** What the fallback does to the conversation (`fallback.action`); `end` when absent. */
 export const FALLBACK_ACTIONS = ['end', 'restart', 'handoff'] as const;
@@ -41,11 +54,17 @@ export const WORKFLOW_LIMITS = {
   days: 3660,
 } as const;
 
+/**
+ * Any text a customer can be sent: one string for every language of the workflow, or a map by
+ * language (`{"en": "...", "es": "..."}`: localized-schema.ts, docs/workflows.md "Languages").
+ */
 const customerText = (whenEmpty?: string) =>
-  z
-    .string()
-    .min(1, whenEmpty)
-    .max(WORKFLOW_LIMITS.text, `at most ${WORKFLOW_LIMITS.text} characters (one Twilio message body)`);
+  localized(
+    z
+      .string()
+      .min(1, whenEmpty)
+      .max(WORKFLOW_LIMITS.text, `at most ${WORKFLOW_LIMITS.text} characters (one Twilio message body)`),
+  );
 
 /**
  * Extension (optional), beside any text a customer can be sent: pictures sent with that text as
@@ -201,15 +220,14 @@ const routeSchema = z
     id: z.string().min(1).max(WORKFLOW_LIMITS.name),
     match: z
       .strictObject({
-        keywords: z
-          .array(z.string().min(1).max(WORKFLOW_LIMITS.keyword))
-          .max(WORKFLOW_LIMITS.keywordsPerRoute)
-          .default([]),
-        /** Extension (optional): regular expressions (linear-time engine) that pick this route. */
-        patterns: z
-          .array(tenantPattern('pick this route for any message'))
-          .max(WORKFLOW_LIMITS.patternsPerRoute)
-          .optional(),
+        /** A list, or (extension) a list per language: every language's keywords pick the route. */
+        keywords: localizedList(
+          z.array(z.string().min(1).max(WORKFLOW_LIMITS.keyword)).max(WORKFLOW_LIMITS.keywordsPerRoute),
+        ).default([]),
+        /** Extension (optional): regular expressions (linear-time engine) that pick this route; a list or a list per language. */
+        patterns: localizedList(
+          z.array(tenantPattern('pick this route for any message')).max(WORKFLOW_LIMITS.patternsPerRoute),
+        ).optional(),
       })
       .default({ keywords: [] }),
     mandatoryVariables: z.array(variableSchema).max(WORKFLOW_LIMITS.variablesPerRoute).default([]),
@@ -218,8 +236,34 @@ const routeSchema = z
       media,
       webhook: completionWebhookSchema.optional(),
     }),
+    /**
+     * Extension (optional): when the customer has not answered the prompt being awaited after
+     * `afterSeconds` (from the last message either way), `reply` is sent followed by that prompt;
+     * each reminder at most once per silence, any message from the customer cancels the rest
+     * (reminders.ts; docs/workflows.md "Reminders").
+     */
+    reminders: z
+      .array(
+        z.strictObject({
+          afterSeconds: z
+            .number()
+            .int('afterSeconds is a whole number of seconds')
+            .min(REMINDER_BOUNDS.minAfterSeconds, `at least ${REMINDER_BOUNDS.minAfterSeconds} seconds`)
+            .max(REMINDER_BOUNDS.maxAfterSeconds, 'at most 2592000 seconds (30 days)'),
+          reply: customerText(),
+          media,
+        }),
+      )
+      .max(REMINDER_BOUNDS.perRoute, `at most ${REMINDER_BOUNDS.perRoute} reminders per route`)
+      .optional(),
   })
   .superRefine((route, context) => {
+    if (route.reminders?.length && route.mandatoryVariables.length === 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['reminders'],
+        message: 'reminders need a prompt to remind about: this route has no mandatoryVariables',
+      });
     const seen = new Map<string, number>();
     route.mandatoryVariables.forEach((variable, index) => {
       const key = variable.name.toLowerCase();
@@ -245,10 +289,26 @@ const routeSchema = z
     });
   });
 
+const understandingSchema = z.strictObject({
+  provider: z.enum(UNDERSTANDING_PROVIDERS),
+  modelId: z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^[A-Za-z0-9.:/_-]+$/, 'modelId is a Bedrock model id, inference profile id or ARN'),
+  use: z.enum(UNDERSTANDING_USES),
+  deadlineMs: z
+    .number()
+    .int()
+    .min(UNDERSTANDING_DEADLINE_BOUNDS.min)
+    .max(UNDERSTANDING_DEADLINE_BOUNDS.max)
+    .optional(),
+});
+
 export const workflowSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'workflow ids are lowercase letters, digits and dashes'),
-    greeting: z.string().max(WORKFLOW_LIMITS.text).optional(),
+    greeting: localized(z.string().max(WORKFLOW_LIMITS.text)).optional(),
     /** Extension (optional): pictures sent with the greeting (in the first reply of a conversation). */
     greetingMedia: media,
     routes: z.array(routeSchema).min(1, 'a workflow needs at least one route').max(WORKFLOW_LIMITS.routes),
@@ -273,10 +333,9 @@ export const workflowSchema = z
      * Extension (optional): whole messages (or short requests naming one: "I want a human") that
      * hand the conversation to a person at any point. Default AGENT, HUMAN; `[]` turns them off.
      */
-    handoffKeywords: z
-      .array(z.string().trim().min(1).max(WORKFLOW_LIMITS.keyword))
-      .max(WORKFLOW_LIMITS.handoffKeywords)
-      .optional(),
+    handoffKeywords: localizedList(
+      z.array(z.string().trim().min(1).max(WORKFLOW_LIMITS.keyword)).max(WORKFLOW_LIMITS.handoffKeywords),
+    ).optional(),
     /** Extension (optional): the one acknowledgement sent when a person takes over. */
     handoff: z.strictObject({ reply: customerText(), media }).optional(),
     failureMessage: customerText(),
@@ -301,14 +360,26 @@ export const workflowSchema = z
       .refine(isValidTimeZone, 'timeZone must be an IANA time zone such as America/New_York')
       .optional(),
     /**
-     * Extension (optional): BCP 47 locale that dates and times are rendered in for customers
-     * ("Friday, December 4", "3:00 PM"). Default `en-US`.
+     * Extension (optional): the languages the workflow speaks, BCP 47 tags, the first the default
+     * (issue 19). Default `["en"]`. Every text may then be a map by language (localized-schema.ts);
+     * a conversation's language is decided per customer (lambdas/conversation/language.ts).
      */
-    locale: z
-      .string()
-      .max(35)
-      .refine(isSupportedLocale, 'locale must be a BCP 47 locale this runtime knows, such as en-US or fr-FR')
-      .optional(),
+    languages: languagesSchema,
+    /**
+     * Extension (optional): BCP 47 locale that dates and times are rendered in for customers
+     * ("Friday, December 4", "3:00 PM"), or a map by language. Default `en-US` for English, each
+     * other language's own tag; a single locale applies to the default language and to others of
+     * its language (language/locale.ts).
+     */
+    locale: localized(
+      z
+        .string()
+        .max(35)
+        .refine(
+          isSupportedLocale,
+          'locale must be a BCP 47 locale this runtime knows, such as en-US or fr-FR',
+        ),
+    ).optional(),
     /**
      * Extension (optional): ISO 3166 country (e.g. `GB`) a `phone` answer without `+` and country
      * code is read in. Default `US`.
@@ -317,8 +388,17 @@ export const workflowSchema = z
       .string()
       .regex(/^[A-Z]{2}$/, 'defaultCountry is a two-letter ISO 3166 country code in capitals, such as GB')
       .optional(),
+    /**
+     * Extension (optional): the understanding port beside the rules (docs/workflows.md
+     * "Understanding"): a language model proposes the route and answers the rules could not read,
+     * and the typed extractors decide. `use`: `fallback` asks only when the rules would re-prompt or
+     * fall back; `always` on every turn the rules leave something unanswered. `workflow put` also
+     * checks `modelId` against the stage's `understandingModelIds` (what IAM allows).
+     */
+    understanding: understandingSchema.optional(),
   })
   .superRefine((workflow, context) => {
+    checkLocalizedMaps(workflow, context);
     const seen = new Map<string, number>();
     workflow.routes.forEach((route, index) => {
       const first = seen.get(route.id);
@@ -370,6 +450,8 @@ function where(path: readonly PropertyKey[]): string {
 
 /** One line per problem, starting with the field's path; an unknown field gets the nearest known one. */
 function describeIssue(issue: Issue, input: unknown): string[] {
+  const localized = describeLocalizedIssue(issue, (inner) => describeIssue(inner, input));
+  if (localized) return localized;
   if (issue.code !== 'unrecognized_keys') return [`${where(issue.path)}: ${issue.message}`];
   const known = knownKeysAt(workflowSchema, issue.path);
   const holder = issue.path.reduce<unknown>(

@@ -1,6 +1,6 @@
 import { combineMedia } from '../outbound-media';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
-import { type ExtractOptions, extractVariable } from './extractors';
+import { correctionCue, type ExtractOptions, extractVariable } from './extractors';
 import { foldCase, sameWord } from './fuzzy';
 import {
   fallbackActionOf,
@@ -11,6 +11,8 @@ import {
 } from './handoff';
 import { renderForCustomer } from './render';
 import { compileTenantRegex } from './tenant-regex';
+import { allOfList, type LocalizedText, textIn } from '../language/localized-text';
+import { conversationLanguage, languageSwitchTurn, withConversationLanguage } from './language-turn';
 
 /** `handed-off`: a person has the conversation (handoff.ts); the bot sends nothing until a release. */
 export type ConversationStatus = 'collecting' | 'completed' | 'fallback' | 'handed-off';
@@ -22,6 +24,11 @@ export interface SlotState {
   readonly variables: Readonly<Record<string, string>>;
   /** Invalid answers per variable (and `route` for unmatched messages). */
   readonly attempts: Readonly<Record<string, number>>;
+  /**
+   * The conversation's language (issue 19), kept only for a workflow of several languages; absent
+   * in states stored before, and for one language: the workflow's default.
+   */
+  readonly language?: string;
 }
 
 export interface TurnResult {
@@ -35,6 +42,25 @@ export interface TurnResult {
   readonly completed: boolean;
   /** Set on the turn that handed the conversation to a person, with why (the state says `handed-off`). */
   readonly handoff?: HandoffReason;
+  /** Set when the message was a switching keyword (ESPAÑOL, ENGLISH, ...): the language it switched to. */
+  readonly languageChanged?: string;
+  /**
+   * Set when the rules could not read the message: `answer` (an invalid answer: a re-prompt with the
+   * reason, or the fallback after too many) or `route` (no route matched). The understanding port's
+   * `fallback` use asks the model only then (lambdas/conversation/understanding.ts).
+   */
+  readonly missed?: 'answer' | 'route';
+}
+
+/**
+ * What the understanding port proposed for this message, reviewed by the types
+ * (domain/understanding/proposals.ts): the model's words per variable, and maybe a route. The
+ * engine reads each with the variable's extractor only where the rules found nothing, so a stored
+ * value is always the extractor's.
+ */
+export interface TurnProposals {
+  readonly routeId?: string;
+  readonly values: Readonly<Record<string, string>>;
 }
 
 const ROUTE_ATTEMPTS = '__route';
@@ -73,15 +99,6 @@ function maskOnce(text: string, matched: string): string {
   return at < 0 ? text : `${text.slice(0, at)} ${text.slice(at + matched.length)}`;
 }
 
-/**
- * A filled slot is only replaced when the message says it corrects something: "actually it was
- * 654321", "no, the order is 654321", "sorry, I meant Dec 11". Without a cue, a value for a
- * filled slot is more likely part of another answer ("it was 654321 on Dec 10" while the date is
- * asked) than a change of mind.
- */
-const CORRECTION =
-  /^\W*no\b|\b(actually|sorry|i meant|i mean|correction|oops|my mistake|my bad|wrong|make (?:it|that)|change (?:it|that) to|should (?:be|have been)|instead)\b/i;
-
 function words(text: string): string[] {
   return foldCase(text)
     .split(/[^a-z0-9]+/)
@@ -101,7 +118,7 @@ function keywordMatches(keyword: string, said: ReadonlySet<string>, forgiveTypos
 
 /** A route's `match.patterns` (linear-time engine); a pattern `workflow put` refused never matches. */
 function patternMatches(route: WorkflowRoute, text: string): boolean {
-  return (route.match.patterns ?? []).some((source) => {
+  return allOfList(route.match.patterns).some((source) => {
     const compiled = compileTenantRegex(source);
     return compiled.ok && compiled.regex.test(text);
   });
@@ -123,14 +140,14 @@ export function matchRoute(
   const matching = (forgiveTypos: boolean) =>
     workflow.routes.find(
       (route) =>
-        route.match.keywords.some((keyword) => keywordMatches(keyword, said, forgiveTypos)) ||
+        allOfList(route.match.keywords).some((keyword) => keywordMatches(keyword, said, forgiveTypos)) ||
         (!forgiveTypos && patternMatches(route, text)),
     );
   return (
     matching(false) ??
     matching(true) ??
     workflow.routes.find(
-      (route) => route.match.keywords.length === 0 && (route.match.patterns ?? []).length === 0,
+      (route) => allOfList(route.match.keywords).length === 0 && allOfList(route.match.patterns).length === 0,
     ) ??
     onlyRouteAnswered(workflow, answers)
   );
@@ -156,9 +173,13 @@ export function nullMap<T>(entries: Readonly<Record<string, T>>): Record<string,
   return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
-/** What the workflow tells every reader: where "today" is, and the country of a national phone number. */
-export function extractOptionsFor(workflow: Workflow): ExtractOptions {
+/**
+ * What the workflow tells every reader: where "today" is, the country of a national phone number,
+ * and the conversation's language (answers read and reasons given in it).
+ */
+export function extractOptionsFor(workflow: Workflow, language?: string): ExtractOptions {
   return {
+    ...(language !== undefined ? { language } : {}),
     ...(workflow.timeZone ? { timeZone: workflow.timeZone } : {}),
     ...(workflow.defaultCountry ? { defaultCountry: workflow.defaultCountry } : {}),
   };
@@ -182,23 +203,45 @@ export function greetedMedia(
 function invalidReason(
   variable: WorkflowVariable,
   read: { refused?: boolean; reason: string },
+  say: (text: LocalizedText) => string,
 ): { text: string; media: readonly string[] | undefined } {
   if (read.refused || variable.invalidMessage === undefined) return { text: read.reason, media: undefined };
-  return { text: variable.invalidMessage, media: variable.invalidMessageMedia };
+  return { text: say(variable.invalidMessage), media: variable.invalidMessageMedia };
 }
 
 export function nextMissing(route: WorkflowRoute, variables: Readonly<Record<string, string>>) {
   return route.mandatoryVariables.find((variable) => !Object.hasOwn(variables, variable.name));
 }
 
-/** Runs one customer message through a workflow. Pure: same inputs, same outputs. */
+/**
+ * Runs one customer message through a workflow. Pure: same inputs, same outputs. `language`: the
+ * conversation's language (lambdas/conversation/language.ts decides it; default the state's, else
+ * the workflow's default); every text is sent in it, and a switching keyword changes it.
+ */
 export function runTurn(input: {
   workflow: Workflow;
   state: SlotState | undefined;
   text: string;
   now: Date;
+  proposals?: TurnProposals;
+  language?: string;
 }): TurnResult {
-  const { workflow, text, now } = input;
+  const language = conversationLanguage(input.workflow, input.language ?? input.state?.language);
+  const switched = languageSwitchTurn(input);
+  if (switched) return switched;
+  return withConversationLanguage(turnIn({ ...input, language }), input.workflow, language);
+}
+
+function turnIn(input: {
+  workflow: Workflow;
+  state: SlotState | undefined;
+  text: string;
+  now: Date;
+  proposals?: TurnProposals;
+  language: string;
+}): TurnResult {
+  const { workflow, text, now, language } = input;
+  const say = (localized: LocalizedText) => textIn(localized, language, workflow);
   // A person has the conversation: the bot says nothing; the turn records the message for them.
   if (input.state?.status === 'handed-off')
     return { state: input.state, replies: [], media: [], completed: false };
@@ -206,6 +249,7 @@ export function runTurn(input: {
     const going = input.state?.status === 'collecting' ? input.state : undefined;
     return handedOff(
       workflow,
+      language,
       {
         ...(going?.routeId !== undefined ? { routeId: going.routeId } : {}),
         variables: nullMap(going?.variables ?? {}),
@@ -223,9 +267,9 @@ export function runTurn(input: {
         variables: nullMap((input.state as SlotState).variables),
         attempts: nullMap((input.state as SlotState).attempts),
       };
-  const greeting = isNew ? workflow.greeting : undefined;
+  const greeting = isNew ? textIn(workflow.greeting, language, workflow) : undefined;
 
-  const extractOptions = extractOptionsFor(workflow);
+  const extractOptions = extractOptionsFor(workflow, language);
   // Values that say which route the message is about: typed ones, not free text or a yes/no. Only
   // in a short message (one going straight to the point), so a long unmatched one is not read by
   // every route's readers.
@@ -239,14 +283,17 @@ export function runTurn(input: {
   const route =
     state.routeId !== undefined
       ? workflow.routes.find((candidate) => candidate.id === state.routeId)
-      : matchRoute(workflow, text, answersRoute);
-  if (!route) return unmatched(workflow, state, greeting, now);
-  const render = (template: string, values: Readonly<Record<string, string>>) =>
-    renderForCustomer(template, values, { workflow, route, now });
+      : (matchRoute(workflow, text, answersRoute) ?? proposedRoute(workflow, input.proposals));
+  if (!route) return { ...unmatched(workflow, state, greeting, now, language), missed: 'route' };
+  const render = (template: LocalizedText, values: Readonly<Record<string, string>>) =>
+    renderForCustomer(say(template), values, { workflow, route, now, language });
 
   const awaiting = state.routeId !== undefined ? nextMissing(route, state.variables) : undefined;
   // "actually it was 654321", "sorry, I meant Dec 11": a filled slot is only replaced on a correction.
-  const correcting = state.routeId !== undefined && CORRECTION.test(text);
+  // A filled slot is only replaced when the message says it corrects something ("actually it was
+  // 654321", "perdón, quise decir el 11"): without a cue, a value for a filled slot is more likely
+  // part of another answer ("it was 654321 on Dec 10" while the date is asked) than a change of mind.
+  const correcting = state.routeId !== undefined && correctionCue(text, language);
   const variables = nullMap(state.variables);
   const attempts = nullMap(state.attempts);
   let awaitingReason: { text: string; media: readonly string[] | undefined } | undefined;
@@ -282,16 +329,26 @@ export function runTurn(input: {
       continue;
     }
     // A bare "4" or "around 2" answers the time being asked, but is no time when a count is asked.
-    const extraction = extractVariable(variable, source, now, {
+    const ruled = extractVariable(variable, source, now, {
       ...extractOptions,
       asked: isAsked(variable),
     });
+    // Where the rules found nothing, the model's words for this variable, read by the same extractor.
+    const proposed = Object.hasOwn(input.proposals?.values ?? {}, variable.name)
+      ? input.proposals?.values[variable.name]
+      : undefined;
+    const fromProposal =
+      ruled.found || proposed === undefined
+        ? undefined
+        : extractVariable(variable, proposed, now, { ...extractOptions, asked: true });
+    // A refused proposal changes nothing: the customer hears the rules' reason for their own words.
+    const extraction = fromProposal?.found ? fromProposal : ruled;
     if (extraction.found) {
       if (variable !== awaiting && extraction.value !== previous) changedOther = true;
       variables[variable.name] = extraction.value;
       if (extraction.matched) masked = maskOnce(masked, extraction.matched);
     } else if (variable === awaiting) {
-      awaitingReason = invalidReason(variable, extraction);
+      awaitingReason = invalidReason(variable, extraction, say);
     }
   }
   // A message that corrected an earlier answer is not also the answer to a question that takes
@@ -325,8 +382,13 @@ export function runTurn(input: {
   if (awaiting && missing === awaiting && awaitingReason !== undefined && !changedOther) {
     // "actually my order is 555" while the date is asked: the order number's reason, not the date's.
     const refusedCorrection = correcting
-      ? refusedCorrectionReason(route, state.variables, awaiting, text, (variable) =>
-          extractVariable(variable, text, now, { ...extractOptions, asked: false }),
+      ? refusedCorrectionReason(
+          route,
+          state.variables,
+          awaiting,
+          text,
+          (variable) => extractVariable(variable, text, now, { ...extractOptions, asked: false }),
+          say,
         )
       : undefined;
     if (refusedCorrection !== undefined) {
@@ -340,12 +402,16 @@ export function runTurn(input: {
     const count = (attempts[awaiting.name] ?? 0) + 1;
     attempts[awaiting.name] = count;
     if (count >= workflow.fallback.maxAttempts)
-      return fellBack(workflow, { routeId: route.id, variables, attempts }, undefined, now, route);
+      return {
+        ...fellBack(workflow, { routeId: route.id, variables, attempts }, undefined, now, route, language),
+        missed: 'answer',
+      };
     return {
       state: { status: 'collecting', routeId: route.id, variables, attempts },
       replies: [`${awaitingReason.text} ${render(awaiting.prompt, variables)}`],
       media: [combineMedia(awaitingReason.media, awaiting.promptMedia)],
       completed: false,
+      missed: 'answer',
     };
   }
   return {
@@ -354,6 +420,12 @@ export function runTurn(input: {
     media: [greetedMedia(workflow, greeting, missing.promptMedia)],
     completed: false,
   };
+}
+
+/** The route the understanding port proposed, when it is one of the workflow's. */
+function proposedRoute(workflow: Workflow, proposals: TurnProposals | undefined): WorkflowRoute | undefined {
+  const routeId = proposals?.routeId;
+  return routeId === undefined ? undefined : workflow.routes.find((route) => route.id === routeId);
 }
 
 /** The words of a variable's name a customer may use for it: `order_number` -> order, number. */
@@ -374,6 +446,7 @@ function refusedCorrectionReason(
   awaiting: WorkflowVariable,
   text: string,
   extract: (variable: WorkflowVariable) => ReturnType<typeof extractVariable>,
+  say: (text: LocalizedText) => string,
 ): { text: string; media: readonly string[] | undefined } | undefined {
   const said = saidForms(text);
   let best: { variable: WorkflowVariable; named: number } | undefined;
@@ -385,7 +458,7 @@ function refusedCorrectionReason(
   if (!best) return undefined;
   const read = extract(best.variable);
   if (read.found) return undefined;
-  return invalidReason(best.variable, read);
+  return invalidReason(best.variable, read, say);
 }
 
 function unmatched(
@@ -393,17 +466,23 @@ function unmatched(
   state: SlotState,
   greeting: string | undefined,
   now: Date,
+  language: string,
 ): TurnResult {
   const count = (state.attempts[ROUTE_ATTEMPTS] ?? 0) + 1;
   const attempts = { ...state.attempts, [ROUTE_ATTEMPTS]: count };
   if (count >= workflow.fallback.maxAttempts)
-    return fellBack(workflow, { ...state, attempts }, greeting, now, undefined);
+    return fellBack(workflow, { ...state, attempts }, greeting, now, undefined, language);
   return {
     state: { ...state, status: 'collecting', attempts },
     replies: [
       greeted(
         greeting,
-        renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route: undefined, now }),
+        renderForCustomer(textIn(workflow.fallback.reply, language, workflow), state.variables, {
+          workflow,
+          route: undefined,
+          now,
+          language,
+        }),
       ),
     ],
     media: [greetedMedia(workflow, greeting, workflow.fallback.media)],
@@ -422,10 +501,16 @@ function fellBack(
   greeting: string | undefined,
   now: Date,
   route: WorkflowRoute | undefined,
+  language: string,
 ): TurnResult {
   const action = fallbackActionOf(workflow);
-  if (action === 'handoff') return handedOff(workflow, state, 'fallback', greeting);
-  const reply = renderForCustomer(workflow.fallback.reply, state.variables, { workflow, route, now });
+  if (action === 'handoff') return handedOff(workflow, language, state, 'fallback', greeting);
+  const reply = renderForCustomer(textIn(workflow.fallback.reply, language, workflow), state.variables, {
+    workflow,
+    route,
+    now,
+    language,
+  });
   const common = {
     replies: [greeted(greeting, reply)],
     media: [greetedMedia(workflow, greeting, workflow.fallback.media)],
@@ -439,11 +524,12 @@ function fellBack(
 /** A person takes over: one acknowledgement; what was collected is kept for a release that resumes. */
 function handedOff(
   workflow: Workflow,
+  language: string,
   state: Omit<SlotState, 'status'>,
   reason: HandoffReason,
   greeting: string | undefined,
 ): TurnResult {
-  const reply = handoffReplyOf(workflow);
+  const reply = handoffReplyOf(workflow, language);
   return {
     state: { ...state, status: 'handed-off' },
     replies: [greeted(greeting, reply.text)],

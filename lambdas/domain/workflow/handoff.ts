@@ -2,6 +2,9 @@ import { combineMedia } from '../outbound-media';
 import type { FallbackAction, Workflow } from './definition';
 import { foldCase, sameWord } from './fuzzy';
 import { renderForCustomer } from './render';
+import { builtinLanguageFor, languagesOf } from '../language/languages';
+import { builtinMessage, DEFAULT_HANDOFF_KEYWORDS_BY_LANGUAGE } from '../language/builtin-messages';
+import { allOfList, textIn } from '../language/localized-text';
 
 /**
  * Hand-off to a person (issue 18): a conversation whose fallback action is `handoff`, or whose
@@ -11,8 +14,8 @@ import { renderForCustomer } from './render';
  * or `smsctl conversation reply` and gives the conversation back with a release.
  */
 
-export const DEFAULT_HANDOFF_KEYWORDS: readonly string[] = ['AGENT', 'HUMAN'];
-export const DEFAULT_HANDOFF_REPLY = "Connecting you with a person. We'll reply here shortly.";
+export const DEFAULT_HANDOFF_KEYWORDS: readonly string[] = DEFAULT_HANDOFF_KEYWORDS_BY_LANGUAGE.en;
+export const DEFAULT_HANDOFF_REPLY = builtinMessage('handoff', 'en');
 
 /**
  * A request naming a keyword ("I want a human", "agent please") counts up to this many words; a
@@ -33,15 +36,24 @@ export function fallbackActionOf(workflow: Workflow): FallbackAction {
   return workflow.fallback.action ?? 'end';
 }
 
+/**
+ * The keywords that hand off, in every language of the workflow (a customer may ask for a person
+ * in any): its own (a list, or a list per language), else the defaults of each of its languages.
+ */
 export function handoffKeywordsOf(workflow: Workflow): readonly string[] {
-  return workflow.handoffKeywords ?? DEFAULT_HANDOFF_KEYWORDS;
+  if (workflow.handoffKeywords !== undefined) return allOfList(workflow.handoffKeywords);
+  const languages = new Set(languagesOf(workflow).map(builtinLanguageFor));
+  return [...new Set([...languages].flatMap((language) => DEFAULT_HANDOFF_KEYWORDS_BY_LANGUAGE[language]))];
 }
 
-/** The acknowledgement a customer gets, once, when a person takes over. */
-export function handoffReplyOf(workflow: Workflow): { text: string; media: string[] } {
+/** The acknowledgement a customer gets, once, when a person takes over, in the conversation's language. */
+export function handoffReplyOf(workflow: Workflow, language?: string): { text: string; media: string[] } {
   return workflow.handoff
-    ? { text: workflow.handoff.reply, media: combineMedia(workflow.handoff.media) }
-    : { text: DEFAULT_HANDOFF_REPLY, media: [] };
+    ? {
+        text: textIn(workflow.handoff.reply, language, workflow),
+        media: combineMedia(workflow.handoff.media),
+      }
+    : { text: builtinMessage('handoff', language ?? languagesOf(workflow)[0]), media: [] };
 }
 
 function wordsOf(text: string): string[] {
@@ -77,6 +89,7 @@ export interface Release {
     readonly routeId?: string;
     readonly variables: Readonly<Record<string, string>>;
     readonly attempts: Readonly<Record<string, number>>;
+    readonly language?: string;
   };
   /** Empty, or the one prompt asked again (resume on a route with something left to ask). */
   readonly replies: string[];
@@ -91,32 +104,48 @@ export interface Release {
  */
 export function releaseHandoff(input: {
   workflow: Workflow;
-  state: { routeId?: string; variables: Readonly<Record<string, string>> };
+  state: { routeId?: string; variables: Readonly<Record<string, string>>; language?: string };
   mode: ReleaseMode;
   now: Date;
 }): Release {
   const { workflow, state, mode, now } = input;
+  const language = state.language;
   const route =
     state.routeId === undefined
       ? undefined
       : workflow.routes.find((candidate) => candidate.id === state.routeId);
-  if (mode === 'restart' || !route) return { state: fresh(), replies: [], media: [] };
+  if (mode === 'restart' || !route) return { state: fresh(language), replies: [], media: [] };
   const variables = Object.assign(Object.create(null) as Record<string, string>, state.variables);
   const missing = route.mandatoryVariables.find((variable) => !Object.hasOwn(variables, variable.name));
   // Everything was collected before the hand-off (a keyword on the last answer's turn cannot do
   // that, but a workflow changed since can): the route starts again rather than complete unasked.
-  if (!missing) return { state: fresh(), replies: [], media: [] };
+  if (!missing) return { state: fresh(language), replies: [], media: [] };
   return {
-    state: { status: 'collecting', routeId: route.id, variables, attempts: Object.create(null) },
-    replies: [renderForCustomer(missing.prompt, variables, { workflow, route, now })],
+    state: {
+      status: 'collecting',
+      routeId: route.id,
+      variables,
+      attempts: Object.create(null),
+      ...(language !== undefined ? { language } : {}),
+    },
+    replies: [
+      renderForCustomer(textIn(missing.prompt, language, workflow), variables, {
+        workflow,
+        route,
+        now,
+        language,
+      }),
+    ],
     media: [combineMedia(missing.promptMedia)],
   };
 }
 
-function fresh(): Release['state'] {
+/** A fresh start; the conversation's language (a multilingual workflow's) is kept. */
+function fresh(language: string | undefined): Release['state'] {
   return {
     status: 'collecting',
     variables: Object.create(null) as Record<string, string>,
     attempts: Object.create(null) as Record<string, number>,
+    ...(language !== undefined ? { language } : {}),
   };
 }

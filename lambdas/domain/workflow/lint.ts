@@ -13,6 +13,9 @@ import {
 } from './handoff';
 import { foldCase } from './fuzzy';
 import { workflowMediaFields } from './media';
+import { lintReminders } from './reminders-lint';
+import { allOfList, type LocalizedText, textIn } from '../language/localized-text';
+import { lintLanguages, mergeLanguagePasses } from './languages-lint';
 
 /** What `workflow lint` reports about each text the workflow can send. */
 export interface ReplyReport {
@@ -22,6 +25,8 @@ export interface ReplyReport {
   readonly characters: number;
   /** Pictures sent with it (an MMS); absent for an SMS. */
   readonly media?: number;
+  /** The language of the text, in a workflow of several languages (each text is measured in each). */
+  readonly language?: string;
 }
 
 export interface LintReport {
@@ -70,9 +75,16 @@ function render(template: string, known: readonly WorkflowVariable[]): string {
 
 /**
  * Checks what the schema cannot: every template token names a variable that is known when the
- * text is sent, and every text fits one SMS segment at worst-case variable lengths.
+ * text is sent, and every text fits one SMS segment at worst-case variable lengths; in a workflow
+ * of several languages, in each of them, and that every language has its texts (languages-lint.ts).
  */
 export function lintWorkflow(workflow: Workflow): LintReport {
+  return mergeLanguagePasses(workflow, (language) => lintIn(workflow, language), lintLanguages(workflow));
+}
+
+/** One language's pass: every text as the conversation in `language` would send it. */
+function lintIn(workflow: Workflow, language: string): LintReport {
+  const say = (text: LocalizedText): string => textIn(text, language, workflow);
   const errors: string[] = [];
   const warnings: string[] = [];
   const replies: ReplyReport[] = [];
@@ -85,11 +97,13 @@ export function lintWorkflow(workflow: Workflow): LintReport {
    */
   const check = (
     where: string,
-    template: string,
+    localizedTemplate: LocalizedText,
     known: readonly WorkflowVariable[],
-    newPart: string = template,
+    localizedNewPart: LocalizedText = localizedTemplate,
     media: readonly string[] = [],
   ) => {
+    const template = say(localizedTemplate);
+    const newPart = say(localizedNewPart);
     const knownNames = new Set(known.map((variable) => variable.name));
     for (const name of templateVariables(newPart)) {
       if (!knownNames.has(name) && !knownNames.has(name.toLowerCase())) {
@@ -126,7 +140,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
   if (workflow.greeting)
     check(
       'greeting + fallback.reply',
-      `${workflow.greeting} ${workflow.fallback.reply}`,
+      `${say(workflow.greeting ?? '')} ${say(workflow.fallback.reply)}`,
       [],
       '',
       combineMedia(greetingMedia, fallbackMedia),
@@ -137,7 +151,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
     warnings.push(
       'helpMedia: the workflow has no help text (HELP gets a generic one), so these are never sent',
     );
-  lintHandoff(workflow, check, errors, warnings);
+  lintHandoff(workflow, language, check, errors, warnings);
   const routeIds = new Set<string>();
   for (const route of workflow.routes) {
     if (routeIds.has(route.id)) errors.push(`routes.${route.id}: duplicate route id`);
@@ -160,12 +174,12 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       // SMS, measured with the longest reason it can carry.
       const reasons =
         variable.invalidMessage === undefined
-          ? defaultReasons(variable)
-          : [variable.invalidMessage, ...refusalReasons(variable)];
+          ? defaultReasons(variable, language)
+          : [say(variable.invalidMessage), ...refusalReasons(variable, language)];
       const longestReason = reasons.reduce((a, b) => (b.length > a.length ? b : a));
       check(
         `routes.${route.id}.mandatoryVariables.${variable.name}.${variable.invalidMessage === undefined ? 'reprompt' : 'invalidMessage'}`,
-        `${longestReason} ${variable.prompt}`,
+        `${longestReason} ${say(variable.prompt)}`,
         route.mandatoryVariables.slice(0, index),
         variable.invalidMessage ?? '',
         combineMedia(variable.invalidMessage === undefined ? [] : variable.invalidMessageMedia, promptMedia),
@@ -179,7 +193,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       if (workflow.greeting) {
         check(
           `greeting + routes.${route.id}.mandatoryVariables.${variable.name}.prompt`,
-          `${workflow.greeting} ${variable.prompt}`,
+          `${say(workflow.greeting)} ${say(variable.prompt)}`,
           route.mandatoryVariables.slice(0, index),
           '',
           combineMedia(greetingMedia, promptMedia),
@@ -199,9 +213,9 @@ export function lintWorkflow(workflow: Workflow): LintReport {
         const askAgain = before.find((earlier) => cleared.has(earlier.name)) ?? variable;
         check(
           `${where}.reply`,
-          `${variable.onNo.reply} ${askAgain.prompt}`,
+          `${say(variable.onNo.reply)} ${say(askAgain.prompt)}`,
           kept,
-          `${variable.onNo.reply} ${askAgain.prompt}`,
+          `${say(variable.onNo.reply)} ${say(askAgain.prompt)}`,
           combineMedia(variable.onNo.media, askAgain.promptMedia),
         );
       }
@@ -214,6 +228,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
       route.onComplete.reply,
       completeMedia,
     );
+    lintReminders(workflow, route, check, warnings);
     // The schema admits plain HTTP to loopback hosts for the local stack; deployed, nothing listens there.
     const webhookUrl = route.onComplete.webhook?.url;
     if (webhookUrl?.startsWith('http:')) {
@@ -229,7 +244,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
     if (workflow.greeting) {
       check(
         `greeting + routes.${route.id}.onComplete.reply`,
-        `${workflow.greeting} ${route.onComplete.reply}`,
+        `${say(workflow.greeting)} ${say(route.onComplete.reply)}`,
         route.mandatoryVariables,
         '',
         combineMedia(greetingMedia, completeMedia),
@@ -237,7 +252,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
     }
   }
   const defaults = workflow.routes.filter(
-    (route) => route.match.keywords.length === 0 && (route.match.patterns ?? []).length === 0,
+    (route) => allOfList(route.match.keywords).length === 0 && allOfList(route.match.patterns).length === 0,
   );
   if (defaults.length > 1) {
     errors.push(
@@ -261,6 +276,7 @@ export function lintWorkflow(workflow: Workflow): LintReport {
  */
 function lintHandoff(
   workflow: Workflow,
+  language: string,
   check: (
     where: string,
     template: string,
@@ -274,13 +290,13 @@ function lintHandoff(
   const keywords = handoffKeywordsOf(workflow);
   const action = fallbackActionOf(workflow);
   if (keywords.length > 0 || action === 'handoff') {
-    const reply = handoffReplyOf(workflow);
+    const reply = handoffReplyOf(workflow, language);
     check('handoff.reply', reply.text, [], reply.text, reply.media);
     // Handed off by the fallback on an unmatched first message: greeted.
     if (action === 'handoff' && workflow.greeting)
       check(
         'greeting + handoff.reply',
-        `${workflow.greeting} ${reply.text}`,
+        `${textIn(workflow.greeting, language, workflow)} ${reply.text}`,
         [],
         '',
         combineMedia(workflow.greetingMedia, reply.media),
@@ -302,7 +318,9 @@ function lintHandoff(
       continue;
     }
     for (const route of workflow.routes) {
-      if (route.match.keywords.some((routeKeyword) => foldCase(routeKeyword) === foldCase(keyword)))
+      if (
+        allOfList(route.match.keywords).some((routeKeyword) => foldCase(routeKeyword) === foldCase(keyword))
+      )
         warnings.push(
           `handoffKeywords: "${keyword}" is also a keyword of route ${route.id}; a short message with it goes to a person, not the route`,
         );

@@ -26,6 +26,9 @@ export function workflowMediaFields(workflow: Workflow): WorkflowMediaField[] {
       if (variable.type === 'yesno') add(`${at}.onNo.media`, variable.onNo?.media);
     }
     add(`routes.${route.id}.onComplete.media`, route.onComplete.media);
+    route.reminders?.forEach((reminder, index) =>
+      add(`routes.${route.id}.reminders.${index}.media`, reminder.media),
+    );
   }
   add('fallback.media', workflow.fallback.media);
   add('failureMessageMedia', workflow.failureMessageMedia);

@@ -1,9 +1,10 @@
 import { renderTemplate } from '../templates';
 import type { Workflow, WorkflowRoute, WorkflowVariable } from './definition';
 import { localDate } from './extract/dates';
+import { localeFor } from '../language/locale';
 
-/** Dates and times are stored as ISO values and shown to customers in the workflow's locale. */
-export const DEFAULT_LOCALE = 'en-US';
+/** Dates and times are stored as ISO values and shown to customers in the conversation language's locale. */
+export { DEFAULT_LOCALE } from '../language/locale';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -49,18 +50,24 @@ export function renderTime(hhmm: string, locale: string): string {
 
 /**
  * Renders a workflow text for a customer: date and time variables of `route` for people, in the
- * workflow's `locale` (default en-US); `{{name:iso}}` and every other value as stored. Variables,
+ * locale of the conversation's language (language/locale.ts; default en-US); `{{name:iso}}` and every other value as stored. Variables,
  * completion webhooks and the API keep the stored (ISO) values.
  */
 export function renderForCustomer(
   template: string,
   variables: Readonly<Record<string, string>>,
-  context: { workflow: Workflow; route: WorkflowRoute | undefined; now: Date },
+  context: {
+    workflow: Workflow;
+    route: WorkflowRoute | undefined;
+    now: Date;
+    /** The conversation's language (default: the workflow's default): its locale shows dates and times. */
+    language?: string;
+  },
 ): string {
   const types = new Map<string, WorkflowVariable['type']>(
     (context.route?.mandatoryVariables ?? []).map((variable) => [variable.name, variable.type]),
   );
-  const locale = context.workflow.locale ?? DEFAULT_LOCALE;
+  const locale = localeFor(context.workflow, context.language);
   let todayYear: number | undefined;
   return renderTemplate(template, variables, (name, value) => {
     const type = types.get(name) ?? types.get(name.toLowerCase());

@@ -3,6 +3,8 @@ import type { Workflow } from './definition';
 import { extractOptionsFor, greeted, greetedMedia, nextMissing, nullMap, type SlotState } from './engine';
 import { extractVariable } from './extractors';
 import { renderForCustomer } from './render';
+import { type LocalizedText, textIn } from '../language/localized-text';
+import { conversationLanguage, withConversationLanguage } from './language-turn';
 
 export type WorkflowStart =
   | {
@@ -31,8 +33,11 @@ export function startWorkflow(input: {
   routeId?: string;
   variables: Readonly<Record<string, string>>;
   now: Date;
+  /** The conversation's language (default the workflow's default language). */
+  language?: string;
 }): WorkflowStart {
   const { workflow, now } = input;
+  const language = conversationLanguage(workflow, input.language);
   const route =
     input.routeId !== undefined
       ? workflow.routes.find((candidate) => candidate.id === input.routeId)
@@ -46,12 +51,13 @@ export function startWorkflow(input: {
   for (const variable of route?.mandatoryVariables ?? []) {
     const given = Object.hasOwn(input.variables, variable.name) ? input.variables[variable.name] : undefined;
     if (given === undefined) continue;
-    const read = extractVariable(variable, given, now, extractOptionsFor(workflow));
+    const read = extractVariable(variable, given, now, extractOptionsFor(workflow, language));
     if (!read.found) return { ok: false, reason: `variable ${variable.name}: ${read.reason}` };
     variables[variable.name] = read.value;
   }
 
-  const render = (template: string) => renderForCustomer(template, variables, { workflow, route, now });
+  const render = (template: LocalizedText) =>
+    renderForCustomer(textIn(template, language, workflow), variables, { workflow, route, now, language });
   const greeting = workflow.greeting === undefined ? undefined : render(workflow.greeting);
   let reply: string;
   let media: string[];
@@ -74,16 +80,16 @@ export function startWorkflow(input: {
   if (unfilled.length > 0)
     return { ok: false, reason: `the first message needs variable(s) ${[...new Set(unfilled)].join(', ')}` };
 
-  return {
-    ok: true,
-    state: {
-      status: completed ? 'completed' : 'collecting',
-      ...(route ? { routeId: route.id } : {}),
-      variables,
-      attempts: {},
-    },
-    replies: [reply],
-    media: [media],
-    completed,
+  const state: SlotState = {
+    status: completed ? 'completed' : 'collecting',
+    ...(route ? { routeId: route.id } : {}),
+    variables,
+    attempts: {},
   };
+  const started = withConversationLanguage(
+    { state, replies: [reply], media: [media], completed },
+    workflow,
+    language,
+  );
+  return { ok: true, ...started, completed };
 }

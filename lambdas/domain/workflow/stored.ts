@@ -77,6 +77,27 @@ function optionalText(value: unknown, path: string): void {
   if (value !== undefined) text(value, path);
 }
 
+/** A text for customers: a string, or a map by language of strings (issue 19). */
+function localizedText(value: unknown, path: string): void {
+  if (typeof value === 'string') return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(path, 'text (or a map by language of texts)');
+  const byLanguage = value as Json;
+  for (const [language, item] of Object.entries(byLanguage)) text(item, `${path}.${language}`);
+}
+
+function optionalLocalizedText(value: unknown, path: string): void {
+  if (value !== undefined) localizedText(value, path);
+}
+
+/** A list, or a map by language of lists; `each` checks every entry. */
+function localizedList(value: unknown, path: string, each: (item: unknown, path: string) => void): void {
+  const lists: [string, unknown][] = Array.isArray(value)
+    ? [[path, value]]
+    : Object.entries(object(value, path)).map(([language, items]) => [`${path}.${language}`, items]);
+  for (const [at, items] of lists) list(items, at).forEach((item, index) => each(item, `${at}.${index}`));
+}
+
 function optionalNumber(value: unknown, path: string): void {
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) fail(path, 'a number');
 }
@@ -105,8 +126,8 @@ function variable(value: unknown, path: string): Json {
   const name = text(checked.name, `${path}.name`);
   if (isReservedVariableName(name))
     throw new StoredWorkflowError(`${path}.name: "${name}" is reserved (a property of every object)`);
-  text(checked.prompt, `${path}.prompt`);
-  optionalText(checked.invalidMessage, `${path}.invalidMessage`);
+  localizedText(checked.prompt, `${path}.prompt`);
+  optionalLocalizedText(checked.invalidMessage, `${path}.invalidMessage`);
   optionalMedia(checked.promptMedia, `${path}.promptMedia`);
   optionalMedia(checked.invalidMessageMedia, `${path}.invalidMessageMedia`);
   if (!VARIABLE_TYPES.has(text(checked.type, `${path}.type`))) fail(`${path}.type`, 'a variable type');
@@ -120,7 +141,7 @@ function variable(value: unknown, path: string): Json {
   }
   if (checked.type === 'yesno' && checked.onNo !== undefined) {
     const onNo = object(checked.onNo, `${path}.onNo`);
-    text(onNo.reply, `${path}.onNo.reply`);
+    localizedText(onNo.reply, `${path}.onNo.reply`);
     optionalMedia(onNo.media, `${path}.onNo.media`);
     texts(onNo.clear, `${path}.onNo.clear`);
   }
@@ -131,19 +152,26 @@ function route(value: unknown, path: string): Json {
   const checked = object(value, path);
   text(checked.id, `${path}.id`);
   const match = checked.match === undefined ? { keywords: [] } : object(checked.match, `${path}.match`);
-  const keywords = match.keywords === undefined ? [] : texts(match.keywords, `${path}.match.keywords`);
-  if (match.patterns !== undefined)
-    list(match.patterns, `${path}.match.patterns`).forEach((item, index) =>
-      pattern(item, `${path}.match.patterns.${index}`),
-    );
+  const keywords = match.keywords ?? [];
+  localizedList(keywords, `${path}.match.keywords`, text);
+  if (match.patterns !== undefined) localizedList(match.patterns, `${path}.match.patterns`, pattern);
   const variables =
     checked.mandatoryVariables === undefined
       ? []
       : list(checked.mandatoryVariables, `${path}.mandatoryVariables`);
   variables.forEach((item, index) => variable(item, `${path}.mandatoryVariables.${index}`));
   const onComplete = object(checked.onComplete, `${path}.onComplete`);
-  text(onComplete.reply, `${path}.onComplete.reply`);
+  localizedText(onComplete.reply, `${path}.onComplete.reply`);
   optionalMedia(onComplete.media, `${path}.onComplete.media`);
+  if (checked.reminders !== undefined)
+    list(checked.reminders, `${path}.reminders`).forEach((item, index) => {
+      const reminder = object(item, `${path}.reminders.${index}`);
+      // A timer's delay is computed from it: a non-number would arm a timer due at NaN.
+      if (typeof reminder.afterSeconds !== 'number' || !(reminder.afterSeconds >= 1))
+        fail(`${path}.reminders.${index}.afterSeconds`, 'a number of seconds');
+      localizedText(reminder.reply, `${path}.reminders.${index}.reply`);
+      optionalMedia(reminder.media, `${path}.reminders.${index}.media`);
+    });
   return { ...checked, match: { ...match, keywords }, mandatoryVariables: variables };
 }
 
@@ -153,7 +181,7 @@ export function readStoredWorkflow(definition: string): Workflow {
   const routes = list(stored.routes, 'routes');
   if (routes.length === 0) fail('routes', 'at least one route');
   const fallback = object(stored.fallback, 'fallback');
-  text(fallback.reply, 'fallback.reply');
+  localizedText(fallback.reply, 'fallback.reply');
   optionalMedia(fallback.media, 'fallback.media');
   const maxAttempts = fallback.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!within(maxAttempts, MAX_ATTEMPTS_BOUNDS) || !Number.isInteger(maxAttempts))
@@ -161,15 +189,18 @@ export function readStoredWorkflow(definition: string): Workflow {
       'fallback.maxAttempts',
       `a whole number from ${MAX_ATTEMPTS_BOUNDS.min} to ${MAX_ATTEMPTS_BOUNDS.max}`,
     );
-  text(stored.failureMessage, 'failureMessage');
+  localizedText(stored.failureMessage, 'failureMessage');
   const expiresAfterHours = stored.expiresAfterHours ?? DEFAULT_EXPIRES_AFTER_HOURS;
   if (!within(expiresAfterHours, EXPIRES_AFTER_HOURS_BOUNDS))
     fail(
       'expiresAfterHours',
       `a number of hours from ${EXPIRES_AFTER_HOURS_BOUNDS.min} to ${EXPIRES_AFTER_HOURS_BOUNDS.max}`,
     );
-  for (const field of ['greeting', 'help', 'timeZone', 'locale', 'defaultCountry'])
-    optionalText(stored[field], field);
+  for (const field of ['timeZone', 'defaultCountry']) optionalText(stored[field], field);
+  for (const field of ['greeting', 'help', 'locale']) optionalLocalizedText(stored[field], field);
+  if (stored.handoff !== undefined) localizedText(object(stored.handoff, 'handoff').reply, 'handoff.reply');
+  if (stored.handoffKeywords !== undefined) localizedList(stored.handoffKeywords, 'handoffKeywords', text);
+  if (stored.languages !== undefined) texts(stored.languages, 'languages');
   for (const field of ['greetingMedia', 'failureMessageMedia', 'helpMedia'])
     optionalMedia(stored[field], field);
   return {

@@ -31,6 +31,8 @@ describe('bundleFunctionsWithMetafile', () => {
         spec.id,
       ).toBe(spec.id !== 'reconcile');
       expect(inputs.filter((input) => /credential-provider-(ini|node|sso|process)/.test(input))).toEqual([]);
+      // The Bedrock control plane (model listings) is the CLI's alone; functions call Bedrock Runtime.
+      expect(inputs.filter((input) => input.includes('node_modules/@aws-sdk/client-bedrock/'))).toEqual([]);
       await expect(readFile(`${bundle.path}.map`, 'utf8')).resolves.toContain('"sources"');
     }
     const written = JSON.parse(await readFile(path.join(outDir, 'meta.json'), 'utf8')) as typeof metafile;

@@ -16,6 +16,8 @@ const OUTPUTS = {
   [OUTPUT_KEYS.webhooksDlqUrl]: 'https://sqs/webhooks-dlq',
   [OUTPUT_KEYS.campaignsQueueUrl]: 'https://sqs/campaigns',
   [OUTPUT_KEYS.campaignsDlqUrl]: 'https://sqs/campaigns-dlq',
+  [OUTPUT_KEYS.remindersQueueUrl]: 'https://sqs/reminders',
+  [OUTPUT_KEYS.remindersDlqUrl]: 'https://sqs/reminders-dlq',
 };
 
 function stackWith(outputs: Record<string, string>) {
@@ -48,6 +50,7 @@ describe('smsctl against AWS', () => {
         status: { url: 'https://sqs/status', dlqUrl: 'https://sqs/status-dlq' },
         webhooks: { url: 'https://sqs/webhooks', dlqUrl: 'https://sqs/webhooks-dlq' },
         campaigns: { url: 'https://sqs/campaigns', dlqUrl: 'https://sqs/campaigns-dlq' },
+        reminders: { url: 'https://sqs/reminders', dlqUrl: 'https://sqs/reminders-dlq' },
       },
     });
   });

@@ -62,6 +62,7 @@ describe('itemBelongsToTenant', () => {
           keys.tenantPool(tenant, 'spring'),
           keys.conversationState({ tenantId: tenant, businessNumber: number, customer }),
           keys.transcriptEntry(tenant, customer, `2026-12-01T00:00:00.000Z#SM${'a'.repeat(32)}`),
+          keys.languagePreference(tenant, customer),
           keys.optOut(tenant, customer),
           keys.optOutSuppression(tenant, suppressionHash(tenant, customer)),
           keys.idempotencyKey(tenant, `${other}#x`),
@@ -101,6 +102,7 @@ describe('itemKind', () => {
       'conversations',
     );
     expect(itemKind(keys.transcriptEntry('t1', customer, 'k'))).toBe('transcriptEntries');
+    expect(itemKind(keys.languagePreference('t1', customer))).toBe('languagePreferences');
     expect(itemKind(keys.message('SM1'))).toBe('messages');
     expect(itemKind(keys.messageEvent('SM1', 'sent'))).toBe('messageEvents');
     expect(itemKind(keys.optOut('t1', customer))).toBe('optOuts');

@@ -27,12 +27,31 @@ describe('opt-out keywords', () => {
     expect(keywordIntent(body)).toBe('help');
   });
 
-  it.each(['please stop', 'STOP it', 'stopp', 'S T O P', ''])(
+  it.each(['please stop', 'STOP it', 'stopz', 'S T O P', 'parar ya', ''])(
     '"%s" is not a keyword (whole-body match only)',
     (body) => {
       expect(keywordIntent(body)).toBeUndefined();
     },
   );
+
+  it.each([
+    ['PARAR', 'optOut'],
+    ['Cancelar', 'optOut'],
+    ['arrêt', 'optOut'],
+    ['ARRETE!', 'optOut'],
+    ['sair', 'optOut'],
+    ['STOPP', 'optOut'],
+    ['Sí', 'optIn'],
+    ['oui', 'optIn'],
+    ['SIM', 'optIn'],
+    ['ja', 'optIn'],
+    ['AYUDA', 'help'],
+    ['aide', 'help'],
+    ['Ajuda?', 'help'],
+    ['HILFE', 'help'],
+  ] as const)('"%s" is a carrier keyword in its language (%s)', (body, intent) => {
+    expect(keywordIntent(body)).toBe(intent);
+  });
 
   it("honours Twilio's OptOutType over the text", () => {
     expect(keywordIntent('arrête', 'STOP')).toBe('optOut');

@@ -33,7 +33,7 @@ const VALUES = { day: '2026-12-04', at: '15:00', note: 'window seat' };
 describe('values rendered for people', () => {
   it('shows dates and times in the workflow locale, and the stored value behind :iso', () => {
     const workflow = booking();
-    const reply = workflow.routes[0]?.onComplete.reply ?? '';
+    const reply = String(workflow.routes[0]?.onComplete.reply ?? '');
     expect(renderForCustomer(reply, VALUES, { workflow, route: workflow.routes[0], now: NOW })).toBe(
       'Booked Friday, December 4 at 3:00 PM (2026-12-04 15:00), window seat.',
     );

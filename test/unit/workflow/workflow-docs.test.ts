@@ -65,7 +65,8 @@ function schemaFields(): Map<string, Field> {
         for (const option of options) {
           const typeField = (defOf(option).shape as Record<string, unknown> | undefined)?.type;
           const literal = typeField ? (defOf(typeField).values as string[] | undefined)?.[0] : undefined;
-          visit(option, path, required, literal, defaultValue);
+          // A union of a value and a map by language (languages) is no variable type: the variant stays.
+          visit(option, path, required, literal ?? variant, defaultValue);
         }
         variantCounts.set(path, options.length);
         return;

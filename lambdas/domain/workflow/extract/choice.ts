@@ -1,8 +1,11 @@
 import { foldCase, sameWord } from '../fuzzy';
-import type { Extraction } from './types';
+import { CHOICE_WORDS } from './choice-words';
+import { extractLanguage, fold, type ExtractLanguage } from './language';
+import { reason } from './reasons';
+import type { ExtractOptions, Extraction } from './types';
 
-export function choiceReason(options: readonly string[]): string {
-  return `Please reply with one of: ${options.join(', ')}.`;
+export function choiceReason(options: readonly string[], language?: string): string {
+  return reason('choice', language, options);
 }
 
 interface Word {
@@ -13,7 +16,8 @@ interface Word {
 
 function words(text: string): Word[] {
   return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
-    text: foldCase(m[0]),
+    // "Größe" and "grosse" alike (foldCase keeps "ß").
+    text: foldCase(m[0].replace(/ß/g, 'ss')),
     start: m.index,
     end: m.index + m[0].length,
   }));
@@ -82,6 +86,7 @@ function matchOption(
   option: string,
   said: readonly Word[],
   shared: ReadonlySet<string>,
+  stopwords: ReadonlySet<string> = STOPWORDS,
 ): OptionMatch | undefined {
   const optionWords = words(option).map((word) => word.text);
   const joined = optionWords.join('');
@@ -108,7 +113,7 @@ function matchOption(
   }
   if (counted === 0) {
     for (const optionWord of optionWords) {
-      if (STOPWORDS.has(optionWord)) continue;
+      if (stopwords.has(optionWord)) continue;
       let best = 0;
       let at = -1;
       said.forEach((word, index) => {
@@ -189,7 +194,12 @@ function byPosition(
  * ("2", "option 2", "the second one", "the last one"). When the answer names two options equally
  * ("cleaning and whitening") nothing is picked: the customer is asked again.
  */
-export function extractChoice(text: string, options: readonly string[]): Extraction {
+export function extractChoice(
+  text: string,
+  options: readonly string[],
+  extractOptions: Pick<ExtractOptions, 'language'> = {},
+): Extraction {
+  const language = extractLanguage(extractOptions.language);
   const trimmed = text.trim();
   const said = words(trimmed);
   // An option written as that very number ("2 bedrooms" for "2") wins over the position.
@@ -197,7 +207,8 @@ export function extractChoice(text: string, options: readonly string[]): Extract
     ? options.find((option) => words(option)[0]?.text === trimmed)
     : undefined;
   if (numberOption) return { found: true, value: numberOption, matched: trimmed };
-  const position = byPosition(trimmed, options);
+  const position =
+    language === 'en' ? byPosition(trimmed, options) : byLocalePosition(trimmed, options, language);
   if (position) return { found: true, value: position.option, matched: position.matched };
   const initial = byInitial(trimmed, options);
   if (initial) return { found: true, value: initial, matched: trimmed };
@@ -207,8 +218,9 @@ export function extractChoice(text: string, options: readonly string[]): Extract
       counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   const shared = new Set([...counts].filter(([, count]) => count > 1).map(([word]) => word));
+  const stopwords = language === 'en' ? STOPWORDS : localeStopwords(language);
   const matches = options
-    .map((option) => matchOption(option, said, shared))
+    .map((option) => matchOption(option, said, shared, stopwords))
     .filter((match): match is OptionMatch => match !== undefined);
   // An option whose words another option also took, and more, is not what was meant
   // ("technical support" names "Technical support", not "Support").
@@ -225,5 +237,68 @@ export function extractChoice(text: string, options: readonly string[]): Extract
     const [match] = undominated as [OptionMatch];
     return { found: true, value: match.option, matched: trimmed.slice(match.start, match.end) };
   }
-  return { found: false, reason: choiceReason(options) };
+  return { found: false, reason: choiceReason(options, extractOptions.language) };
+}
+
+const localePositions = new Map<ExtractLanguage, RegExp>();
+
+/** "2", "la 2", "opción 2", "el primero", "la segunda opción", "premier", "o último", "die erste bitte". */
+function localePosition(language: Exclude<ExtractLanguage, 'en'>): RegExp {
+  let pattern = localePositions.get(language);
+  if (!pattern) {
+    const words = CHOICE_WORDS[language];
+    const ordinal = Object.keys(words.ordinals)
+      .sort((a, b) => b.length - a.length)
+      .map((word) => word.replace('.', '\\.'))
+      .join('|');
+    pattern = new RegExp(
+      `^(?:${words.before}\\s*)*(?:(?:${words.option})\\s*(\\d{1,2})|(\\d{1,2})|(${ordinal}|${words.last}))` +
+        `(?:\\s+(?:${words.option}|one|option))?(?:\\s*${words.after})*$`,
+    );
+    localePositions.set(language, pattern);
+  }
+  return pattern;
+}
+
+function byLocalePosition(
+  text: string,
+  options: readonly string[],
+  language: Exclude<ExtractLanguage, 'en'>,
+): { option: string; matched: string } | undefined {
+  const english = byPosition(text, options);
+  if (english) return english;
+  const said = fold(text)
+    .replace(/[!?.,¡¿]+\s*$/, '')
+    .replace(/^[¡¿]+/, '')
+    .replace(/[º°]/g, 'o')
+    .trim();
+  const words = CHOICE_WORDS[language];
+  if (
+    options.length % 2 === 1 &&
+    new RegExp(`^(?:${words.before}\\s*)*(?:${words.middle})(?:\\s*${words.after})*$`).test(said)
+  ) {
+    const middle = options[(options.length - 1) / 2];
+    if (middle !== undefined) return { option: middle, matched: text.trim() };
+  }
+  const found = said.match(localePosition(language));
+  if (!found) return undefined;
+  const position = found[1] ?? found[2];
+  const index = position
+    ? Number(position)
+    : new RegExp(`^(?:${words.last})$`).test(found[3] ?? '')
+      ? options.length
+      : (words.ordinals[found[3] as string] ?? 0);
+  const option = options[index - 1];
+  return option === undefined ? undefined : { option, matched: text.trim() };
+}
+
+const localeStopwordSets = new Map<ExtractLanguage, ReadonlySet<string>>();
+
+function localeStopwords(language: Exclude<ExtractLanguage, 'en'>): ReadonlySet<string> {
+  let set = localeStopwordSets.get(language);
+  if (!set) {
+    set = new Set([...STOPWORDS, ...CHOICE_WORDS[language].stopwords]);
+    localeStopwordSets.set(language, set);
+  }
+  return set;
 }

@@ -1,4 +1,8 @@
 import * as chrono from 'chrono-node/en';
+import { DATE_WORDS, NUMBER_OF_DAYS, type DateWords } from './date-words';
+import { chronoFor } from './date-locales';
+import { dateLanguage, foldMapped, originalSpan, type DateLanguage } from './language';
+import { reason } from './reasons';
 import type { DateDirection, ExtractOptions, Extraction } from './types';
 
 function isoDate(year: number, month: number, day: number): string | undefined {
@@ -63,30 +67,31 @@ export const DATE_REASONS = {
   past: 'That day has already passed.',
 } as const;
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 /** The reason a date before `min` days from today is refused. */
-export function minReason(min: number): string {
-  if (min === 0) return 'Please pick a day from today on.';
-  if (min > 0) return `Please pick a day at least ${plural(min, 'day')} from now.`;
-  return `That's too far back: please pick a day in the last ${plural(-min, 'day')}.`;
+export function minReason(min: number, language?: string): string {
+  return reason('dateMin', language, min);
 }
 
 /** The reason a date after `max` days from today is refused. */
-export function maxReason(max: number): string {
-  if (max === 0) return 'Please pick a day no later than today.';
-  if (max > 0) return `Please pick a day within the next ${plural(max, 'day')}.`;
-  return `That's too recent: please pick a day at least ${plural(-max, 'day')} ago.`;
+export function maxReason(max: number, language?: string): string {
+  return reason('dateMax', language, max);
 }
 
 /** Every refusal a date with this direction and these bounds can give. */
-export function dateRefusalReasons(direction: DateDirection, min?: number, max?: number): string[] {
+export function dateRefusalReasons(
+  direction: DateDirection,
+  min?: number,
+  max?: number,
+  language?: string,
+): string[] {
   return [
-    ...(direction === 'past' ? [DATE_REASONS.future] : direction === 'future' ? [DATE_REASONS.past] : []),
-    ...(min === undefined ? [] : [minReason(min)]),
-    ...(max === undefined ? [] : [maxReason(max)]),
+    ...(direction === 'past'
+      ? [reason('dateFuture', language)]
+      : direction === 'future'
+        ? [reason('datePast', language)]
+        : []),
+    ...(min === undefined ? [] : [minReason(min, language)]),
+    ...(max === undefined ? [] : [maxReason(max, language)]),
   ];
 }
 
@@ -96,6 +101,8 @@ interface Reading {
   /** The days the words can mean: one for "tomorrow" or "12/10/2024", several for "Dec 10" or "Friday". */
   readonly candidates: string[];
   readonly matched: string;
+  /** A weekday chrono put in a week by a word of its match ("next Friday", "próximo viernes"). */
+  readonly weekdayModified?: true;
 }
 
 type Choice = { value: string } | { refusal: string };
@@ -111,6 +118,7 @@ function choose(
   direction: DateDirection,
   min: number | undefined,
   max: number | undefined,
+  language: string | undefined,
 ): Choice {
   const onSide = (value: string) =>
     direction === 'past' ? value <= today : direction === 'future' ? value >= today : true;
@@ -133,15 +141,22 @@ function choose(
   if (good !== undefined) return { value: good };
   const nearest = best(sided);
   if (nearest === undefined)
-    return { refusal: direction === 'past' ? DATE_REASONS.future : DATE_REASONS.past };
+    return { refusal: reason(direction === 'past' ? 'dateFuture' : 'datePast', language) };
   const offset = daysBetween(today, nearest);
-  if (min !== undefined && offset < min) return { refusal: minReason(min) };
-  return { refusal: maxReason(max ?? 0) };
+  if (min !== undefined && offset < min) return { refusal: minReason(min, language) };
+  return { refusal: maxReason(max ?? 0, language) };
 }
 
-function chronoReadings(text: string, reference: Date, todayIso: string): Reading[] {
+type ChronoParser = Pick<typeof chrono.casual, 'parse'>;
+
+function chronoReadings(
+  text: string,
+  reference: Date,
+  todayIso: string,
+  parser: ChronoParser = chrono.casual,
+): Reading[] {
   const readings: Reading[] = [];
-  for (const result of chrono.casual.parse(text, reference)) {
+  for (const result of parser.parse(text, reference)) {
     const start = result.start;
     const words = result.text.trim();
     if (VAGUE_SPAN.test(words)) continue;
@@ -168,7 +183,12 @@ function chronoReadings(text: string, reference: Date, todayIso: string): Readin
         matched: result.text,
       });
     } else {
-      readings.push({ kind: 'day', candidates: [value], matched: result.text });
+      readings.push({
+        kind: 'day',
+        candidates: [value],
+        matched: result.text,
+        ...(!start.isCertain('day') ? { weekdayModified: true } : {}),
+      });
     }
   }
   return readings;
@@ -177,15 +197,22 @@ function chronoReadings(text: string, reference: Date, todayIso: string): Readin
 /** "the 28th": that day of the month in the months around today. */
 function dayOfMonthReading(text: string, today: { year: number; month: number }): Reading | undefined {
   const found = text.match(DAY_OF_MONTH);
-  const day = Number(found?.[1]);
-  if (!found || !(day >= 1 && day <= 31)) return undefined;
+  return found ? monthDays(Number(found[1]), today, found[0]) : undefined;
+}
+
+function monthDays(
+  day: number,
+  today: { year: number; month: number },
+  matched: string,
+): Reading | undefined {
+  if (!(day >= 1 && day <= 31)) return undefined;
   const candidates: string[] = [];
   for (let shift = -13; shift <= 13; shift++) {
     const index = today.year * 12 + (today.month - 1) + shift;
     const value = isoDate(Math.floor(index / 12), (index % 12) + 1, day);
     if (value !== undefined) candidates.push(value);
   }
-  return { kind: 'day', candidates, matched: found[0] };
+  return { kind: 'day', candidates, matched };
 }
 
 /**
@@ -209,17 +236,21 @@ export function extractDate(text: string, now: Date, options: ExtractOptions = {
   // of DST gaps.
   const reference = new Date(today.year, today.month - 1, today.day, 12, 0, 0);
   const direction = options.direction ?? 'any';
-  const written = SPELLINGS.reduce((said, [spelling, word]) => said.replace(spelling, word), text);
-  const readings = chronoReadings(written, reference, todayIso);
-  // A day of the month ("the 28th", "Monday the 14th") says more than a weekday chrono read beside it.
-  const dayOfMonth = dayOfMonthReading(written, today);
-  if (dayOfMonth) {
-    if (readings.every((reading) => reading.kind === 'weekday')) readings.unshift(dayOfMonth);
-    else readings.push(dayOfMonth);
-  }
+  const language = dateLanguage(options.language);
+  const readings =
+    language === 'en'
+      ? englishReadings(text, reference, today, todayIso)
+      : localeReadings(text, language, reference, today, todayIso);
   let refusal: string | undefined;
   for (const reading of readings) {
-    const chosen = choose(reading.candidates, todayIso, direction, options.min, options.max);
+    const chosen = choose(
+      reading.candidates,
+      todayIso,
+      direction,
+      options.min,
+      options.max,
+      options.language,
+    );
     if ('value' in chosen) {
       // The engine masks the words taken; a rewritten spelling ("yday") is not in the message.
       return text.toLowerCase().includes(reading.matched.toLowerCase())
@@ -229,6 +260,123 @@ export function extractDate(text: string, now: Date, options: ExtractOptions = {
     refusal ??= chosen.refusal;
   }
   return refusal === undefined
-    ? { found: false, reason: DATE_REASONS.unreadable }
+    ? { found: false, reason: reason('dateUnreadable', options.language) }
     : { found: false, reason: refusal, refused: true };
+}
+
+function englishReadings(
+  text: string,
+  reference: Date,
+  today: { year: number; month: number },
+  todayIso: string,
+): Reading[] {
+  const written = SPELLINGS.reduce((said, [spelling, word]) => said.replace(spelling, word), text);
+  const readings = chronoReadings(written, reference, todayIso);
+  // A day of the month ("the 28th", "Monday the 14th") says more than a weekday chrono read beside it.
+  addDayOfMonth(readings, dayOfMonthReading(written, today));
+  return readings;
+}
+
+function addDayOfMonth(readings: Reading[], dayOfMonth: Reading | undefined): void {
+  if (!dayOfMonth) return;
+  if (readings.every((reading) => reading.kind === 'weekday')) readings.unshift(dayOfMonth);
+  else readings.push(dayOfMonth);
+}
+
+/** "10.12." and "10-12" as chrono's locales read a day and month: "10. Dezember", "10/12". */
+function numericDayMonth(text: string, words: DateWords): string {
+  return text.replace(
+    /\b(\d{1,2})[.-](\d{1,2})(\.?)(?![.\-/]?\d)/g,
+    (all, day: string, month: string, dot: string) => {
+      if (Number(day) < 1 || Number(day) > 31 || Number(month) < 1 || Number(month) > 12) return all;
+      const name = words.months?.[Number(month) - 1];
+      if (name) return `${day}. ${name}${dot ? ' ' : ''}`;
+      return `${day}/${month}${dot ? ' ' : ''}`;
+    },
+  );
+}
+
+/** Blanks `from`..`to` of `text`, keeping every other character where it was. */
+function blank(text: string, from: number, to: number): string {
+  return `${text.slice(0, from)}${' '.repeat(to - from)}${text.slice(to)}`;
+}
+
+/**
+ * Readings in a language chrono-node has a locale for: its casual parser, after the rewrites of
+ * `DATE_WORDS`, plus the relative days and bare days of the month it misses. A weekday with a
+ * word chrono's match leaves out ("el martes que viene", "terça passada") is put in the week the
+ * word names; "pasado" inside chrono's match is "last" too (chrono's `es` reads it as next).
+ */
+function localeReadings(
+  text: string,
+  language: Exclude<DateLanguage, 'en'>,
+  reference: Date,
+  today: { year: number; month: number },
+  todayIso: string,
+): Reading[] {
+  const words = DATE_WORDS[language];
+  let written = numericDayMonth(
+    words.spellings.reduce((said, [spelling, word]) => said.replace(spelling, word), text),
+    words,
+  );
+  const folded = foldMapped(written);
+  const readings: Reading[] = [];
+  for (const [pattern, days] of words.relative) {
+    const found = folded.text.match(pattern);
+    if (!found) continue;
+    const count = found[1] === undefined ? 1 : (NUMBER_OF_DAYS[found[1]] ?? Number(found[1]));
+    const shift = found[1] === undefined ? days : days * count;
+    const start = found.index ?? 0;
+    const matched = originalSpan(written, folded, start, start + found[0].length);
+    readings.push({ kind: 'day', candidates: [shiftDays(todayIso, shift)], matched });
+    const from = folded.from[start] ?? 0;
+    written = blank(written, from, from + matched.length);
+  }
+  for (const reading of chronoReadings(written, reference, todayIso, chronoFor(language))) {
+    const inMatch = foldMapped(reading.matched).text;
+    if (
+      words.span.test(inMatch) &&
+      (words.next.test(inMatch) || words.last.test(inMatch) || words.current.test(inMatch))
+    )
+      continue;
+    if (reading.kind !== 'weekday' && !reading.weekdayModified) {
+      readings.push(reading);
+      continue;
+    }
+    const said = folded.text;
+    const week = words.last.test(inMatch)
+      ? 'last'
+      : reading.weekdayModified
+        ? undefined
+        : words.next.test(said)
+          ? 'next'
+          : words.last.test(said)
+            ? 'last'
+            : words.current.test(said)
+              ? 'current'
+              : undefined;
+    if (week === undefined) {
+      readings.push(reading);
+      continue;
+    }
+    const around =
+      reading.kind === 'weekday'
+        ? reading.candidates
+        : [-7, 0, 7].map((d) => shiftDays(reading.candidates[0] ?? todayIso, d));
+    const sorted = [...around].sort();
+    const value =
+      week === 'last'
+        ? sorted.filter((day) => day < todayIso).pop()
+        : sorted.find((day) => (week === 'next' ? day > todayIso : day >= todayIso));
+    if (value !== undefined) readings.push({ kind: 'day', candidates: [value], matched: reading.matched });
+  }
+  if (words.dayOfMonth) {
+    const found = folded.text.match(words.dayOfMonth);
+    if (found?.[1]) {
+      const start = found.index ?? 0;
+      const matched = originalSpan(written, folded, start, start + found[0].length);
+      addDayOfMonth(readings, monthDays(Number(found[1]), today, matched));
+    }
+  }
+  return readings;
 }

@@ -1,4 +1,4 @@
-import type { Extraction } from './types';
+import type { ExtractOptions, Extraction } from './types';
 
 export const EMAIL_REASON = "That doesn't look like an email address (e.g. name@example.com).";
 
@@ -13,8 +13,24 @@ const SPOKEN_EMAIL = new RegExp(
   'i',
 );
 
-/** An email address, lower-cased, also when spelt out ("bob at gmail dot com") or spaced ("bob @ gmail.com"). */
-export function extractEmail(text: string): Extraction {
+/** "arroba", "arobase", "punto", "point", "ponto", "Punkt": "at" and "dot" in the other languages read. */
+const SPOKEN_AT = /(?<=\s)(?:arroba|arobase|arobas)(?=\s)/gi;
+const SPOKEN_DOT = /(?<=\s)(?:punto|point|ponto|punkt)(?=\s)/gi;
+
+/**
+ * An email address, lower-cased, also when spelt out ("bob at gmail dot com", "ana arroba gmail
+ * punto com") or spaced ("bob @ gmail.com").
+ */
+export function extractEmail(text: string, options: Pick<ExtractOptions, 'language'> = {}): Extraction {
+  const read = readEmail(text);
+  if (read.found || options.language === undefined || /^en\b/i.test(options.language)) return read;
+  const spoken = text.replace(SPOKEN_AT, 'at').replace(SPOKEN_DOT, 'dot');
+  const spelt = spoken === text ? read : readEmail(spoken);
+  // The words were rewritten: the address is not a part of the message as written.
+  return spelt.found ? { found: true, value: spelt.value } : read;
+}
+
+function readEmail(text: string): Extraction {
   const written = text.match(EMAIL_PATTERN);
   if (written) return { found: true, value: written[0].toLowerCase(), matched: written[0] };
   const spoken = text.match(SPOKEN_EMAIL);

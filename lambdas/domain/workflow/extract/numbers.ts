@@ -1,4 +1,7 @@
-import type { Extraction } from './types';
+import { extractLanguage, foldMapped, originalSpan, type ExtractLanguage } from './language';
+import { NUMBER_WORDS_BY_LANGUAGE, type NumberWords } from './number-words';
+import { reason } from './reasons';
+import type { ExtractOptions, Extraction } from './types';
 
 export const NUMBER_REASON = 'Please reply with a number.';
 
@@ -204,7 +207,9 @@ function spelled(
  * "one hundred and five", "a dozen", "a couple"), whichever the message says first. `matched` is
  * the words the number was read from.
  */
-export function extractNumber(text: string): Extraction {
+export function extractNumber(text: string, options: Pick<ExtractOptions, 'language'> = {}): Extraction {
+  const language = extractLanguage(options.language);
+  if (language !== 'en') return extractLocaleNumber(text, language, options.language);
   const digits = text.match(NUMBER_PATTERN);
   const words = wordNumber(text);
   if (digits && (words === undefined || (digits.index ?? 0) <= words.start)) {
@@ -220,4 +225,110 @@ export function extractNumber(text: string): Extraction {
   }
   if (words) return { found: true, value: String(words.value), matched: text.slice(words.start, words.end) };
   return { found: false, reason: NUMBER_REASON };
+}
+
+/**
+ * Digits as written where a comma is the decimal mark: "1.500" and (in French) "1 500" group
+ * thousands, "3,5" and "3.5" are decimals; a scale may follow ("5 mil", "3 mille", "2 tausend").
+ */
+const LOCALE_NUMBER: Readonly<Record<Exclude<ExtractLanguage, 'en'>, RegExp>> = {
+  es: /-?(?:\d{1,3}(?:\.\d{3})+(?![\d.])(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*(k|mil|mill[oó]n|millones)(?![\p{L}]))?/iu,
+  fr: /-?(?:\d{1,3}(?:\.\d{3})+(?![\d.])(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)(?:\s*(k|mille|millions?)(?![\p{L}]))?/iu,
+  pt: /-?(?:\d{1,3}(?:\.\d{3})+(?![\d.])(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*(k|mil|milh[aã]o|milh[oõ]es)(?![\p{L}]))?/iu,
+  de: /-?(?:\d{1,3}(?:\.\d{3})+(?![\d.])(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*(k|tausend|millionen|million)(?![\p{L}]))?/iu,
+};
+
+function localeScale(word: string, words: NumberWords): number | undefined {
+  const folded = foldMapped(word.toLowerCase()).text;
+  return words.scales.get(folded);
+}
+
+function localeDigits(written: string): string {
+  if (/^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(written)) return written.replace(/\./g, '').replace(',', '.');
+  if (/^-?\d{1,3}(?:[\u00a0\u202f ]\d{3})+$/.test(written)) return written.replace(/[\u00a0\u202f ]/g, '');
+  return written.replace(',', '.');
+}
+
+const phrasePatterns = new Map<string, RegExp>();
+
+/** Every number phrase of a language, longest first, as whole words of folded text. */
+function phrasePattern(language: Exclude<ExtractLanguage, 'en'>, words: NumberWords): RegExp {
+  let pattern = phrasePatterns.get(language);
+  if (!pattern) {
+    const phrases = [...words.counts.keys(), ...words.words.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map((phrase) => phrase.replace(/[-\s]+/g, '[-\\s]+'));
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+    phrasePatterns.set(language, pattern);
+  }
+  return pattern;
+}
+
+interface WordRead {
+  readonly value: number;
+  readonly start: number;
+  readonly end: number;
+  readonly article: boolean;
+}
+
+/** Numbers written in words in a language other than English, in the order said. */
+function localeWordNumbers(folded: string, language: Exclude<ExtractLanguage, 'en'>): WordRead[] {
+  const words = NUMBER_WORDS_BY_LANGUAGE[language];
+  const found: WordRead[] = [];
+  for (const match of folded.matchAll(phrasePattern(language, words))) {
+    const phrase = match[0].replace(/[-\s]+/g, (gap) => (gap.includes('-') ? '-' : ' '));
+    const key = words.counts.has(phrase) || words.words.has(phrase) ? phrase : phrase.replace(/-/g, ' ');
+    const base = words.counts.get(key) ?? words.words.get(key) ?? words.words.get(phrase);
+    if (base === undefined) continue;
+    const start = match.index;
+    let end = start + match[0].length;
+    const after = folded.slice(end);
+    const article = words.articles.has(key);
+    if (article && words.notACountAfter.test(after.trimStart())) continue;
+    // "dos mil", "cinq mille": a scale after the number.
+    const scaled = after.match(/^\s+([a-z]+)(?![\p{L}\p{N}])/u);
+    const scale = scaled?.[1] === undefined ? undefined : words.scales.get(scaled[1]);
+    let value = base;
+    if (scale !== undefined && scaled) {
+      value = base * scale;
+      end += scaled[0].length;
+    }
+    found.push({ value, start, end, article: article && scale === undefined });
+  }
+  return found;
+}
+
+function extractLocaleNumber(
+  text: string,
+  language: Exclude<ExtractLanguage, 'en'>,
+  tag: string | undefined,
+): Extraction {
+  const words = NUMBER_WORDS_BY_LANGUAGE[language];
+  const digits = text.match(LOCALE_NUMBER[language]);
+  const folded = foldMapped(text);
+  const spelled = localeWordNumbers(folded.text, language);
+  // "una mesa para cuatro": an article is a count only when nothing else in the answer is one.
+  const counted = spelled.filter((read) => !read.article);
+  const first = counted[0] ?? (digits ? undefined : spelled[0]);
+  const digitsStart = digits ? folded.from.indexOf(digits.index ?? 0) : -1;
+  if (digits && (first === undefined || digitsStart <= first.start)) {
+    const scaleWord = digits[1];
+    const scale = scaleWord === undefined ? undefined : localeScale(scaleWord, words);
+    const written =
+      scaleWord === undefined ? digits[0] : digits[0].slice(0, digits[0].length - scaleWord.length).trim();
+    const value = localeDigits(written);
+    return {
+      found: true,
+      value: scale === undefined ? value : String(Math.round(Number(value) * scale * 100) / 100),
+      matched: digits[0],
+    };
+  }
+  if (first) {
+    return {
+      found: true,
+      value: String(first.value),
+      matched: originalSpan(text, folded, first.start, first.end),
+    };
+  }
+  return { found: false, reason: reason('number', tag) };
 }

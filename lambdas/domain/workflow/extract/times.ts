@@ -1,4 +1,7 @@
+import { extractLanguage, foldMapped, originalSpan, type ExtractLanguage } from './language';
 import { NUMBER_WORDS } from './numbers';
+import { reason } from './reasons';
+import { TIME_WORDS, type TimeWords } from './time-words';
 import type { ExtractOptions, Extraction } from './types';
 
 /** "one" to "twelve": the hours of a clock in words. */
@@ -92,7 +95,12 @@ export const TIME_REASON = "I couldn't read a time in that (for example: 3pm or 
  * "around 3", "3ish" or just "4", which could otherwise be a count. A part of the day alone ("in
  * the afternoon", "first thing") is not a time.
  */
-export function extractTime(text: string, options: Pick<ExtractOptions, 'asked'> = {}): Extraction {
+export function extractTime(
+  text: string,
+  options: Pick<ExtractOptions, 'asked' | 'language'> = {},
+): Extraction {
+  const language = extractLanguage(options.language);
+  if (language !== 'en') return extractLocaleTime(text, language, options);
   const lower = text.toLowerCase().replace(/[\u2018\u2019]/g, "'");
   const found = (value: string | undefined, matched: string): Extraction | undefined =>
     value === undefined ? undefined : { found: true, value, matched };
@@ -169,4 +177,131 @@ export function extractTime(text: string, options: Pick<ExtractOptions, 'asked'>
     if (value && hour > 0) return value;
   }
   return { found: false, reason: TIME_REASON };
+}
+
+interface LocalePatterns {
+  readonly fractions: readonly (readonly [RegExp, number])[];
+  readonly withPart: RegExp;
+  readonly withSuffix: RegExp;
+  readonly at: RegExp;
+  readonly about: RegExp;
+  readonly named: RegExp;
+}
+
+const localePatterns = new Map<ExtractLanguage, LocalePatterns>();
+
+function patternsFor(language: Exclude<ExtractLanguage, 'en'>): LocalePatterns {
+  const cached = localePatterns.get(language);
+  if (cached) return cached;
+  const words = TIME_WORDS[language];
+  const hour = `(\\d{1,2}|${Object.keys(words.hours).join('|')})`;
+  const clock = `${hour}(?:\\s*[:h.]\\s*([0-5]\\d))?`;
+  const edge = (source: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, 'u');
+  const parts = (Object.entries(words.parts) as [keyof TimeWords['parts'], string][])
+    .map(([part, source]) => `(?<${part}>${source})`)
+    .join('|');
+  const patterns: LocalePatterns = {
+    fractions: words.fractions.map(
+      ([source, minutes]) => [edge(source.replace('{H}', hour)), minutes] as const,
+    ),
+    withPart: edge(`${clock}(?:\\s*(?:${words.suffix}))?\\s*(?:${parts})`),
+    withSuffix: edge(`${hour}\\s*(?:${words.suffix})(?:\\s*([0-5]\\d))?`),
+    at: edge(`(?:${words.at})\\s+${clock}`),
+    about: edge(`(?:${words.about})\\s+${clock}`),
+    named: edge(`(?<noon>${words.noon})|(?<midnight>${words.midnight})`),
+  };
+  localePatterns.set(language, patterns);
+  return patterns;
+}
+
+/** An hour as written (digits, or a word of the language), with minutes: 24-hour above 12, else as `twelveHour`. */
+function clockValue(words: TimeWords, hourText: string, minute: number): string | undefined {
+  const hour = words.hours[hourText] ?? Number(hourText);
+  if (!Number.isInteger(hour) || hour > 23 || minute > 59) return undefined;
+  if (hour > 12 || (hour === 0 && /^\d+$/.test(hourText))) return hhmm(hour, minute);
+  return twelveHour(hour, minute, undefined);
+}
+
+/**
+ * A time in Spanish, French, Portuguese or German as customers text it: "a las 3 de la tarde",
+ * "3 y media", "15h", "15h30", "à 9h du matin", "10 heures et demie", "às 15h", "3 da tarde",
+ * "meio-dia", "um 15 Uhr", "halb 4", "viertel nach 3", "8 Uhr abends"; "3pm" and "15:30" too.
+ * As in English, an hour from 1 to 6 without a part of the day is in the afternoon, and "como a
+ * las 4" or a bare "4" are read only when the time is asked.
+ */
+function extractLocaleTime(
+  text: string,
+  language: Exclude<ExtractLanguage, 'en'>,
+  options: Pick<ExtractOptions, 'asked' | 'language'>,
+): Extraction {
+  const words = TIME_WORDS[language];
+  const patterns = patternsFor(language);
+  const folded = foldMapped(text);
+  const said = folded.text;
+  const refused: Extraction = { found: false, reason: reason('time', options.language) };
+  const found = (value: string | undefined, match: RegExpMatchArray): Extraction | undefined =>
+    value === undefined
+      ? undefined
+      : {
+          found: true,
+          value,
+          matched: originalSpan(text, folded, match.index ?? 0, (match.index ?? 0) + match[0].length),
+        };
+  // "3pm" and "10:30am" are written the same in every language.
+  const meridiem = said.match(CLOCK_MERIDIEM);
+  if (meridiem?.[1]) {
+    const value = found(
+      twelveHour(Number(meridiem[1]), Number(meridiem[2] ?? 0), meridiem[3] ?? meridiem[4]),
+      meridiem,
+    );
+    if (value) return value;
+  }
+  for (const [pattern, minutes] of patterns.fractions) {
+    const match = said.match(pattern);
+    if (!match?.[1]) continue;
+    const hour = words.hours[match[1]] ?? Number(match[1]);
+    const shifted = minutes < 0 ? (hour === 1 ? 12 : hour - 1) : hour;
+    const value = found(
+      hour > 12
+        ? hhmm(minutes < 0 ? hour - 1 : hour, (60 + minutes) % 60)
+        : twelveHour(shifted, (60 + minutes) % 60, undefined),
+      match,
+    );
+    if (value) return value;
+  }
+  const withPart = said.match(patterns.withPart);
+  if (withPart?.[1] && withPart.groups) {
+    const part = (['morning', 'afternoon', 'evening', 'night'] as const).find(
+      (name) => withPart.groups?.[name],
+    );
+    const hour = words.hours[withPart[1]] ?? Number(withPart[1]);
+    const value = found(part ? withDayPart(hour, Number(withPart[2] ?? 0), part) : undefined, withPart);
+    if (value) return value;
+  }
+  const clock = said.match(CLOCK_24H);
+  if (clock?.[1] && clock[2]) {
+    const value = found(clockValue(words, clock[1], Number(clock[2])), clock);
+    if (value) return value;
+  }
+  for (const pattern of [patterns.withSuffix, patterns.at]) {
+    const match = said.match(pattern);
+    if (!match?.[1]) continue;
+    const value = found(clockValue(words, match[1], Number(match[2] ?? 0)), match);
+    if (value) return value;
+  }
+  const named = said.match(patterns.named);
+  if (named) return found(named.groups?.midnight ? '00:00' : '12:00', named) ?? refused;
+  if (options.asked === false) return refused;
+  const about = said.match(patterns.about);
+  if (about?.[1]) {
+    const value = found(clockValue(words, about[1], Number(about[2] ?? 0)), about);
+    if (value) return value;
+  }
+  const only = said.match(/^\s*(\d{1,2})\s*[.!?]*\s*$/);
+  if (only?.[1]) {
+    const hour = Number(only[1]);
+    const value = found(hour > 12 && hour < 24 ? hhmm(hour, 0) : twelveHour(hour, 0, undefined), only);
+    if (value && hour > 0) return value;
+  }
+  return refused;
 }

@@ -28,6 +28,12 @@ export interface ExtractOptions {
    * or "about 3" as a time (it may be a count for another slot).
    */
   readonly asked?: boolean;
+  /**
+   * The language the customer writes in, a BCP 47 tag ("es", "pt-BR"); its primary subtag picks
+   * the words read (dates, times, numbers, yes/no, choice positions) and the language of the
+   * reasons. Default (and any language not read) `en`.
+   */
+  readonly language?: string;
 }
 
 /** Lower case, straight apostrophes, single spaces. */

@@ -1,4 +1,7 @@
-import { normalize, type Extraction } from './types';
+import { extractLanguage, fold, type ExtractLanguage } from './language';
+import { reason } from './reasons';
+import { normalize, type ExtractOptions, type Extraction } from './types';
+import { YES_NO_WORDS } from './yesno-words';
 
 export const YES_NO_REASON = 'Please reply YES or NO.';
 
@@ -103,7 +106,9 @@ function canonical(word: string): string {
  * yes", "yesss 👍", "nah", "of course not"), forgiving case, punctuation and repeated letters. An
  * answer with both a yes and a no ("yes no", "👍👎") is ambiguous and asked again: never both.
  */
-export function extractYesNo(text: string): Extraction {
+export function extractYesNo(text: string, options: Pick<ExtractOptions, 'language'> = {}): Extraction {
+  const language = extractLanguage(options.language);
+  if (language !== 'en') return extractLocaleYesNo(text, language, options.language);
   const said = normalize(text)
     .replace(EMOJI_MODIFIERS, '')
     .replace(YES_EMOJI, ' yes ')
@@ -122,4 +127,56 @@ export function extractYesNo(text: string): Extraction {
   if (yes && !no) return { found: true, value: 'yes' };
   if (no && !yes) return { found: true, value: 'no' };
   return { found: false, reason: YES_NO_REASON };
+}
+
+/** A one-letter answer: "s" (sí, sim), "o" (oui), "j" (ja) for yes; "n" for no. */
+const YES_LETTER: Readonly<Record<Exclude<ExtractLanguage, 'en'>, string>> = {
+  es: 's',
+  fr: 'o',
+  pt: 's',
+  de: 'j',
+};
+
+const localeSqueezed = new Map<string, Map<string, string>>();
+
+function localeCanonical(word: string, language: Exclude<ExtractLanguage, 'en'>): string {
+  const words = YES_NO_WORDS[language];
+  if (words.yes.has(word) || words.no.has(word) || YES_WORDS.has(word) || NO_WORDS.has(word)) return word;
+  let squeezed = localeSqueezed.get(language);
+  if (!squeezed) {
+    squeezed = new Map([...SQUEEZED, ...[...words.yes, ...words.no].map((w) => [squeeze(w), w] as const)]);
+    localeSqueezed.set(language, squeezed);
+  }
+  return squeezed.get(squeeze(word)) ?? word;
+}
+
+/**
+ * Yes/no in a language other than English: that language's words and phrases ("sí", "claro",
+ * "vale", "por supuesto", "claro que no"; "oui", "ouais", "d'accord", "pas du tout"; "sim", "pode
+ * ser", "não"; "ja", "klar", "auf keinen Fall") and the English ones, folded (accents optional)
+ * and forgiving repeated letters ("siii", "nããão"). Never both: an answer with a yes and a no is
+ * asked again.
+ */
+function extractLocaleYesNo(
+  text: string,
+  language: Exclude<ExtractLanguage, 'en'>,
+  tag: string | undefined,
+): Extraction {
+  const words = YES_NO_WORDS[language];
+  const said = fold(
+    normalize(text).replace(EMOJI_MODIFIERS, '').replace(YES_EMOJI, ' yes ').replace(NO_EMOJI, ' no '),
+  );
+  if (new RegExp(`^\\W*[y${YES_LETTER[language]}]\\W*$`).test(said)) return { found: true, value: 'yes' };
+  if (/^\W*n\W*$/.test(said)) return { found: true, value: 'no' };
+  const tokens = (said.match(/[a-z]+(?:['-][a-z]+)*/g) ?? []).map((word) => localeCanonical(word, language));
+  const joined = tokens.join(' ');
+  const unhedged = joined.replace(words.neutral, ' ').replace(NEUTRAL, ' ');
+  const rest = unhedged.replace(words.noPhrases, ' ').replace(NO_PHRASES, ' ');
+  const plain = rest.replace(words.yesPhrases, ' ').replace(YES_PHRASES, ' ');
+  const left = plain.split(' ');
+  const yes = plain !== rest || left.some((word) => words.yes.has(word) || YES_WORDS.has(word));
+  const no = rest !== unhedged || left.some((word) => words.no.has(word) || NO_WORDS.has(word));
+  if (yes && !no) return { found: true, value: 'yes' };
+  if (no && !yes) return { found: true, value: 'no' };
+  return { found: false, reason: reason('yesNo', tag) };
 }
