@@ -113,7 +113,12 @@ export async function simulateBurst(
     credentials: new StaticCredentials({ demo: { accountSid: `AC${'d'.repeat(32)}`, authToken: 't' } }),
     sms,
     messages: new BurstMessageStore(),
-    optOuts: { isOptedOut: async () => false, optOut: async () => {}, optIn: async () => {} },
+    optOuts: {
+      isOptedOut: async () => false,
+      optOutInForce: async () => undefined,
+      optOut: async () => {},
+      optIn: async () => {},
+    },
     campaigns: { stateOf: async () => undefined },
     pacer: new MemorySendPacer(() => clockMs),
     pacingWaitBudgetMs: () => options.waitBudgetMs,

@@ -193,6 +193,7 @@ export async function measureWarmCpu(events: number) {
         messages: memoryMessages,
         optOuts: {
           isOptedOut: async () => false,
+          optOutInForce: async () => undefined,
           optOut: async () => undefined,
           optIn: async () => undefined,
         },

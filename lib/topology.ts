@@ -275,7 +275,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
       table: 'readWrite',
       // Writes conversations, idempotency keys, campaigns (creation, recipients, pause/resume/cancel)
       // and hand-offs (a person's reply, a release); reads the tenant's configuration and opt-outs.
-      sendsTo: ['outbound', 'campaigns'],
+      // reminders: the first reminder timer of a start's prompt, or of a prompt a release asks again.
+      sendsTo: ['outbound', 'campaigns', 'reminders'],
       tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#', 'CAMPAIGN#', 'CAMPAIGNS#', 'HANDOFFS#'],
       tableReadOnlyPrefixes: ['TENANT#', 'OPTOUT#'],
       tenantSecrets: 'none',
@@ -297,7 +298,8 @@ export const functions: Readonly<Record<FunctionId, FunctionSpec>> = {
     timeoutSeconds: 60,
     eventSource: { queue: 'campaigns', batchSize: 5, maxConcurrency: 5, reportBatchItemFailures: true },
     bindings: {
-      sendsTo: ['outbound', 'campaigns'],
+      // reminders: the first reminder timer of a start's prompt (as the conversations API arms it).
+      sendsTo: ['outbound', 'campaigns', 'reminders'],
       table: 'readWrite',
       // Starts conversations (as the conversations API does) and releases campaigns' recipients.
       tableItemPrefixes: ['CONV#', 'IDEMPOTENCY#', 'CAMPAIGN#'],

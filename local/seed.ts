@@ -80,6 +80,7 @@ export function seedDemoTenant(stack: SeedTarget): Promise<Workflow> {
 export const DEMO_EXAMPLE_NUMBERS = [
   { number: '+15017122661', workflowFile: 'examples/workflows/appointment-booking.json' },
   { number: '+15017122662', workflowFile: 'examples/workflows/support-triage.json' },
+  { number: '+15017122663', workflowFile: 'examples/workflows/appointment-booking-bilingual.json' },
 ] as const;
 
 export async function seedDemoExamples(stack: LocalStack): Promise<{ number: string; workflowId: string }[]> {

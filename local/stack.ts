@@ -393,7 +393,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The inbox answers and releases hand-offs through the use cases smsctl and the API run.
       handoffs: handoffDeps(
         { dynamo, sqs },
-        { tableName: LOCAL_TABLE_NAME, outboundQueueUrl: provisioned.outbound.url },
+        {
+          tableName: LOCAL_TABLE_NAME,
+          outboundQueueUrl: provisioned.outbound.url,
+          remindersQueueUrl: provisioned.reminders.url,
+        },
       ),
       metrics,
       twilioSimUrl: simulator.url,

@@ -84,6 +84,7 @@ function handoffsOf(platform: PlatformTarget) {
   return handoffDeps(platform, {
     tableName: platform.tableName,
     outboundQueueUrl: platform.queues.outbound.url,
+    remindersQueueUrl: platform.queues.reminders.url,
   });
 }
 

@@ -76,6 +76,7 @@ export async function sendCommand(
     startOutboundDeps(platform, {
       tableName: platform.tableName,
       outboundQueueUrl: platform.queues.outbound.url,
+      remindersQueueUrl: platform.queues.reminders.url,
       // The target stage's, as for completion webhooks: loopback pictures only on the local stack.
       mediaUrlPolicy: webhookUrlPolicyOf(platform),
     }),

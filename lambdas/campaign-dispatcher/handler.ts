@@ -30,6 +30,7 @@ const deps: CampaignTickDeps = {
     {
       tableName,
       outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')),
+      remindersQueueUrl: requireEnv(queueUrlEnvName('reminders')),
       mediaUrlPolicy: outboundUrlPolicyFromEnv(),
     },
   ),

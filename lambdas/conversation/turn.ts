@@ -28,6 +28,7 @@ import type { TenantDirectory, TenantNumber } from '../ports/tenant-directory';
 import { DeadLetterError } from '../shared/dead-letter';
 import type { ReminderTimerMessage } from '../domain/workflow/reminders';
 import { armReminderAfterTurn } from './reminder-arming';
+import { keywordConfirmation } from './keyword-confirmation';
 import type { LanguagePreferences } from '../ports/language-preferences';
 import { builtinMessage } from '../domain/language/builtin-messages';
 import { apologyText, decideLanguage, helpLanguage, helpText, rememberLanguage } from './language';
@@ -107,15 +108,19 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
   }
   const intent = await keywordIntentFor(deps, tenantId, message);
   if (intent === 'optOut' || intent === 'optIn') {
-    // Twilio itself confirms STOP/START to the customer; we record it and stay silent.
-    const change = { at: receivedAt, source: 'keyword' };
+    // Twilio confirms its own keywords (and those Advanced Opt-Out lists: OptOutType) to the
+    // customer; any other (PARAR) the platform confirms itself, once (keyword-confirmation.ts).
+    const change = { at: receivedAt, source: 'keyword', messageSid: message.messageSid };
     if (intent === 'optOut') await deps.optOuts.optOut(tenantId, message.from, change);
     else await deps.optOuts.optIn(tenantId, message.from, change);
     const inbound: InboundTranscriptEntry = { ...inboundBase, conversationId: '', note: intent };
+    const confirmation = await keywordConfirmation(deps, { queued, number, intent });
+    const replies = confirmation ? [confirmation] : [];
+    const route = confirmation ? replyRoute(number, message.from, '') : undefined;
     const recorded =
       intent === 'optOut'
-        ? await commitOptOut(deps, queued, inbound)
-        : await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies: [] }, undefined);
+        ? await commitOptOut(deps, queued, inbound, replies, route)
+        : await commitAndQueue(deps, { tenantId, customer: message.from, inbound, replies }, route);
     if (recorded === 'committed') deps.onEvent({ type: intent, tenantId });
     return;
   }
@@ -311,15 +316,18 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
  * Records a STOP (the opt-out itself is already written). A STOP to a number whose conversation
  * with the customer is a campaign's counts `optedOut` for the campaign, once: the count, the mark on
  * the conversation's state and the inbound entry are one transaction, conditional on the state
- * read (a conflict reads again). The conversation itself is left as it was.
+ * read (a conflict reads again). The conversation itself is left as it was. `replies`: the
+ * platform's own confirmation, when it owes one, planned on the inbound entry.
  */
 async function commitOptOut(
   deps: TurnDeps,
   queued: InboundQueueMessage,
   inbound: InboundTranscriptEntry,
+  replies: PlannedReply[],
+  route: OutboundRoute | undefined,
 ): Promise<'committed' | 'conflict' | 'duplicate'> {
   const { tenantId, message } = queued;
-  const plain = { tenantId, customer: message.from, inbound, replies: [] };
+  const plain = { tenantId, customer: message.from, inbound, replies };
   for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const current = await deps.conversations.load({
       tenantId,
@@ -329,7 +337,7 @@ async function commitOptOut(
     const campaignId = current?.campaignId;
     const counting = conversationCampaignCounters(current?.campaignCounted, { optedOut: true });
     if (!current || campaignId === undefined || counting.add.length === 0)
-      return commitAndQueue(deps, plain, undefined);
+      return commitAndQueue(deps, plain, route);
     const result = await commitAndQueue(
       deps,
       {
@@ -346,7 +354,7 @@ async function commitOptOut(
         expectedVersion: current.version,
         campaignCounters: { campaignId, counters: counting.add },
       },
-      undefined,
+      route,
     );
     if (result !== 'conflict') return result;
     deps.onEvent({ type: 'conflict', tenantId, attempt });

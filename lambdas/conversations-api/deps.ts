@@ -7,6 +7,7 @@ import { DynamoOptOutStore } from '../adapters/dynamodb/opt-out-store';
 import { DynamoTenantDirectory } from '../adapters/dynamodb/tenant-directory';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue';
 import type { OutboundUrlPolicy } from '../domain/outbound-url-policy';
+import type { ReminderTimerMessage } from '../domain/workflow/reminders';
 import type { HandoffDeps } from './handoffs';
 import type { StartOutboundDeps } from './start-outbound';
 
@@ -16,6 +17,8 @@ export function startOutboundDeps(
   where: {
     readonly tableName: string;
     readonly outboundQueueUrl: string;
+    /** The `reminders` queue: a start whose first prompt has reminders arms the first. */
+    readonly remindersQueueUrl: string;
     /** The stage's outbound URL policy for pictures; absent: the deployed stages' (strict). */
     readonly mediaUrlPolicy?: OutboundUrlPolicy;
   },
@@ -29,6 +32,7 @@ export function startOutboundDeps(
     optOuts: new DynamoOptOutStore(dynamo, where.tableName),
     outbound: new SqsMessageQueue(sqs, where.outboundQueueUrl),
     idempotency: new DynamoIdempotencyStore(dynamo, where.tableName),
+    reminders: new SqsMessageQueue<ReminderTimerMessage>(sqs, where.remindersQueueUrl),
     now: () => new Date(),
     randomId: () => randomUUID().replaceAll('-', ''),
     ...(where.mediaUrlPolicy ? { mediaUrlPolicy: where.mediaUrlPolicy } : {}),
@@ -38,7 +42,12 @@ export function startOutboundDeps(
 /** The adapters the hand-off use cases (handoffs.ts) run on: for the API function, smsctl and the local console. */
 export function handoffDeps(
   clients: { readonly dynamo: DynamoDBDocumentClient; readonly sqs: SQSClient },
-  where: { readonly tableName: string; readonly outboundQueueUrl: string },
+  where: {
+    readonly tableName: string;
+    readonly outboundQueueUrl: string;
+    /** The `reminders` queue: a release that asks the prompt again arms its first reminder. */
+    readonly remindersQueueUrl: string;
+  },
 ): HandoffDeps {
   const { dynamo, sqs } = clients;
   const tenants = new DynamoTenantDirectory(dynamo, where.tableName);
@@ -48,6 +57,7 @@ export function handoffDeps(
     outbound: new SqsMessageQueue(sqs, where.outboundQueueUrl),
     idempotency: new DynamoIdempotencyStore(dynamo, where.tableName),
     optOuts: new DynamoOptOutStore(dynamo, where.tableName),
+    reminders: new SqsMessageQueue<ReminderTimerMessage>(sqs, where.remindersQueueUrl),
     now: () => new Date(),
     randomId: () => randomUUID().replaceAll('-', ''),
   };

@@ -20,12 +20,14 @@ const clients = { dynamo: documentClient(), sqs: sqsClient() };
 const deps = startOutboundDeps(clients, {
   tableName: requireEnv(ENV.tableName),
   outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')),
+  remindersQueueUrl: requireEnv(queueUrlEnvName('reminders')),
   mediaUrlPolicy: outboundUrlPolicyFromEnv(),
 });
 
 const handoffs = handoffDeps(clients, {
   tableName: requireEnv(ENV.tableName),
   outboundQueueUrl: requireEnv(queueUrlEnvName('outbound')),
+  remindersQueueUrl: requireEnv(queueUrlEnvName('reminders')),
 });
 
 const campaignDeps = dynamoCampaignDeps(clients, {

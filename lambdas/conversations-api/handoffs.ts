@@ -8,6 +8,7 @@ import {
   transcriptKey,
 } from '../domain/queue-messages';
 import type { ReleaseMode } from '../domain/workflow/handoff';
+import type { ReminderTimerMessage } from '../domain/workflow/reminders';
 import type {
   ConversationRecord,
   HandedOffConversation,
@@ -18,6 +19,7 @@ import type { IdempotencyStore, StoredResponse } from '../ports/idempotency-stor
 import type { MessageQueue } from '../ports/message-queue';
 import type { OptOutStore } from '../ports/opt-out-store';
 import type { TenantLookup, TenantNumber } from '../ports/tenant-directory';
+import { armFirstReminder } from '../reminders/arm-first';
 
 /**
  * A person's side of a hand-off (issue 18): answer a handed-off conversation, give it back to the
@@ -33,6 +35,11 @@ export interface HandoffDeps {
   readonly idempotency: IdempotencyStore;
   /** Read to answer an opted-out customer's reply with 409 at once; the sender checks again when it sends. */
   readonly optOuts: OptOutStore;
+  /**
+   * Reminder timers: a release that asks the prompt again arms its first reminder, when the route
+   * has `reminders` (lambdas/reminders/arm-first.ts). Absent: none armed.
+   */
+  readonly reminders?: MessageQueue<ReminderTimerMessage>;
   readonly now: () => Date;
   readonly randomId: () => string;
 }
@@ -319,17 +326,22 @@ export async function releaseFromHandoff(
         ...(media.length > 0 ? { mediaUrls: media } : {}),
       };
     });
+    // The prompt asked again begins a silence of its own (reminders.ts silenceOf): its reminders
+    // count from now, not from the customer's last message, and none of an earlier silence counts.
+    const { reminder: _earlierSilence, resumedPrompt: _earlierRelease, ...kept } = conversation;
+    const released: ConversationRecord = {
+      ...kept,
+      slots: release.state,
+      version: conversation.version + 1,
+      lastActivityAt: at,
+      expiresAt: extendedExpiry(conversation, at),
+      ...(replies.length > 0 ? { resumedPrompt: { id: releaseId, at } } : {}),
+    };
     const outcome = await deps.conversations.commitHandoff({
       tenantId,
       customer: conversation.customer,
       businessNumber: conversation.businessNumber,
-      conversation: {
-        ...conversation,
-        slots: release.state,
-        version: conversation.version + 1,
-        lastActivityAt: at,
-        expiresAt: extendedExpiry(conversation, at),
-      },
+      conversation: released,
       expectedVersion: conversation.version,
       replies,
       at,
@@ -348,6 +360,15 @@ export async function releaseFromHandoff(
       await deps.outbound.send(
         replies.map((reply) => outboundSend(routeFrom(number, conversation), reply, queuedAt)),
       );
+      await armFirstReminder({
+        timers: deps.reminders,
+        workflow,
+        outcome,
+        written: released,
+        silenceKey: releaseId,
+        load: (scope) => deps.conversations.load(scope),
+        now: deps.now,
+      });
     }
     return {
       ok: true,

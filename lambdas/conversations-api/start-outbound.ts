@@ -19,12 +19,15 @@ import {
 import { DEPLOYED_URL_POLICY, type OutboundUrlPolicy } from '../domain/outbound-url-policy';
 import { splitForSms } from '../domain/segments';
 import { isOngoing } from '../domain/workflow/conversation-status';
+import type { Workflow } from '../domain/workflow/definition';
 import type { SlotState } from '../domain/workflow/engine';
+import type { ReminderTimerMessage } from '../domain/workflow/reminders';
 import type { ConversationRecord, ConversationStartStore, PlannedReply } from '../ports/conversation-store';
 import type { IdempotencyStore, StoredResponse } from '../ports/idempotency-store';
 import type { MessageQueue } from '../ports/message-queue';
 import type { OptOutStore } from '../ports/opt-out-store';
 import type { TenantLookup } from '../ports/tenant-directory';
+import { armFirstReminder } from '../reminders/arm-first';
 
 /**
  * Starts what a business sends first: a workflow conversation or one message. The one place this
@@ -38,6 +41,11 @@ export interface StartOutboundDeps {
   readonly optOuts: OptOutStore;
   readonly outbound: MessageQueue<OutboundQueueMessage>;
   readonly idempotency: IdempotencyStore;
+  /**
+   * Reminder timers: a workflow start whose first prompt a route's `reminders` follow up arms the
+   * first (lambdas/reminders/arm-first.ts). Absent: none armed.
+   */
+  readonly reminders?: MessageQueue<ReminderTimerMessage>;
   readonly now: () => Date;
   readonly randomId: () => string;
   /**
@@ -123,7 +131,7 @@ export async function startOutbound(
     });
   let text: string;
   let media: string[];
-  let opening: { workflowId: string; slots: SlotState; expiresAfterHours: number } | undefined;
+  let opening: { workflow: Workflow; slots: SlotState } | undefined;
   if (start.kind === 'workflow') {
     const workflow = await deps.tenants.getWorkflow(tenantId, start.workflowId);
     if (!workflow)
@@ -150,7 +158,7 @@ export async function startOutbound(
     text = opened.replies.join(' ');
     // The caller's pictures go with the first prompt, after the workflow's own.
     media = combineMedia(...opened.media, start.mediaUrls);
-    opening = { workflowId: workflow.id, slots: opened.state, expiresAfterHours: workflow.expiresAfterHours };
+    opening = { workflow, slots: opened.state };
   } else {
     text = start.body;
     media = [...(start.mediaUrls ?? [])];
@@ -189,6 +197,7 @@ export async function startOutbound(
   });
   const conversationId = opening ? startId : '';
 
+  let committed: { outcome: 'committed' | 'duplicate'; record: ConversationRecord | undefined };
   for (let attempt = 1; ; attempt++) {
     let record: ConversationRecord | undefined;
     let expectedVersion: number | undefined;
@@ -210,12 +219,12 @@ export async function startOutbound(
         customer: start.to,
         conversationId,
         businessNumber: start.from,
-        workflowId: opening.workflowId,
+        workflowId: opening.workflow.id,
         slots: opening.slots,
         version: (current?.version ?? 0) + 1,
         startedAt: at,
         lastActivityAt: at,
-        expiresAt: new Date(Date.parse(at) + opening.expiresAfterHours * 3_600_000).toISOString(),
+        expiresAt: new Date(Date.parse(at) + opening.workflow.expiresAfterHours * 3_600_000).toISOString(),
         // Kept while the conversation lives: the customer's answer and its completion count for it.
         ...(command.campaignId !== undefined ? { campaignId: command.campaignId } : {}),
       };
@@ -231,7 +240,10 @@ export async function startOutbound(
       conversationId,
       at,
     });
-    if (outcome !== 'conflict') break;
+    if (outcome !== 'conflict') {
+      committed = { outcome, record };
+      break;
+    }
     if (attempt >= MAX_CONFLICT_RETRIES)
       throw new Error(
         `Conversation of tenant ${tenantId} kept changing under ${MAX_CONFLICT_RETRIES} attempts`,
@@ -252,6 +264,18 @@ export async function startOutbound(
     ...(number.retentionDays !== undefined ? { retentionDays: number.retentionDays } : {}),
   };
   await deps.outbound.send(replies.map((reply) => outboundSend(route, reply, queuedAt)));
+  // After the prompt is queued and before the key is answered: a retry of a start that crashed in
+  // between (the commit a duplicate) arms again, unless the customer has answered since.
+  if (opening && committed.record)
+    await armFirstReminder({
+      timers: deps.reminders,
+      workflow: opening.workflow,
+      outcome: committed.outcome,
+      written: committed.record,
+      silenceKey: conversationId,
+      load: (scope) => deps.conversations.load(scope),
+      now: deps.now,
+    });
   const started: StartedOutbound = {
     tenantId,
     kind: start.kind,

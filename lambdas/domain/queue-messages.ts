@@ -43,7 +43,15 @@ export interface OutboundQueueMessage {
    * writes for this send. Absent (queued before it existed, or the tenant has none): the default.
    */
   readonly retentionDays?: number;
+  /**
+   * Why this send is not an ordinary reply, when it is not. `opt-out-confirmation`: the one
+   * confirmation of an opt-out keyword Twilio did not confirm itself (opt-out-confirmation.ts); the
+   * sender lets it past the opt-out it confirms, and only that one (its sendId names the STOP).
+   */
+  readonly purpose?: SendPurpose;
 }
+
+export type SendPurpose = 'opt-out-confirmation';
 
 export interface StatusQueueMessage {
   readonly v: 1;
@@ -105,6 +113,7 @@ export function outboundSend(
     readonly transcriptKey: string;
     readonly body: string;
     readonly mediaUrls?: readonly string[];
+    readonly purpose?: SendPurpose;
   },
   queuedAt: string,
 ): { body: OutboundQueueMessage; groupId: string; deduplicationId: string } {
@@ -126,6 +135,7 @@ export function outboundSend(
       ...(route.senderMms !== undefined ? { senderMms: route.senderMms } : {}),
       ...(route.campaignId !== undefined ? { campaignId: route.campaignId } : {}),
       ...(route.retentionDays !== undefined ? { retentionDays: route.retentionDays } : {}),
+      ...(reply.purpose !== undefined ? { purpose: reply.purpose } : {}),
     },
     groupId: conversationGroupId(route.tenantId, route.from, route.to),
     deduplicationId: reply.sendId,

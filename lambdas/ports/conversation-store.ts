@@ -1,7 +1,7 @@
 import type { ConversationCounter } from '../domain/campaign/conversation-counters';
-import type { WebhookQueueMessage } from '../domain/queue-messages';
+import type { SendPurpose, WebhookQueueMessage } from '../domain/queue-messages';
 import type { SlotState } from '../domain/workflow/engine';
-import type { ReminderMarker } from '../domain/workflow/reminders';
+import type { ReminderMarker, ResumedPrompt } from '../domain/workflow/reminders';
 
 /**
  * What one conversation is: a customer texting one business number of a tenant. The same customer
@@ -49,6 +49,11 @@ export interface ConversationRecord {
    * each reminder; a record without it (every turn and start writes one) removes it.
    */
   readonly reminder?: ReminderMarker;
+  /**
+   * The prompt a hand-off's release (`resume`) asked again: a silence of its own for reminders
+   * (reminders.ts silenceOf); a record without it (every turn and start writes one) removes it.
+   */
+  readonly resumedPrompt?: ResumedPrompt;
 }
 
 /** A reply decided in a turn, waiting to be sent. */
@@ -60,6 +65,8 @@ export interface PlannedReply {
   readonly mediaUrls?: readonly string[];
   /** `agent`: a person wrote it (a hand-off reply); absent: the platform (workflow, start, apology). */
   readonly author?: 'agent';
+  /** Carried to its send (OutboundQueueMessage.purpose), also when a redrive queues it again. */
+  readonly purpose?: SendPurpose;
 }
 
 export interface InboundTranscriptEntry {
@@ -125,11 +132,11 @@ export interface HandedOffConversation extends HandoffListing {
 }
 
 /**
- * What a person's reply or a release writes, in one transaction: the replies' transcript entries
- * (the first one marks the change as done: a retry finds it), the conversation (conditional on the
- * version read) and, for a release, the removal of its hand-off listing.
+ * What a change no customer message caused (a person's reply, a release, a reminder) writes, in one
+ * transaction: the replies' transcript entries (the first one marks the change as done: a retry
+ * finds it) and the conversation, conditional on the version read.
  */
-export interface HandoffCommit {
+export interface NonInboundCommit {
   readonly tenantId: string;
   readonly customer: string;
   readonly businessNumber: string;
@@ -137,6 +144,10 @@ export interface HandoffCommit {
   readonly expectedVersion: number;
   readonly replies: readonly PlannedReply[];
   readonly at: string;
+}
+
+/** A person's reply or a release: and, for a release, the removal of its hand-off listing. */
+export interface HandoffCommit extends NonInboundCommit {
   readonly removeListing: boolean;
 }
 

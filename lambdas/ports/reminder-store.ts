@@ -1,20 +1,11 @@
-import type { ConversationRecord, ConversationScope, PlannedReply } from './conversation-store';
+import type { ConversationRecord, ConversationScope, NonInboundCommit } from './conversation-store';
 
 /**
- * What a reminder writes, in one transaction: its transcript entries (the first conditional on not
- * existing) and the conversation with its reminder marker, conditional on the version read. The
- * conversation's expiry and last activity are left as they were: a reminder does not keep a
- * conversation alive.
+ * What a reminder writes (the first transcript entry conditional on not existing, the conversation
+ * with its reminder marker conditional on the version read). The conversation's expiry and last
+ * activity are left as they were: a reminder does not keep a conversation alive.
  */
-export interface ReminderCommit {
-  readonly tenantId: string;
-  readonly customer: string;
-  readonly businessNumber: string;
-  readonly conversation: ConversationRecord;
-  readonly expectedVersion: number;
-  readonly replies: readonly PlannedReply[];
-  readonly at: string;
-}
+export type ReminderCommit = NonInboundCommit;
 
 /** The part of the conversation store the reminders function uses. */
 export interface ReminderStore {

@@ -17,7 +17,8 @@ import type { TenantTwilioCredentials } from '../domain/tenant';
 import { classifyTwilioError, TwilioApiError } from '../domain/twilio-errors';
 import type { CampaignStates } from '../ports/campaign-states';
 import type { MessageStore, SendFailureCounter, SendHistory, SendIdentity } from '../ports/message-store';
-import type { OptOutStore } from '../ports/opt-out-store';
+import { passesOptOut } from '../domain/opt-out-confirmation';
+import type { OptOutLookup, OptOutStore } from '../ports/opt-out-store';
 import type { SendPacer } from '../ports/send-pacer';
 import type { SentSms, SmsGateway } from '../ports/sms-gateway';
 import type { TenantCredentialsSource } from '../ports/tenant-credentials';
@@ -29,7 +30,7 @@ export interface SendDeps {
   readonly credentials: TenantCredentialsSource;
   readonly sms: SmsGateway;
   readonly messages: MessageStore;
-  readonly optOuts: OptOutStore;
+  readonly optOuts: OptOutStore & OptOutLookup;
   /** Campaigns' states (cached for seconds): a cancelled campaign's released sends are not sent. */
   readonly campaigns: CampaignStates;
   readonly pacer: SendPacer;
@@ -55,6 +56,8 @@ export type SendEvent =
   | { type: 'apiFailure'; tenantId: string; from: string; errorCode?: number; httpStatus?: number }
   | { type: 'alreadySent'; tenantId: string; sendId: string }
   | { type: 'blockedByOptOut'; tenantId: string; sendId: string }
+  /** The one confirmation of the opt-out in force, let past it (domain/opt-out-confirmation.ts). */
+  | { type: 'optOutConfirmationPassed'; tenantId: string; sendId: string }
   | { type: 'optOut'; tenantId: string }
   | { type: 'recovered'; tenantId: string; sid: string }
   /**
@@ -152,8 +155,12 @@ export async function processSend(
     }
   }
 
-  // Checked here, at the last moment, so that no path to Twilio can skip it.
-  if (await deps.optOuts.isOptedOut(queued.tenantId, queued.to)) {
+  // Checked here, at the last moment, so that no path to Twilio can skip it. Only the one
+  // confirmation of the opt-out in force passes (domain/opt-out-confirmation.ts).
+  const optOut = await deps.optOuts.optOutInForce(queued.tenantId, queued.to);
+  if (optOut && passesOptOut(queued, optOut))
+    deps.onEvent({ type: 'optOutConfirmationPassed', tenantId: queued.tenantId, sendId: queued.sendId });
+  else if (optOut) {
     await recordFailure(
       identity,
       { errorCode: UNSUBSCRIBED_ERROR_CODE, reason: 'recipient opted out' },

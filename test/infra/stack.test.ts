@@ -232,7 +232,7 @@ describe('SmsConversations stack (dev)', () => {
       expect(actions('ingest').some((a) => a.startsWith('dynamodb:'))).toBe(false);
     });
 
-    it('lets the conversations API only read tenants, write conversations, keys, campaigns and hand-offs, and send to outbound and campaigns', () => {
+    it('lets the conversations API only read tenants, write conversations, keys, campaigns and hand-offs, and send to outbound, campaigns and reminders', () => {
       const statements = statementsOf('conversations-api');
       const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
       expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
@@ -240,7 +240,9 @@ describe('SmsConversations stack (dev)', () => {
         .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
         .flatMap(resourcesOfStatement)
         .map(referencedId);
-      expect(sqsTargets.sort()).toEqual([queueIds.outbound.queue, queueIds.campaigns.queue].sort());
+      expect(sqsTargets.sort()).toEqual(
+        [queueIds.outbound.queue, queueIds.campaigns.queue, queueIds.reminders.queue].sort(),
+      );
       expect(statements.flatMap(actionsOf)).not.toContain('sqs:ReceiveMessage');
       const tableItems = statements.filter((s) => s.Sid === 'TableItems');
       expect(tableItems.flatMap(resourcesOfStatement).map(referencedId)).toEqual([tableLogicalId(json)]);
@@ -267,8 +269,9 @@ describe('SmsConversations stack (dev)', () => {
           .flatMap(resourcesOfStatement)
           .map(referencedId)
           .sort();
+      // reminders: the first reminder of a start's prompt.
       expect(targetsOf('sqs:SendMessage')).toEqual(
-        [queueIds.outbound.queue, queueIds.campaigns.queue].sort(),
+        [queueIds.outbound.queue, queueIds.campaigns.queue, queueIds.reminders.queue].sort(),
       );
       expect(targetsOf('sqs:ReceiveMessage')).toEqual([queueIds.campaigns.queue]);
       const tableItems = statements.filter((s) => s.Sid === 'TableItems');

@@ -407,6 +407,7 @@ describe('smsctl --local', () => {
       status: 0,
       webhooks: 0,
       campaigns: 0,
+      reminders: 0,
     });
     const [reply] = await waitForReplies(stack(), customer, 1);
     expect(reply?.resource.body).toContain('order number');

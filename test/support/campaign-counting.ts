@@ -66,6 +66,7 @@ export function campaignsOn(stack: () => LocalStack) {
     const deps = startOutboundDeps(stack().clients, {
       tableName: stack().tableName,
       outboundQueueUrl: stack().queues.outbound.url,
+      remindersQueueUrl: stack().queues.reminders.url,
     });
     const result = await startOutbound(
       {

@@ -11,7 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConversationCounter } from '../../domain/campaign/conversation-counters';
 import type { WebhookQueueMessage } from '../../domain/queue-messages';
 import type { SlotState } from '../../domain/workflow/engine';
-import { type ReminderMarker, reminderMarkerOf } from '../../domain/workflow/reminders';
+import { type ReminderMarker, reminderMarkerOf, resumedPromptOf } from '../../domain/workflow/reminders';
 import type { TenantRetention } from '../../ports/tenant-profiles';
 import type {
   ConversationRecord,
@@ -93,7 +93,13 @@ function recordOf(scope: ConversationScope, item: Record<string, unknown>): Conv
       ? { campaignCounted: item.campaignCounted.filter(isConversationCounter) }
       : {}),
     ...withReminderMarker(reminderMarkerOf(item.reminder)),
+    ...withResumedPrompt(item.resumedPrompt),
   };
+}
+
+function withResumedPrompt(value: unknown): Pick<ConversationRecord, 'resumedPrompt'> {
+  const resumed = resumedPromptOf(value);
+  return resumed ? { resumedPrompt: resumed } : {};
 }
 
 function withReminderMarker(marker: ReminderMarker | undefined): { reminder?: ReminderMarker } {
@@ -354,8 +360,11 @@ export class DynamoConversationStore implements ConversationStore, ConversationS
         ? { campaignCounted: conversation.campaignCounted }
         : {}),
       ...(conversation.reminder ? { reminder: conversation.reminder } : {}),
+      ...(conversation.resumedPrompt ? { resumedPrompt: conversation.resumedPrompt } : {}),
     };
-    const removed = ['campaignId', 'campaignCounted', 'reminder'].filter((name) => !(name in fields));
+    const removed = ['campaignId', 'campaignCounted', 'reminder', 'resumedPrompt'].filter(
+      (name) => !(name in fields),
+    );
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(fields).map(([name, value], index) => {

@@ -5,7 +5,7 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { suppressionHash } from '../../domain/data-requests';
-import type { OptOutStore } from '../../ports/opt-out-store';
+import type { OptOutInForce, OptOutLookup, OptOutStore } from '../../ports/opt-out-store';
 import { keys } from './keys';
 
 /**
@@ -13,7 +13,7 @@ import { keys } from './keys';
  * suppression keyed by a hash of the number (keys.optOutSuppression): a check reads both keys in
  * one BatchGetItem, one round trip as before (one more read unit per check).
  */
-export class DynamoOptOutStore implements OptOutStore {
+export class DynamoOptOutStore implements OptOutStore, OptOutLookup {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -27,24 +27,44 @@ export class DynamoOptOutStore implements OptOutStore {
   }
 
   async isOptedOut(tenantId: string, customer: string): Promise<boolean> {
+    return (await this.optOutInForce(tenantId, customer)) !== undefined;
+  }
+
+  /** The same one round trip as isOptedOut, with the opting message's SID when the number's item has one. */
+  async optOutInForce(tenantId: string, customer: string): Promise<OptOutInForce | undefined> {
+    const numbersKey = keys.optOut(tenantId, customer).pk;
     let pending: Record<string, unknown>[] = this.keysOf(tenantId, customer);
+    let found: OptOutInForce | undefined;
     // UnprocessedKeys only under throttling: asked again until both are answered.
     for (let attempt = 0; pending.length > 0; attempt++) {
       const result = await this.client.send(
         new BatchGetCommand({
           RequestItems: {
-            [this.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk' },
+            [this.tableName]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ProjectionExpression: 'pk, messageSid',
+            },
           },
         }),
       );
-      if ((result.Responses?.[this.tableName] ?? []).length > 0) return true;
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const messageSid = item.pk === numbersKey ? item.messageSid : undefined;
+        found = typeof messageSid === 'string' ? { messageSid } : (found ?? {});
+      }
+      // Both keys answered is the whole truth; one found already means opted out, but the number's
+      // item (with the SID) may still be among the unprocessed.
       pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       if (pending.length > 0) await backoff(attempt);
     }
-    return false;
+    return found;
   }
 
-  async optOut(tenantId: string, customer: string, change: { at: string; source: string }): Promise<void> {
+  async optOut(
+    tenantId: string,
+    customer: string,
+    change: { at: string; source: string; messageSid?: string },
+  ): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
@@ -54,6 +74,7 @@ export class DynamoOptOutStore implements OptOutStore {
           customer,
           optedOutAt: change.at,
           source: change.source,
+          ...(change.messageSid !== undefined ? { messageSid: change.messageSid } : {}),
         },
       }),
     );

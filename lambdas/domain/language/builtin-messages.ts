@@ -2,12 +2,14 @@ import { type BuiltinLanguage, builtinLanguageFor } from './languages';
 
 /**
  * The platform's own texts, sent when a workflow gives none of its own: the answer to HELP, the
- * apology for a turn that failed for good, the acknowledgement of a hand-off, and the reply to a
- * language switch that has nothing to ask again. One per built-in language; another language gets
- * the English text. Worded to fit one GSM-7 segment where the language allows (no á, í, ó, ú,
- * which force UCS-2 and halve a segment), as docs/workflows.md asks of workflow texts.
+ * apology for a turn that failed for good, the acknowledgement of a hand-off, the reply to a
+ * language switch that has nothing to ask again, the confirmations of an opt-out or opt-in. One
+ * per built-in language; another language gets the English text. Worded to fit one GSM-7 segment
+ * where the language allows (no á, í, ó, ú, which force UCS-2 and halve a segment), as
+ * docs/workflows.md asks of workflow texts.
  */
-export type BuiltinMessage = 'help' | 'failure' | 'handoff' | 'languageChanged';
+export type BuiltinMessage =
+  'help' | 'failure' | 'handoff' | 'languageChanged' | 'optOutConfirmation' | 'optInConfirmation';
 
 const MESSAGES: Readonly<Record<BuiltinMessage, Readonly<Record<BuiltinLanguage, string>>>> = {
   help: {
@@ -37,6 +39,23 @@ const MESSAGES: Readonly<Record<BuiltinMessage, Readonly<Record<BuiltinLanguage,
     fr: 'Entendu, je vous répondrai en français.',
     pt: 'Certo, vou responder em português.',
     de: 'In Ordnung, ich antworte auf Deutsch.',
+  },
+  // The confirmations of an opt-out or opt-in keyword Twilio does not confirm itself
+  // (opt-out-confirmation.ts). Each names the language's own keyword for the way back, one the
+  // platform reads in that language (test/unit/domain/opt-out-confirmation.test.ts checks it).
+  optOutConfirmation: {
+    en: "You're unsubscribed and will get no more messages from this number. Reply START to resubscribe.",
+    es: 'Se ha dado de baja y no le enviaremos otros mensajes. Responda COMENZAR para volver a suscribirse.',
+    fr: 'Votre désabonnement est pris en compte. Vous ne recevrez plus nos messages. Répondez DEMARRER pour vous réabonner.',
+    pt: 'Cancelamento confirmado: deixa de receber as nossas mensagens. Responda COMECAR para as receber de novo.',
+    de: 'Sie sind abgemeldet und erhalten keine Nachrichten mehr von dieser Nummer. Antworten Sie ANMELDEN, um sich wieder anzumelden.',
+  },
+  optInConfirmation: {
+    en: "You're subscribed again. Reply STOP to unsubscribe.",
+    es: 'Se ha vuelto a suscribir. Responda PARAR para darse de baja.',
+    fr: 'Votre abonnement est rétabli. Répondez ARRET pour vous désabonner.',
+    pt: 'Voltou a receber as nossas mensagens. Responda SAIR para cancelar.',
+    de: 'Sie sind wieder angemeldet. Antworten Sie STOPP zum Abmelden.',
   },
 };
 

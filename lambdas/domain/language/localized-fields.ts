@@ -19,7 +19,16 @@ export interface LocalizedField {
 
 type Fieldable = Pick<
   Workflow,
-  'greeting' | 'fallback' | 'failureMessage' | 'help' | 'handoff' | 'handoffKeywords' | 'locale' | 'routes'
+  | 'greeting'
+  | 'fallback'
+  | 'failureMessage'
+  | 'help'
+  | 'optOutConfirmation'
+  | 'optInConfirmation'
+  | 'handoff'
+  | 'handoffKeywords'
+  | 'locale'
+  | 'routes'
 >;
 
 export function localizedFields(workflow: Fieldable): LocalizedField[] {
@@ -37,6 +46,8 @@ export function localizedFields(workflow: Fieldable): LocalizedField[] {
   add(['fallback', 'reply'], 'fallback.reply', 'text', workflow.fallback?.reply);
   add(['failureMessage'], 'failureMessage', 'text', workflow.failureMessage);
   add(['help'], 'help', 'text', workflow.help);
+  add(['optOutConfirmation'], 'optOutConfirmation', 'text', workflow.optOutConfirmation);
+  add(['optInConfirmation'], 'optInConfirmation', 'text', workflow.optInConfirmation);
   add(['handoff', 'reply'], 'handoff.reply', 'text', workflow.handoff?.reply);
   add(['handoffKeywords'], 'handoffKeywords', 'list', workflow.handoffKeywords);
   add(['locale'], 'locale', 'locale', workflow.locale);

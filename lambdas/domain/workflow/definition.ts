@@ -345,6 +345,13 @@ export const workflowSchema = z
     help: customerText().optional(),
     /** Extension (optional): pictures sent with `help`. */
     helpMedia: media,
+    /**
+     * Extension (optional): the confirmations of an opt-out or opt-in keyword Twilio does not
+     * confirm itself (PARAR without Advanced Opt-Out: opt-out-confirmation.ts); built-in texts
+     * when absent.
+     */
+    optOutConfirmation: customerText().optional(),
+    optInConfirmation: customerText().optional(),
     expiresAfterHours: z
       .number()
       .min(WORKFLOW_LIMITS.expiresAfterHours.min, 'at least 1 hour')

@@ -147,6 +147,8 @@ function lintIn(workflow: Workflow, language: string): LintReport {
     );
   check('failureMessage', workflow.failureMessage, [], workflow.failureMessage, workflow.failureMessageMedia);
   if (workflow.help) check('help', workflow.help, [], workflow.help, workflow.helpMedia);
+  if (workflow.optOutConfirmation) check('optOutConfirmation', workflow.optOutConfirmation, []);
+  if (workflow.optInConfirmation) check('optInConfirmation', workflow.optInConfirmation, []);
   else if (workflow.helpMedia?.length)
     warnings.push(
       'helpMedia: the workflow has no help text (HELP gets a generic one), so these are never sent',

@@ -10,7 +10,8 @@ import type { SlotState } from './engine';
  *
  * A silence is keyed by the message after which the prompt was asked (the customer's last message
  * applied to the state; for a conversation the business started and the customer has not answered
- * yet, the conversation's id). A timer names its silence and its reminder's index; any message
+ * yet, the conversation's id; for a prompt asked again by a hand-off's release, the release's id).
+ * A timer names its silence and its reminder's index; any message
  * from the customer changes the silence, so a timer of an earlier silence finds nothing to do and
  * is dropped: cancellation needs no call, and a timer outliving its tenant or customer is harmless.
  */
@@ -51,6 +52,18 @@ export interface ReminderTimerMessage {
   readonly dueAt: string;
 }
 
+/**
+ * A prompt the bot asked again without a customer message (a hand-off released with `resume`): the
+ * release's id (its send ids' prefix) and when. It begins a silence of its own, so the reminders
+ * count from the release rather than from the customer's last message (which may be hours old,
+ * followed by messages to a person). The next customer message applied removes it (a turn writes
+ * a state without it), as it removes the reminder marker.
+ */
+export interface ResumedPrompt {
+  readonly id: string;
+  readonly at: string;
+}
+
 /** The fields of a conversation reminders read (ConversationRecord has them all). */
 export interface RemindedConversation {
   readonly tenantId: string;
@@ -63,6 +76,7 @@ export interface RemindedConversation {
   readonly lastInboundAt?: string;
   readonly recentMessageSids?: readonly string[];
   readonly reminder?: ReminderMarker;
+  readonly resumedPrompt?: ResumedPrompt;
 }
 
 export type WorkflowReminder = NonNullable<WorkflowRoute['reminders']>[number];
@@ -77,11 +91,19 @@ export interface Silence {
 /**
  * The customer's last message applied to this conversation ends the bot's last prompt; a business
  * start that the customer has not answered (the last message applied is older than the start, or
- * there is none) is keyed by the conversation's id.
+ * there is none) is keyed by the conversation's id; a prompt asked again by a release since either
+ * (`resumedPrompt`) by the release's id. The latest of the three begins the silence.
  */
 export function silenceOf(conversation: RemindedConversation): Silence {
   const last = conversation.recentMessageSids?.at(-1);
   const inbound = conversation.lastInboundAt;
+  const resumed = conversation.resumedPrompt;
+  if (
+    resumed !== undefined &&
+    resumed.at >= conversation.startedAt &&
+    (inbound === undefined || resumed.at >= inbound)
+  )
+    return { key: resumed.id, since: resumed.at, answeredAfter: `${resumed.at}#` };
   if (inbound !== undefined && last !== undefined && inbound >= conversation.startedAt)
     return { key: last, since: inbound, answeredAfter: `${inbound}#${last}` };
   return {
@@ -137,9 +159,9 @@ function timerAt(
 }
 
 /**
- * The first reminder of the conversation's current silence (armed after a turn or a start), due
- * its `afterSeconds` after the silence began; none when nothing is awaited or it would come after
- * the conversation expires.
+ * The first reminder of the conversation's current silence (armed after a turn, a start or a
+ * release), due its `afterSeconds` after the silence began; none when nothing is awaited or it
+ * would come after the conversation expires.
  */
 export function firstReminderTimer(
   workflow: Workflow,
@@ -268,6 +290,13 @@ export function decideReminder(input: {
     marker: { silenceKey: timer.silenceKey, sent: timer.index + 1, lastAt: at },
     at,
   };
+}
+
+/** A stored resumed prompt read back leniently (a malformed one is as none). */
+export function resumedPromptOf(value: unknown): ResumedPrompt | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, at } = value as Record<string, unknown>;
+  return typeof id === 'string' && id !== '' && typeof at === 'string' ? { id, at } : undefined;
 }
 
 /** A stored marker read back leniently (a malformed one is as none). */

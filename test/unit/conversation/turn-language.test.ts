@@ -96,7 +96,10 @@ describe('the language of a conversation in the turn', () => {
     ]);
     // Two days later the conversation has expired; "ok" tells nothing, the preference does.
     expect((await text('ok', 2 * DAY))[0]).toMatch(/^¡Hola, le saluda la Clínica Elegi\+! Perdone/);
-    expect(await text('PARAR')).toEqual([]);
+    // Twilio does not confirm PARAR (no Advanced Opt-Out here): the platform does, once, in Spanish.
+    expect(await text('PARAR')).toEqual([
+      'Se ha dado de baja y no le enviaremos otros mensajes. Responda COMENZAR para volver a suscribirse.',
+    ]);
     expect(await optOuts.isOptedOut(TENANT, CUSTOMER)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignState } from '../../../lambdas/domain/campaign/campaign';
+import { confirmationSendId } from '../../../lambdas/domain/opt-out-confirmation';
 import type { OutboundQueueMessage } from '../../../lambdas/domain/queue-messages';
 import type { TenantTwilioCredentials } from '../../../lambdas/domain/tenant';
 import { TwilioApiError } from '../../../lambdas/domain/twilio-errors';
@@ -10,7 +11,7 @@ import type {
   SendIdentity,
 } from '../../../lambdas/ports/message-store';
 import type { CampaignStates } from '../../../lambdas/ports/campaign-states';
-import type { OptOutStore } from '../../../lambdas/ports/opt-out-store';
+import type { OptOutInForce, OptOutLookup, OptOutStore } from '../../../lambdas/ports/opt-out-store';
 import type { SendSmsRequest, SentSms, SmsGateway } from '../../../lambdas/ports/sms-gateway';
 import type { TenantCredentialsSource } from '../../../lambdas/ports/tenant-credentials';
 import {
@@ -117,13 +118,18 @@ class MemoryMessageStore implements MessageStore {
   }
 }
 
-class MemoryOptOuts implements OptOutStore {
-  readonly optedOut = new Set<string>();
+/** Opt-outs as the Dynamo store keeps them: the latest one, with the opting message's SID when it had one. */
+class MemoryOptOuts implements OptOutStore, OptOutLookup {
+  readonly optedOut = new Map<string, OptOutInForce>();
   async isOptedOut(tenantId: string, customer: string) {
     return this.optedOut.has(`${tenantId}#${customer}`);
   }
-  async optOut(tenantId: string, customer: string) {
-    this.optedOut.add(`${tenantId}#${customer}`);
+  async optOutInForce(tenantId: string, customer: string) {
+    return this.optedOut.get(`${tenantId}#${customer}`);
+  }
+  async optOut(tenantId: string, customer: string, change?: { messageSid?: string }) {
+    const messageSid = change?.messageSid;
+    this.optedOut.set(`${tenantId}#${customer}`, messageSid !== undefined ? { messageSid } : {});
   }
   async optIn(tenantId: string, customer: string) {
     this.optedOut.delete(`${tenantId}#${customer}`);
@@ -373,6 +379,55 @@ describe('sender', () => {
       { errorCode: 21610, reason: 'recipient opted out', at: '2026-11-22T12:00:01.000Z' },
     ]);
     expect(events.map((event) => event.type)).toEqual(['blockedByOptOut']);
+  });
+
+  describe("an opt-out keyword's confirmation (Twilio did not confirm PARAR)", () => {
+    const stopSid = `SM${'5'.repeat(32)}`;
+    const confirmation: OutboundQueueMessage = {
+      ...queued,
+      sendId: confirmationSendId('optOut', stopSid),
+      transcriptKey: `2026-11-22T12:00:00.000Z#${confirmationSendId('optOut', stopSid)}`,
+      conversationId: '',
+      body: 'Se ha dado de baja y no le enviaremos otros mensajes. Responda COMENZAR para volver a suscribirse.',
+      purpose: 'opt-out-confirmation',
+    };
+
+    it('passes the opt-out it confirms, once; every other send to the customer is still refused', async () => {
+      await optOuts.optOut('demo', queued.to, { messageSid: stopSid });
+      const sms = new ScriptedGateway([{ sid: 'SM7', status: 'queued' }]);
+      await processSend(confirmation, 1, deps(sms));
+      expect(sms.requests.map((request) => request.body)).toEqual([confirmation.body]);
+      expect(events.map((event) => event.type)).toEqual(['optOutConfirmationPassed', 'sent']);
+
+      // A second delivery of the same send finds it done (the send id's claim): nothing more.
+      store.claim = { outcome: 'done', sid: 'SM7' };
+      await processSend(confirmation, 1, deps(sms));
+      expect(sms.requests).toHaveLength(1);
+
+      // The workflow's reply to the same customer is refused as before.
+      const others = new MemoryMessageStore();
+      events.length = 0;
+      await processSend(queued, 1, { ...deps(sms), messages: others });
+      expect(sms.requests).toHaveLength(1);
+      expect(others.failed).toMatchObject([{ errorCode: 21610, reason: 'recipient opted out' }]);
+      expect(events.map((event) => event.type)).toEqual(['blockedByOptOut']);
+    });
+
+    it.each([
+      ['a newer opt-out (another STOP since)', { messageSid: `SM${'6'.repeat(32)}` }, {}],
+      ["an opt-out without a keyword message (Twilio's 21610, an erasure)", {}, {}],
+      ['the right send id without the mark', { messageSid: stopSid }, { purpose: undefined }],
+      ['the mark on another send id', { messageSid: stopSid }, { sendId: `${stopSid}-0` }],
+      ['pictures riding on it', { messageSid: stopSid }, { mediaUrls: ['https://cdn.example/a.png'] }],
+      ["a campaign's send", { messageSid: stopSid }, { campaignId: 'spring' }],
+    ] as const)('is refused like any send for %s', async (_case, optOut, change) => {
+      await optOuts.optOut('demo', queued.to, optOut);
+      const sms = new ScriptedGateway([]);
+      await processSend({ ...confirmation, ...change } as OutboundQueueMessage, 1, deps(sms));
+      expect(sms.requests).toHaveLength(0);
+      expect(store.failed).toMatchObject([{ errorCode: 21610, reason: 'recipient opted out' }]);
+      expect(events.map((event) => event.type)).toEqual(['blockedByOptOut']);
+    });
   });
 
   it('records an opt-out when Twilio answers 21610', async () => {
