@@ -27,7 +27,7 @@ import type { OptOutStore } from '../ports/opt-out-store';
 import type { TenantDirectory, TenantNumber } from '../ports/tenant-directory';
 import { DeadLetterError } from '../shared/dead-letter';
 import type { ReminderTimerMessage } from '../domain/workflow/reminders';
-import { armReminderAfterTurn } from './reminder-arming';
+import { armFirstReminder } from '../reminders/arm-first';
 import { keywordConfirmation } from './keyword-confirmation';
 import type { LanguagePreferences } from '../ports/language-preferences';
 import { builtinMessage } from '../domain/language/builtin-messages';
@@ -46,7 +46,7 @@ export interface TurnDeps {
   readonly languages?: LanguagePreferences;
   /** The understanding port and its budget, for workflows with `understanding` (absent: rules only). */
   readonly understanding?: UnderstandingDeps;
-  /** Reminder timers (a route's `reminders`: reminder-arming.ts); absent: none armed. */
+  /** Reminder timers (a route's `reminders`: lambdas/reminders/arm-first.ts); absent: none armed. */
   readonly reminders?: MessageQueue<ReminderTimerMessage>;
 }
 
@@ -291,11 +291,12 @@ export async function processInbound(queued: InboundQueueMessage, deps: TurnDeps
       deps.onEvent({ type: 'conflict', tenantId, attempt });
       continue;
     }
-    await armReminderAfterTurn({
+    await armFirstReminder({
       timers: deps.reminders,
       workflow,
       outcome: result,
-      messageSid: message.messageSid,
+      // The silence this message began: the prompt its turn asked.
+      silenceKey: message.messageSid,
       written: conversation,
       load: (scope) => deps.conversations.load(scope),
       now: () => new Date(),
